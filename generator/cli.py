@@ -1,0 +1,62 @@
+"""The `casebook` command line. Only this module exits the process."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .report import format_problem
+from .validate import Report, validate_paths
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+DEFAULT_CASES = Path("cases")
+
+
+def _print_report(report: Report, fmt: str, verbose: bool = False) -> None:
+    for problem in report.problems:
+        click.echo(format_problem(problem, fmt))
+    if fmt == "text":
+        errors, warnings = len(report.errors), len(report.warnings)
+        files = len({p.path for p in report.errors})
+        summary = (f"{report.checked} file(s) checked: {errors} error(s) in {files} file(s), "
+                   f"{warnings} warning(s)")
+        click.echo(summary if errors or warnings or verbose else
+                   f"{report.checked} file(s) checked: all valid", err=True)
+
+
+def _paths_or_default(paths: tuple[Path, ...]) -> list[Path]:
+    if paths:
+        return list(paths)
+    if not DEFAULT_CASES.is_dir():
+        raise click.UsageError("no PATHS given and there is no cases/ folder here; "
+                               "run from the repository root or pass case files")
+    return [DEFAULT_CASES]
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="casebook")
+def main() -> None:
+    """Village Assistance Casebook: validate cases, export the data package, build the site."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
+              show_default=True, help="text for people, github for Actions annotations.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print a summary when all is valid.")
+def validate(paths: tuple[Path, ...], fmt: str, verbose: bool) -> None:
+    """Check case files (default: every file in cases/) and report every problem.
+
+    Each problem is printed as `path:line:col: message [json.path]`. Exit status:
+    0 when valid (warnings allowed), 1 when any file has an error, 2 for misuse.
+    """
+    report = validate_paths(_paths_or_default(paths))
+    _print_report(report, fmt, verbose)
+    sys.exit(0 if report.ok else 1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,148 @@
+"""Turn JSON Schema errors into messages that say what was expected and how to fix it."""
+
+from __future__ import annotations
+
+import difflib
+import json
+
+from jsonschema.exceptions import ValidationError
+
+from .schema import example_of, field_schema, resolve, vocab_name, vocabulary
+
+_TYPES = {
+    "string": "text", "number": "a number", "integer": "a whole number", "boolean": "true or false",
+    "array": "a list", "object": "a mapping of fields", "null": "empty",
+}
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "empty" if value is None else type(value).__name__
+
+
+def _show(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _field(parts) -> str:
+    names = [p for p in parts if isinstance(p, str)]
+    return names[-1] if names else "the case"
+
+
+def _example(parts, node: dict | None = None) -> str:
+    example = example_of(field_schema(parts)) if parts else None
+    if example is None and node is not None:
+        example = example_of(node)
+    if example is None:
+        return ""
+    return f"; e.g. `{_field(parts)}: {_show(example)}`"
+
+
+def _vocab_hint(name: str, value: object) -> str:
+    labels = vocabulary(name)
+    hint = ""
+    if isinstance(value, str):
+        close = difflib.get_close_matches(value, list(labels), n=1, cutoff=0.6)
+        # Match labels too: `yuan` finds cny ("yuan (CNY)"), `人次` finds person_time.
+        by_label = [k for k, v in labels.items()
+                    if value == v["zh"] or value.lower() in v["en"].lower().split(" ")]
+        if by_label:
+            hint = f" (did you mean `{by_label[0]}`?)"
+        elif close:
+            hint = f" (did you mean `{close[0]}`?)"
+    options = ", ".join(f"{k} ({v['zh']})" for k, v in labels.items())
+    return f"{hint}; use one of: {options}"
+
+
+def explain(error: ValidationError) -> tuple[tuple, str, str]:
+    """Return (json path parts, where to point: 'value'|'key'|'parent', message)."""
+    parts = tuple(error.absolute_path)
+    field = _field(parts)
+    v, value = error.validator, error.instance
+    node = resolve(error.schema) if isinstance(error.schema, dict) else {}
+    if v == "required":
+        missing = error.message.split("'")[1]
+        where = "" if not parts else f" in `{'.'.join(map(str, parts))}`"
+        if "then" in error.schema_path and missing == "value_max":
+            return parts, "parent", (
+                "`qualifier: range` needs `value_max`, the upper end of the range "
+                "(e.g. 5 for 三到五天)"
+            )
+        if "then" in error.schema_path and missing == "caveat":
+            return parts, "parent", (
+                "a model with `terms: []` must say in `caveat` why its parts are not listed, "
+                "e.g. `caveat: 原文只提到名称，未说明其具体内容。`"
+            )
+        return parts, "parent", (
+            f"missing required field `{missing}`{where}" + _example(parts + (missing,))
+        )
+    if v == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extras = [k for k in value if k not in allowed]
+        extra = extras[0] if extras else "?"
+        close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean `{close[0]}`?" if close else f"; allowed fields: {', '.join(allowed)}"
+        return parts + (extra,), "key", f"unknown field `{extra}`{hint}"
+    if v == "not":  # the metric's if/then/else: value_max without a range
+        return parts + ("value_max",), "key", (
+            "`value_max` is only for ranges; set `qualifier: range` or remove `value_max`"
+        )
+    if v == "oneOf":
+        name = vocab_name(node) or vocab_name(error.schema)
+        if name:
+            return parts, "value", f"`{field}` {_show(value)} is not in the {name} vocabulary" + (
+                _vocab_hint(name, value))
+    if v == "const":
+        return parts, "value", f"`{field}` must be {_show(error.validator_value)}, not {_show(value)}"
+    if v == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, str) else expected[0]
+        hint = ""
+        if expected == "string" and isinstance(value, int | float | bool):
+            hint = "; put it in quotes so YAML keeps it as text"
+        elif expected == "number" and isinstance(value, str):
+            hint = "; write digits only, without units or quotes (money in yuan: 40万元 → 400000)"
+        return parts, "value", (
+            f"`{field}` must be {_TYPES.get(expected, expected)}, not {_kind(value)}{hint}"
+            + _example(parts, node)
+        )
+    if v == "pattern":
+        desc = node.get("description", "")
+        return parts, "value", (
+            f"`{field}` {_show(value)} is not in the expected form ({desc.split('。')[0]})"
+            + _example(parts, node)
+        )
+    if v == "minLength":
+        return parts, "value", f"`{field}` must not be empty" + _example(parts, node)
+    if v == "maxLength":
+        return parts, "value", (
+            f"`{field}` is too long ({len(value)} characters, at most {error.validator_value}); "
+            "shorten it"
+        )
+    if v == "minItems":
+        return parts, "value", (
+            f"`{field}` needs at least {error.validator_value} item(s)" + _example(parts, node)
+        )
+    if v == "uniqueItems":
+        seen, dup = set(), None
+        for item in value:
+            key = json.dumps(item, sort_keys=True)
+            if key in seen:
+                dup = item
+                break
+            seen.add(key)
+        return parts, "value", f"`{field}` lists {_show(dup)} twice; keep it once"
+    if v in ("minimum", "maximum"):
+        word = "at least" if v == "minimum" else "at most"
+        return parts, "value", f"`{field}` must be {word} {error.validator_value}, not {_show(value)}"
+    return parts, "value", f"`{field}`: {error.message}" + _example(parts, node)
