@@ -65,7 +65,7 @@ def cross_file(cases: list[tuple[int, Path, dict]]) -> list[Finding]:
             unique(model_ids, model["id"], index, ("models", i, "id"), "model")
         for i, source in enumerate(case["sources"]):
             unique(source_ids, source["id"], index, ("sources", i, "id"), "source")
-        period = case["period"]
+        period = case.get("period", {})  # optional: some sources print no year
         if "end" in period and period["end"] < period["start"]:
             found.append(Finding(index, ("period", "end"), f"period ends ({period['end']}) before "
                                  f"it starts ({period['start']}); swap them", "period-order"))
