@@ -14,28 +14,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from yaml.composer import Composer
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode
+from yaml.parser import Parser
+from yaml.reader import Reader
 from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
 
 from .problems import Problem
 
 MAX_BYTES = 1_000_000
 
-try:  # the C parser is several times faster; the pure-Python one is the fallback
-    from yaml import CParser as _Parser
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.composer import Composer
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
 
-    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
-        def __init__(self, stream):
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
+
+class _PyParser(Reader, Scanner, Parser, Composer):
+    """PyYAML's pure-Python parser: the reference wording for syntax errors."""
+
+    def __init__(self, stream):
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+
+
+try:  # libyaml parses about nine times faster. CParser lives in yaml.cyaml, not in yaml.
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _Parser = _PyParser
 
 
 class CoreResolver(BaseResolver):
@@ -136,6 +142,19 @@ class StrictLoader(_Parser, StrictConstructor, CoreResolver):
         CoreResolver.__init__(self)
 
 
+class ExplainingLoader(_PyParser, StrictConstructor, CoreResolver):
+    """The same loader on the pure-Python parser, re-run only on files with a syntax error.
+
+    libyaml words some errors differently ("not allowed in this context"); re-parsing the
+    broken file in Python gives the same message whether or not libyaml is installed.
+    """
+
+    def __init__(self, stream):
+        _PyParser.__init__(self, stream)
+        StrictConstructor.__init__(self)
+        CoreResolver.__init__(self)
+
+
 @dataclass
 class CaseFile:
     """One case file: its path, text, content digest and parsed data (None if unreadable)."""
@@ -218,6 +237,8 @@ def read_case(path: Path, raw: bytes | None = None) -> CaseFile:
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
+        if not isinstance(exc, ConstructorError) and _Parser is not _PyParser:
+            exc = _python_error(text) or exc
         mark = exc.problem_mark or exc.context_mark
         if isinstance(exc, ConstructorError):
             message = exc.problem
@@ -247,6 +268,17 @@ def read_case(path: Path, raw: bytes | None = None) -> CaseFile:
         return case
     case.data = data
     return case
+
+
+def _python_error(text: str) -> yaml.MarkedYAMLError | None:
+    explainer = ExplainingLoader(text)
+    try:
+        explainer.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        return exc
+    finally:
+        explainer.dispose()
+    return None
 
 
 def _tab_indents(text: str) -> list[tuple[int, int]]:
