@@ -53,7 +53,7 @@ def validate(paths: tuple[Path, ...], fmt: str, verbose: bool) -> None:
     Each problem is printed as `path:line:col: message [json.path]`. Exit status:
     0 when valid (warnings allowed), 1 when any file has an error, 2 for misuse.
     """
-    report = validate_paths(_paths_or_default(paths))
+    report = validate_paths(_paths_or_default(paths), keep_data=False)  # only the verdict is needed
     _print_report(report, fmt, verbose)
     sys.exit(0 if report.ok else 1)
 

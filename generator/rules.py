@@ -35,13 +35,68 @@ def _sources_refs(case: dict) -> Iterator[tuple[tuple, str]]:
             yield (key, i, "source"), item["source"]
 
 
-def cross_file(cases: list[tuple[int, Path, dict]]) -> list[Finding]:
-    """Check ids, references and periods across schema-valid cases: (index, path, data)."""
+@dataclass(frozen=True)
+class Keys:
+    """What the cross-file rules need from one schema-valid case: ids and model references.
+
+    Small and picklable, so a worker process checks a file alone and sends back only this.
+    """
+
+    case_id: str
+    models: tuple[tuple[tuple, str], ...]  # (json path parts, model id)
+    sources: tuple[tuple[tuple, str], ...]  # (json path parts, source id)
+    model_refs: tuple[tuple[tuple, str, str], ...]  # (parts, model id, "case" | "metric")
+
+
+def keys_of(case: dict) -> Keys:
+    """The ids and model references of one schema-valid case."""
+    refs = [((key, i), ref, "case") for key in ("adopts", "adapted_from")
+            for i, ref in enumerate(case.get(key, []))]
+    refs += [(("metrics", i, "model"), metric["model"], "metric")
+             for i, metric in enumerate(case.get("metrics", [])) if metric.get("model") is not None]
+    return Keys(
+        case["id"],
+        tuple((("models", i, "id"), m["id"]) for i, m in enumerate(case.get("models", []))),
+        tuple((("sources", i, "id"), s["id"]) for i, s in enumerate(case["sources"])),
+        tuple(refs),
+    )
+
+
+def file_findings(index: int, path: Path, case: dict) -> list[Finding]:
+    """Rules that need only this one schema-valid case: id and file name, periods, quotes."""
+    found: list[Finding] = []
+    cid, stem = case["id"], Path(path).stem
+    if cid != stem:
+        found.append(Finding(index, ("id",), f"id '{cid}' must equal the file name; "
+                             f"rename the file to {cid}.yaml or set `id: {stem}`", "id-filename"))
+    pinyin = case["place"]["pinyin"]
+    if not cid.startswith(pinyin + "-"):
+        found.append(Finding(index, ("id",), f"id '{cid}' must start with the place pinyin "
+                             f"'{pinyin}-', e.g. `id: {pinyin}-{cid}`", "id-place"))
+    period = case.get("period", {})  # optional: some sources print no year
+    if "end" in period and period["end"] < period["start"]:
+        found.append(Finding(index, ("period", "end"), f"period ends ({period['end']}) before "
+                             f"it starts ({period['start']}); swap them", "period-order"))
+    own_sources = [s["id"] for s in case["sources"]]
+    for parts, ref in _sources_refs(case):
+        if ref not in own_sources:
+            found.append(Finding(index, parts, f"source '{ref}' is not one of this case's "
+                                 f"sources; use one of: {', '.join(own_sources)}", "ref-source"))
+    for i, metric in enumerate(case.get("metrics", [])):
+        found.extend(_check_metric(index, i, metric))
+    return found
+
+
+def cross_findings(cases: list[tuple[int, str, Keys]]) -> list[Finding]:
+    """Rules across files: unique case, model and source ids; model references resolve.
+
+    `cases` holds (index, display path, keys) of the schema-valid cases, in path order.
+    """
     found: list[Finding] = []
     case_ids: dict[str, int] = {}
     model_ids: dict[str, int] = {}
     source_ids: dict[str, int] = {}
-    names = {index: display_path(path) for index, path, _ in cases}
+    names = {index: name for index, name, _ in cases}
 
     def unique(table: dict, key: str, index: int, parts: tuple, what: str):
         if key in table:
@@ -51,44 +106,28 @@ def cross_file(cases: list[tuple[int, Path, dict]]) -> list[Finding]:
         else:
             table[key] = index
 
-    for index, path, case in cases:
-        cid, stem = case["id"], path.stem
-        if cid != stem:
-            found.append(Finding(index, ("id",), f"id '{cid}' must equal the file name; "
-                                 f"rename the file to {cid}.yaml or set `id: {stem}`", "id-filename"))
-        pinyin = case["place"]["pinyin"]
-        if not cid.startswith(pinyin + "-"):
-            found.append(Finding(index, ("id",), f"id '{cid}' must start with the place pinyin "
-                                 f"'{pinyin}-', e.g. `id: {pinyin}-{cid}`", "id-place"))
-        unique(case_ids, cid, index, ("id",), "case")
-        for i, model in enumerate(case.get("models", [])):
-            unique(model_ids, model["id"], index, ("models", i, "id"), "model")
-        for i, source in enumerate(case["sources"]):
-            unique(source_ids, source["id"], index, ("sources", i, "id"), "source")
-        period = case.get("period", {})  # optional: some sources print no year
-        if "end" in period and period["end"] < period["start"]:
-            found.append(Finding(index, ("period", "end"), f"period ends ({period['end']}) before "
-                                 f"it starts ({period['start']}); swap them", "period-order"))
-
-    for index, _stem, case in cases:
-        own_sources = [s["id"] for s in case["sources"]]
-        for parts, ref in _sources_refs(case):
-            if ref not in own_sources:
-                found.append(Finding(index, parts, f"source '{ref}' is not one of this case's "
-                                     f"sources; use one of: {', '.join(own_sources)}", "ref-source"))
-        for key in ("adopts", "adapted_from"):
-            for i, ref in enumerate(case.get(key, [])):
-                if ref not in model_ids:
-                    found.append(Finding(index, (key, i), f"model '{ref}' is not defined in any "
-                                         "case; use the id of a model from cases/", "ref-model"))
-        for i, metric in enumerate(case.get("metrics", [])):
-            ref = metric.get("model")
-            if ref is not None and ref not in model_ids:
-                found.append(Finding(index, ("metrics", i, "model"), f"model '{ref}' is not "
-                                     "defined in any case; use a model id from `models`",
-                                     "ref-model"))
-            found.extend(_check_metric(index, i, metric))
+    for index, _name, keys in cases:
+        unique(case_ids, keys.case_id, index, ("id",), "case")
+        for parts, model_id in keys.models:
+            unique(model_ids, model_id, index, parts, "model")
+        for parts, source_id in keys.sources:
+            unique(source_ids, source_id, index, parts, "source")
+    for index, _name, keys in cases:
+        for parts, ref, where in keys.model_refs:
+            if ref in model_ids:
+                continue
+            hint = ("use the id of a model from cases/" if where == "case"
+                    else "use a model id from `models`")
+            found.append(Finding(index, parts, f"model '{ref}' is not defined in any case; {hint}",
+                                 "ref-model"))
     return found
+
+
+def cross_file(cases: list[tuple[int, Path, dict]]) -> list[Finding]:
+    """All rules beyond the schema for schema-valid cases given as (index, path, data)."""
+    found = [f for index, path, case in cases for f in file_findings(index, path, case)]
+    keyed = [(index, display_path(path), keys_of(case)) for index, path, case in cases]
+    return found + cross_findings(keyed)
 
 
 _QUALIFIER_WORDS = {

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import jsonschema
@@ -15,7 +20,7 @@ from .load import CaseFile, discover, read_case
 from .locate import Locator
 from .messages import explain
 from .problems import ERROR, Problem, format_json_path
-from .rules import Finding, cross_file
+from .rules import Finding, Keys, cross_findings, file_findings, keys_of
 from .schema import load_schema
 
 # Below this many files a process pool costs more to start than it saves.
@@ -73,29 +78,110 @@ def read_all(paths: list[Path], jobs: int | None = None) -> list[CaseFile]:
     """Read and parse files, on several processes when there are many."""
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            return list(pool.map(read_case, paths, chunksize=max(1, len(paths) // (jobs * 8))))
+        with _pool(jobs) as pool:
+            return list(pool.map(read_case, paths, chunksize=_chunksize(len(paths), jobs)))
     return [read_case(p) for p in paths]
+
+
+@dataclass
+class Checked:
+    """One file checked on its own: the case (text dropped), its located problems, and
+    the keys the cross-file rules need (None unless the schema accepted the file)."""
+
+    case: CaseFile
+    problems: list[Problem]
+    keys: Keys | None = None
+    failed: bool = False  # an error in the file itself (load, schema or per-file rule)
+
+
+def check_file(case: CaseFile, keep_data: bool = True) -> Checked:
+    """Check one read file alone: schema, then per-file rules; locate what it finds."""
+    keys, findings = None, []
+    if case.data is not None:
+        findings = schema_findings(0, case.data)
+        if not findings:
+            keys = keys_of(case.data)
+            findings = file_findings(0, case.path, case.data)
+    # Positions are computed here, while the text is at hand, and only for files with findings.
+    problems = list(case.problems) + locate([case], findings)
+    failed = bool(case.problems) or any(p.is_error for p in problems)
+    slim = CaseFile(case.path, "", case.digest, case.data if keep_data else None, case.problems)
+    return Checked(slim, problems, keys, failed)
+
+
+def _check_path(path: Path, keep_data: bool = True) -> Checked:
+    return check_file(read_case(path), keep_data)
+
+
+def check_all(paths: list[Path], jobs: int | None = None, keep_data: bool = True) -> list[Checked]:
+    """Read and check each file alone, on every core when there are many files.
+
+    Workers parse, validate and locate, and send back only the small result (and the data
+    when `keep_data`), never the text: pickling is then a small fraction of the parse.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    work = partial(_check_path, keep_data=keep_data)
+    if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
+        with _pool(jobs) as pool, _no_gc():
+            return list(pool.map(work, paths, chunksize=_chunksize(len(paths), jobs)))
+    return [work(p) for p in paths]
+
+
+@contextmanager
+def _no_gc():
+    # Unpickled case data is millions of acyclic objects; the cycle collector would
+    # rescan them again and again as they arrive (about 1.4 s of 10,000 cases), for nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    # fork starts workers in milliseconds but is unsafe once threads run (mkdocs serve's
+    # server, for one): a thread may hold a lock the child then waits on forever.
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "forkserver"
+    if method not in multiprocessing.get_all_start_methods():
+        method = "spawn"
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+
+
+def _chunksize(n: int, jobs: int) -> int:
+    return max(1, min(64, n // (jobs * 8)))
+
+
+def combine(results: list[Checked], text_of=None) -> tuple[list[Problem], list[int]]:
+    """Run the cross-file rules over checked files: (sorted problems, indices of valid files).
+
+    `text_of(index)` gives a file's text to locate cross-file problems; by default the
+    file is read again, which happens only for files with such a problem.
+    """
+    text_of = text_of or (lambda i: _read_text(results[i].case.path))
+    keyed = [(i, r.case.display, r.keys) for i, r in enumerate(results) if r.keys is not None]
+    cross = cross_findings(keyed)
+    problems = [p for r in results for p in r.problems]
+    locators: dict[int, Locator] = {}
+    for f in cross:
+        locator = locators.get(f.index) or locators.setdefault(f.index, Locator(text_of(f.index)))
+        line, col = locator.position(f.parts, f.at)
+        problems.append(Problem(results[f.index].case.display, line, col, f.message,
+                                format_json_path(f.parts), f.severity, f.rule))
+    failed = {f.index for f in cross if f.severity == ERROR}
+    valid = [i for i, r in enumerate(results) if r.keys is not None and not r.failed and i not in failed]
+    return sorted(problems), valid
+
+
+def _read_text(path: Path) -> str:
+    return Path(path).read_bytes().decode("utf-8", errors="replace")
 
 
 def check(files: list[CaseFile]) -> Report:
     """Validate already-read files together and return one report."""
-    problems: list[Problem] = []
-    findings: list[Finding] = []
-    schema_ok: list[tuple[int, Path, dict]] = []
-    for index, case in enumerate(files):
-        problems.extend(case.problems)
-        if case.data is None:
-            continue
-        found = schema_findings(index, case.data)
-        findings.extend(found)
-        if not found:
-            schema_ok.append((index, case.path, case.data))
-    findings.extend(cross_file(schema_ok))
-    problems.extend(locate(files, findings))
-    failed = {f.index for f in findings if f.severity == ERROR}
-    valid = [files[i] for i, _, _ in schema_ok if i not in failed]
-    return Report(valid, sorted(problems), len(files))
+    problems, valid = combine([check_file(f) for f in files], lambda i: files[i].text)
+    return Report([files[i] for i in valid], problems, len(files))
 
 
 def locate(files: list[CaseFile], findings: list[Finding]) -> list[Problem]:
@@ -103,13 +189,64 @@ def locate(files: list[CaseFile], findings: list[Finding]) -> list[Problem]:
     locators: dict[int, Locator] = {}
     out = []
     for f in findings:
-        locator = locators.setdefault(f.index, Locator(files[f.index].text))
+        locator = locators.get(f.index) or locators.setdefault(f.index, Locator(files[f.index].text))
         line, col = locator.position(f.parts, f.at)
         out.append(Problem(files[f.index].display, line, col, f.message,
                            format_json_path(f.parts), f.severity, f.rule))
     return out
 
 
-def validate_paths(paths, jobs: int | None = None) -> Report:
-    """Discover, read and validate case files under the given files or folders."""
-    return check(read_all(discover(paths), jobs))
+def validate_paths(paths, jobs: int | None = None, keep_data: bool = True) -> Report:
+    """Discover, read and validate case files under the given files or folders.
+
+    The valid cases in the report carry their data (unless `keep_data` is false, which
+    saves memory when only the verdict matters) but not their text.
+    """
+    results = check_all(discover(paths), jobs, keep_data)
+    problems, valid = combine(results)
+    return Report([results[i].case for i in valid], problems, len(results))
+
+
+class Checker:
+    """Validate the same files again and again, re-checking only files whose bytes changed.
+
+    Meant for `mkdocs serve` and other long-lived processes: keep one Checker and call
+    `check_paths` on every rebuild. A file whose path and SHA-256 digest are unchanged
+    reuses its per-file result (parse, schema, per-file rules and data, the same
+    `CaseFile` object); the cross-file rules are cheap and run over all files every time,
+    so editing one case can still flag another (a duplicate id, a model now missing).
+    After each call, `reused` and `rechecked` count the files of each kind. The schema is
+    read once per process, so a schema change needs a new Checker (restart the server).
+    Not thread-safe: use one Checker per build thread.
+    """
+
+    def __init__(self, jobs: int | None = None):
+        self.jobs = jobs
+        self._cache: dict[Path, Checked] = {}
+        self.reused = 0
+        self.rechecked = 0
+
+    def check_paths(self, paths) -> Report:
+        """Validate the case files under `paths`, reusing results for unchanged files."""
+        files = discover(paths)
+        fresh: dict[Path, Checked] = {}
+        stale: list[Path] = []
+        for path in files:
+            cached = self._cache.get(path)
+            if cached is not None and cached.case.digest and _digest(path) == cached.case.digest:
+                fresh[path] = cached
+            else:
+                stale.append(path)
+        fresh.update(zip(stale, check_all(stale, self.jobs), strict=True))
+        self._cache = fresh  # files that are gone are forgotten
+        results = [fresh[p] for p in files]
+        problems, valid = combine(results)
+        self.reused, self.rechecked = len(files) - len(stale), len(stale)
+        return Report([results[i].case for i in valid], problems, len(results))
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

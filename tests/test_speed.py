@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import yaml
 
-from generator import load
+from generator import load, validate
+from generator.load import discover, read_case
+from generator.report import format_problem
+from generator.validate import Checker, check, validate_paths
+
+from .conftest import INVALID, VALID
 
 
 def test_libyaml_parser_is_used_when_available():
@@ -20,3 +25,81 @@ def test_syntax_errors_use_the_python_parser_wording():
         (1, 9, "YAML syntax error: mapping values are not allowed here; "
                "check quoting and indentation here"),
     ]
+
+
+# --- parallel and serial validation give the same report ------------------------------
+
+def _all_fixture_dirs():
+    return [VALID, INVALID]
+
+
+def _full(report):
+    """Everything a report says, including the fields Problem equality ignores."""
+    return ([(format_problem(p), p.rule, p.severity) for p in report.problems],
+            [(c.path, c.digest, c.data) for c in report.cases], report.checked)
+
+
+def test_parallel_and_serial_reports_are_identical(monkeypatch):
+    serial = validate_paths(_all_fixture_dirs(), jobs=1)
+    pools = []
+    real_pool = validate._pool
+
+    def counting_pool(jobs):
+        pools.append(jobs)
+        return real_pool(jobs)
+
+    monkeypatch.setattr(validate, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(validate, "_pool", counting_pool)
+    parallel = validate_paths(_all_fixture_dirs(), jobs=2)
+    assert pools == [2]  # the parallel path really ran
+    assert _full(parallel) == _full(serial)
+    # The invalid fixtures share file names and ids, so cross-file rules fire too.
+    assert {"unique-case-id", "schema-type", "yaml", "metric-value"} <= {p.rule for p in serial.problems}
+
+
+def test_in_memory_check_gives_the_same_problems():
+    paths = discover(_all_fixture_dirs())
+    in_memory = check([read_case(p) for p in paths])
+    from_disk = validate_paths(_all_fixture_dirs(), jobs=1)
+    assert _full(in_memory)[0] == _full(from_disk)[0]
+    assert [c.path for c in in_memory.cases] == [c.path for c in from_disk.cases]
+
+
+def test_keep_data_false_keeps_the_verdict():
+    lean = validate_paths(_all_fixture_dirs(), jobs=1, keep_data=False)
+    full = validate_paths(_all_fixture_dirs(), jobs=1)
+    assert _full(lean)[0] == _full(full)[0]
+    assert [c.path for c in lean.cases] == [c.path for c in full.cases]
+    assert all(c.data is None for c in lean.cases)
+
+
+# --- the incremental Checker ------------------------------------------------------------
+
+def test_checker_reuses_unchanged_files_and_reruns_cross_file_rules(valid_dir):
+    checker = Checker(jobs=1)
+    first = checker.check_paths([valid_dir])
+    assert (checker.reused, checker.rechecked) == (0, 1) and first.ok
+    again = checker.check_paths([valid_dir])
+    assert (checker.reused, checker.rechecked) == (1, 0)
+    assert again.cases[0] is first.cases[0]  # the same object: renderers may cache by it
+
+    # A second file with the same ids: the unchanged first file is reused, but the
+    # cross-file rules still run over both and flag the duplicates.
+    original = valid_dir / "langao-fixture-mini.yaml"
+    copy = valid_dir / "langao-fixture-copy.yaml"
+    copy.write_text(original.read_text(encoding="utf-8").replace(
+        "id: langao-fixture-mini", "id: langao-fixture-copy"), encoding="utf-8")
+    both = checker.check_paths([valid_dir])
+    assert (checker.reused, checker.rechecked) == (1, 1)
+    assert _full(both) == _full(validate_paths([valid_dir], jobs=1))
+    assert "unique-model-id" in {p.rule for p in both.problems}
+
+    # Editing a file re-checks only that file; deleting one forgets it.
+    copy.write_text(copy.read_text(encoding="utf-8").replace("value: 4000000", "value: 400"),
+                    encoding="utf-8")
+    edited = checker.check_paths([valid_dir])
+    assert (checker.reused, checker.rechecked) == (1, 1)
+    assert "metric-value" in {p.rule for p in edited.problems}
+    copy.unlink()
+    after = checker.check_paths([valid_dir])
+    assert (checker.reused, checker.rechecked) == (1, 0) and after.ok
