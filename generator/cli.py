@@ -58,5 +58,30 @@ def validate(paths: tuple[Path, ...], fmt: str, verbose: bool) -> None:
     sys.exit(0 if report.ok else 1)
 
 
+@main.command()
+@click.argument("case_id", metavar="ID")
+@click.option("--dir", "cases_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=DEFAULT_CASES, show_default=True, help="Folder to write the case into.")
+def new(case_id: str, cases_dir: Path) -> None:
+    """Write a commented skeleton cases/ID.yaml to fill in (never overwrites a file).
+
+    ID is the place name in pinyin, a hyphen and a short name, e.g.
+    langao-first-secretary-team-service. Every field is listed with a comment saying
+    what it is and whether it is required; empty placeholders fail `casebook validate`
+    at their line until filled. Exit status 2 for a bad ID or an existing file.
+    """
+    from .skeleton import SkeletonError, new_case_path
+
+    if not cases_dir.is_dir():
+        raise click.UsageError(f"there is no {cases_dir}/ folder here; run from the repository "
+                               "root or pass --dir")
+    try:
+        path = new_case_path(case_id, cases_dir)
+    except SkeletonError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"wrote {path.as_posix()}: fill in the fields marked 必填 required, then run "
+               f"`casebook validate {path.as_posix()}`")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
