@@ -1,0 +1,420 @@
+"""Measure validate, export and the site against the parse floor and check-jsonschema.
+
+    python benchmarks/run.py --cases 1000 10000
+
+For each size it writes N synthetic cases (benchmarks/synth.py) into build/bench/cases-N
+and runs every step on those same files, each as its own subprocess so that time and
+memory belong to that step alone:
+
+  (a) floor            read + parse every file with PyYAML's C loader, one process, nothing else
+  (b) validate         `casebook validate`
+  (c) check-jsonschema `check-jsonschema --schemafile schema/case.schema.json FILES…`
+  (d) export           `casebook export` (when the command exists)
+  (e) pages            page generation alone (when generator.pages exists)
+  (f) mkdocs build     the full site, at sizes up to --site-max (when mkdocs.yml exists)
+
+plus the reload after a one-file change and a correctness check on a copy with seeded
+errors (the run stops with an AssertionError if validate's answer changes). Wall time is
+the minimum of --repeat runs for the cheap steps (this machine is a shared VM; the
+minimum is the least disturbed run); CPU time and peak memory come from the kernel
+(wait4 rusage of the step and everything it started) plus a sampled sum of PSS over the
+process tree, so a parent and its workers are counted together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import synth  # noqa: E402  (benchmarks/ is not a package)
+
+FLOOR = """
+import sys, yaml
+from pathlib import Path
+for p in sorted(Path(sys.argv[1]).glob("*.yaml")):
+    yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+"""
+
+
+@dataclass
+class Result:
+    """One measured step at one size."""
+
+    step: str
+    cases: int
+    wall: float | None = None  # seconds, best of the repeats
+    cpu: float | None = None  # user + system seconds of the step and its children
+    peak_mb: float | None = None  # max(sampled PSS sum of the process tree, largest RSS)
+    walls: list[float] = field(default_factory=list)
+    note: str = ""
+
+
+# --- running one step ----------------------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    """All live descendants of pid, read from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(parents.get(p, []))
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def run_step(cmd: list[str], log: Path, cwd: Path = ROOT, expect: tuple[int, ...] = (0,),
+             sample: bool = True) -> tuple[float, float, float]:
+    """Run cmd; return (wall s, cpu s, peak MB). Fails loudly on an unexpected exit status."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    peak_kb = 0
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        next_sample = start
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            now = time.perf_counter()
+            if sample and now >= next_sample:
+                peak_kb = max(peak_kb, sum(_pss_kb(p) for p in _children(proc.pid)))
+                next_sample = now + 0.1
+            time.sleep(0.005)
+        wall = time.perf_counter() - start
+    proc.returncode = code = os.waitstatus_to_exitcode(status)
+    if code not in expect:
+        tail = log.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"{' '.join(cmd[:3])}… exited {code}, expected {expect}; see {log}\n{tail}")
+    peak_kb = max(peak_kb, usage.ru_maxrss)
+    return wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024
+
+
+def measure(step: str, n: int, cmd: list[str], logs: Path, repeat: int = 1, **kw) -> Result:
+    """Run a step `repeat` times; keep the fastest wall time and its CPU and memory."""
+    runs = [run_step(cmd, logs / f"{step}-{n}-{i}.log", **kw) for i in range(repeat)]
+    best = min(runs)
+    return Result(step, n, best[0], best[1], max(r[2] for r in runs), [round(r[0], 2) for r in runs])
+
+
+# --- the optional steps: present only once their code exists ---------------------------------
+
+def _casebook_has(command: str) -> bool:
+    probe = subprocess.run([str(BIN / "casebook"), command, "--help"], capture_output=True, cwd=ROOT)
+    return probe.returncode == 0
+
+
+def _workdir(corpus: Path, n: int, out: Path) -> Path:
+    """A folder that looks like the repository but whose cases/ is the synthetic corpus."""
+    work = out / f"work-{n}"
+    work.mkdir(parents=True, exist_ok=True)
+    for name, target in (("cases", corpus), ("schema", ROOT / "schema"), ("site", ROOT / "site")):
+        link = work / name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        if target.exists():
+            link.symlink_to(target.resolve(), target_is_directory=True)
+    return work
+
+
+# --- correctness on a copy with seeded errors ------------------------------------------------
+
+def seed_errors(corpus: Path, target: Path) -> dict[str, set[str]]:
+    """Copy corpus to target and break some files; return {file name: the rules it must break}."""
+    import copy
+
+    import yaml
+
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(corpus, target, ignore=shutil.ignore_patterns(".synth.json"))
+    data = {p: yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+            for p in sorted(target.glob("*.yaml"))}
+    # Break only cases whose models no other case adopts: a broken case's models vanish
+    # from the cross-file checks, and the cases adopting them would fail too.
+    adopted = {ref for d in data.values() for ref in d.get("adopts", [])}
+    files = [p for p, d in data.items() if not adopted & {m["id"] for m in d["models"]}]
+    if len(files) < 40:
+        raise SystemExit("the seeded-error check needs at least 40 cases whose models nobody adopts")
+    expected: dict[str, set[str]] = {}
+
+    def edit_data(path: Path, change, rule: str) -> None:
+        change(data[path])
+        path.write_text(synth.to_yaml(data[path]), encoding="utf-8")
+        expected[path.name] = {rule}
+
+    def edit_text(path: Path, old: str, new: str, rule: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        if old not in text:
+            raise AssertionError(f"cannot seed {rule} into {path.name}")
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        expected[path.name] = {rule}
+
+    def metric_value(d):
+        d["metrics"][0]["value"] = d["metrics"][0]["value"] * 10 + 1
+
+    def qualifier(d):
+        m = next(m for m in d["metrics"] if m["qualifier"] in ("exact", "at_least"))
+        m["qualifier"] = "at_least" if m["qualifier"] == "exact" else "exact"
+
+    def unit(d):
+        d["metrics"][-1]["unit"] = "yuan"
+
+    def required(d):
+        del d["title"]
+
+    def type_error(d):
+        d["metrics"][0]["value"] = "四百万"
+
+    def ref_model(d):
+        d["adopts"] = ["shili-no-such-model"]
+
+    def period(d):
+        d["period"] = {"start": "2024-05", "end": "2020"}
+
+    def duplicate_model(d):
+        twin = copy.deepcopy(data[files[0]]["models"][0])  # same id as a model of another case
+        for part in (*twin.get("terms", []), *twin["evidence"]):
+            if "source" in part:
+                part["source"] = d["sources"][0]["id"]
+        d["models"].append(twin)
+
+    edit_data(files[3], metric_value, "metric-value")
+    edit_data(files[5], qualifier, "metric-qualifier")
+    edit_data(files[8], unit, "schema-oneOf")
+    edit_data(files[13], required, "schema-required")
+    edit_data(files[16], type_error, "schema-type")
+    edit_data(files[21], ref_model, "ref-model")
+    edit_data(files[24], period, "period-order")
+    edit_data(files[30], duplicate_model, "unique-model-id")
+    edit_text(files[34], "\nschema_version: 1\n", "\nschema_version: 1\nid: [unclosed\n", "yaml")
+    edit_text(files[36], "\nplace:\n  province:", "\nplace:\n\tprovince:", "tabs")
+    edit_text(files[38], "\nscope: ", "\nheadline: 重复\nscope: ", "duplicate-key")
+    renamed = files[39].with_name("shilixx-renamed.yaml")
+    files[39].rename(renamed)
+    expected[renamed.name] = {"id-filename"}
+    return expected
+
+
+def check_correctness(corpus: Path, out: Path, logs: Path) -> str:
+    """Seed errors; validate must find exactly them, the same way in parallel and serially."""
+    from generator.load import discover, read_case
+    from generator.report import format_problem
+    from generator.validate import check, validate_paths
+
+    seeded = out / "seeded"
+    expected = seed_errors(corpus, seeded)
+    cli = subprocess.run([str(BIN / "casebook"), "validate", str(seeded)], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert cli.returncode == 1, cli.stderr
+    logs.mkdir(parents=True, exist_ok=True)
+    (logs / "seeded-validate.log").write_text(cli.stdout + cli.stderr, encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # the CLI ran here: display paths must match
+    try:
+        serial = validate_paths([seeded], jobs=1)
+        in_memory = check([read_case(p) for p in discover([seeded])])
+    finally:
+        os.chdir(cwd)
+    lines = [format_problem(p) for p in serial.problems]
+    assert cli.stdout.splitlines() == lines, "parallel CLI and serial validation disagree"
+    assert [format_problem(p) for p in in_memory.problems] == lines, "in-memory check disagrees"
+    found: dict[str, set[str]] = {}
+    for p in serial.problems:
+        found.setdefault(Path(p.path).name, set()).add(p.rule)
+    assert found == expected, f"seeded errors not found as expected:\n{found}\n!=\n{expected}"
+    assert len(serial.cases) == len(list(seeded.glob("*.yaml"))) - len(expected)
+    return (f"{len(expected)} seeded files, {len(lines)} problems: parallel CLI == serial == "
+            f"in-memory, each file exactly its seeded rules")
+
+
+# --- incremental reload ------------------------------------------------------------------------
+
+RELOAD = """
+import json, sys, time
+from pathlib import Path
+from generator.validate import Checker
+folder = Path(sys.argv[1])
+checker = Checker()
+t = time.perf_counter(); checker.check_paths([folder]); cold = time.perf_counter() - t
+path = sorted(folder.glob("*.yaml"))[len(list(folder.glob("*.yaml"))) // 2]
+text = path.read_text(encoding="utf-8")
+path.write_text(text.replace("notes: ", "notes: 改动一处。", 1), encoding="utf-8")
+try:
+    t = time.perf_counter(); report = checker.check_paths([folder]); warm = time.perf_counter() - t
+finally:
+    path.write_text(text, encoding="utf-8")
+assert report.ok and checker.rechecked == 1, (checker.rechecked, report.problems[:3])
+print(json.dumps({"cold": cold, "warm": warm, "reused": checker.reused}))
+"""
+
+
+def measure_reload(corpus: Path, out: Path, logs: Path) -> dict:
+    """In-process validation before and after a one-file change, via the Checker cache."""
+    copy = out / "reload"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(corpus, copy, ignore=shutil.ignore_patterns(".synth.json"))
+    done = subprocess.run([sys.executable, "-c", RELOAD, str(copy)], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+def machine() -> dict:
+    """The facts a reader needs to compare these numbers with their own."""
+    import jsonschema_rs
+    import yaml
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    cjs = subprocess.run([str(BIN / "check-jsonschema"), "--version"], capture_output=True, text=True)
+    return {
+        "nproc": os.cpu_count(), "cpu": cpu, "memory_mb": mem, "python": platform.python_version(),
+        "pyyaml": yaml.__version__, "libyaml": yaml.__with_libyaml__,
+        "jsonschema_rs": getattr(jsonschema_rs, "__version__", "?"),
+        "check_jsonschema": cjs.stdout.strip().split()[-1] if cjs.returncode == 0 else "missing",
+    }
+
+
+def run(sizes: list[int], seed: int, out: Path, repeat: int, site_max: int) -> list[Result]:
+    """Measure every step at every size; print progress to stderr as it goes."""
+    logs = out / "logs"
+    results: list[Result] = []
+    has_export = _casebook_has("export")
+    for n in sizes:
+        corpus = out / f"cases-{n}"
+        t = time.perf_counter()
+        files = synth.generate(n, corpus, seed)
+        kb = sum(p.stat().st_size for p in files) / len(files) / 1024
+        _say(f"{n} cases ready in {corpus} ({kb:.1f} KB per file, {time.perf_counter() - t:.1f} s)")
+        reps = repeat if n <= 1000 else max(1, repeat - 1)
+        floor, validate = Result("(a) floor: C-loader parse", n), Result("(b) casebook validate", n)
+        for _ in range(reps):  # interleaved, so a slow spell of the machine hits both
+            for res, cmd in ((floor, [sys.executable, "-c", FLOOR, str(corpus)]),
+                             (validate, [str(BIN / "casebook"), "validate", str(corpus)])):
+                one = measure(res.step, n, cmd, logs)
+                res.walls += one.walls
+                if res.wall is None or one.wall < res.wall:
+                    res.wall, res.cpu = one.wall, one.cpu
+                res.peak_mb = max(res.peak_mb or 0, one.peak_mb)
+        results += [floor, validate]
+        _say(f"  floor {floor.walls} s, validate {validate.walls} s")
+        cjs = BIN / "check-jsonschema"
+        if cjs.exists():
+            res = measure("(c) check-jsonschema", n, [str(cjs), "--schemafile", "schema/case.schema.json",
+                                                      *map(str, files)], logs)
+            results.append(res)
+            _say(f"  check-jsonschema {res.wall:.1f} s")
+        else:
+            results.append(Result("(c) check-jsonschema", n, note="n/a: pip install -e '.[bench]'"))
+        if has_export:
+            work = _workdir(corpus, n, out)
+            res = measure("(d) casebook export", n, [str(BIN / "casebook"), "export", "--out",
+                                                     str(out / f"export-{n}")], logs, repeat=reps, cwd=work)
+            results.append(res)
+            _say(f"  export {res.walls} s")
+        else:
+            results.append(Result("(d) casebook export", n, note="n/a: `casebook export` does not exist yet"))
+        results.append(Result("(e) page generation", n, note="n/a: generator.pages does not exist yet"))
+        if n <= site_max:
+            results.append(Result("(f) mkdocs build", n, note="n/a: mkdocs.yml does not exist yet"))
+    return results
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def table(results: list[Result]) -> str:
+    """The results as a Markdown table, with each step's ratio to the floor at its size."""
+    floors = {r.cases: r.wall for r in results if r.step.startswith("(a)")}
+    cjs = {r.cases: r.wall for r in results if r.step.startswith("(c)") and r.wall}
+    rows = ["| step | cases | wall s | CPU s | peak MB | × floor | note |",
+            "|---|---:|---:|---:|---:|---:|---|"]
+    for r in results:
+        if r.wall is None:
+            rows.append(f"| {r.step} | {r.cases:,} | – | – | – | – | {r.note} |")
+            continue
+        note = r.note
+        if r.step.startswith("(b)") and r.cases in cjs:
+            faster = f"{cjs[r.cases] / r.wall:.1f}× faster than check-jsonschema"
+            note = faster + (f"; {note}" if note else "")
+        if len(r.walls) > 1:
+            note = f"runs {r.walls}" + (f"; {note}" if note else "")
+        rows.append(f"| {r.step} | {r.cases:,} | {r.wall:.2f} | {r.cpu:.2f} | {r.peak_mb:.0f} | "
+                    f"{r.wall / floors[r.cases]:.2f} | {note} |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of floor/validate/export at ≤1,000 cases (one fewer above); best kept")
+    parser.add_argument("--site-max", type=int, default=1000, help="largest size for the full site build")
+    args = parser.parse_args()
+    out = args.out.resolve()
+    started = time.perf_counter()
+    info = machine()
+    _say(f"machine: {info}")
+    results = run(sorted(args.cases), args.seed, out, args.repeat, args.site_max)
+    small = out / f"cases-{min(args.cases)}"
+    correctness = check_correctness(small, out, out / "logs")
+    _say(f"correctness: {correctness}")
+    reload = measure_reload(small, out, out / "logs")
+    text = "\n".join([
+        table(results), "",
+        f"reload after a one-file change at {min(args.cases):,} cases (Checker): "
+        f"{reload['warm'] * 1000:.0f} ms, {reload['reused']} files reused "
+        f"(cold check {reload['cold']:.2f} s)",
+        f"correctness: {correctness}",
+        f"machine: {info}",
+        f"total benchmark time: {time.perf_counter() - started:.0f} s",
+    ])
+    print(text)
+    (out / "results.md").write_text(text + "\n", encoding="utf-8")
+    (out / "results.json").write_text(json.dumps({"machine": info, "reload": reload,
+                                                  "results": [asdict(r) for r in results]}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
