@@ -23,8 +23,22 @@ def _print_report(report: Report, fmt: str, verbose: bool = False) -> None:
         files = len({p.path for p in report.errors})
         summary = (f"{report.checked} file(s) checked: {errors} error(s) in {files} file(s), "
                    f"{warnings} warning(s)")
-        click.echo(summary if errors or warnings or verbose else
-                   f"{report.checked} file(s) checked: all valid", err=True)
+        valid = f"{report.checked} file(s) checked: all valid" + (
+            f", {warnings} warning(s) (advice; they do not fail)" if warnings else "")
+        click.echo(summary if errors else valid, err=True)
+
+
+def _print_completeness(report: Report) -> None:
+    from .completeness import completeness, missing_items
+
+    for case in report.cases:
+        score, _ = completeness(case.data)
+        click.echo(f"{case.display}: completeness {score}/100")
+        missing, groups = missing_items(case.data)
+        for group, (filled, total) in groups.items():
+            if filled < total:
+                first = next(m for m in missing if m.group == group)
+                click.echo(f"  {first.label}: {total - filled} of {total} missing, e.g. {first.json_path}")
 
 
 def _paths_or_default(paths: tuple[Path, ...]) -> list[Path]:
@@ -46,15 +60,20 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
               show_default=True, help="text for people, github for Actions annotations.")
-@click.option("-v", "--verbose", is_flag=True, help="Also print a summary when all is valid.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also print each valid case's completeness score (0-100) and what it lacks.")
 def validate(paths: tuple[Path, ...], fmt: str, verbose: bool) -> None:
     """Check case files (default: every file in cases/) and report every problem.
 
-    Each problem is printed as `path:line:col: message [json.path]`. Exit status:
-    0 when valid (warnings allowed), 1 when any file has an error, 2 for misuse.
+    Each problem is printed as `path:line:col: message [json.path]`; warnings (advice:
+    recommended fields missing, a case that looks like another) say `warning:` and do not
+    fail. Exit status: 0 when valid (warnings allowed), 1 when any file has an error, 2 for misuse.
     """
-    report = validate_paths(_paths_or_default(paths), keep_data=False)  # only the verdict is needed
+    # Only the verdict is needed, unless --verbose scores the valid cases.
+    report = validate_paths(_paths_or_default(paths), keep_data=verbose)
     _print_report(report, fmt, verbose)
+    if verbose and fmt == "text":
+        _print_completeness(report)
     sys.exit(0 if report.ok else 1)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import jsonschema
 import jsonschema_rs
 
+from .advice import Profile, advice, duplicate_findings, profile_of
 from .load import CaseFile, discover, read_case
 from .locate import Locator
 from .messages import explain
@@ -92,21 +93,28 @@ class Checked:
     problems: list[Problem]
     keys: Keys | None = None
     failed: bool = False  # an error in the file itself (load, schema or per-file rule)
+    advice: list[Problem] = field(default_factory=list)  # warnings, reported once the file is valid
+    profile: Profile | None = None  # what the duplicate guard compares
 
 
 def check_file(case: CaseFile, keep_data: bool = True) -> Checked:
     """Check one read file alone: schema, then per-file rules; locate what it finds."""
-    keys, findings = None, []
+    keys, findings, hints, profile = None, [], [], None
     if case.data is not None:
         findings = schema_findings(0, case.data)
         if not findings:
             keys = keys_of(case.data)
             findings = file_findings(0, case.path, case.data)
+            profile = profile_of(case.data)
+            if not any(f.severity == ERROR for f in findings):
+                hints = advice(0, case.data)
     # Positions are computed here, while the text is at hand, and only for files with findings.
-    problems = list(case.problems) + locate([case], findings)
+    problems = list(case.problems) + locate([case], findings + hints)
+    advised = [p for p in problems if p.rule.startswith("advice-")]
+    problems = [p for p in problems if not p.rule.startswith("advice-")]
     failed = bool(case.problems) or any(p.is_error for p in problems)
     slim = CaseFile(case.path, "", case.digest, case.data if keep_data else None, case.problems)
-    return Checked(slim, problems, keys, failed)
+    return Checked(slim, problems, keys, failed, advised, profile)
 
 
 def _check_path(path: Path, keep_data: bool = True) -> Checked:
@@ -163,14 +171,18 @@ def combine(results: list[Checked], text_of=None) -> tuple[list[Problem], list[i
     keyed = [(i, r.case.display, r.keys) for i, r in enumerate(results) if r.keys is not None]
     cross = cross_findings(keyed)
     problems = [p for r in results for p in r.problems]
+    failed = {f.index for f in cross if f.severity == ERROR}
+    valid = [i for i, r in enumerate(results) if r.keys is not None and not r.failed and i not in failed]
+    # Advice (warnings) only for files without errors: what must be fixed comes first.
+    problems += [p for i in valid for p in results[i].advice]
+    cross += duplicate_findings([(i, results[i].case.display, results[i].profile) for i in valid
+                                 if results[i].profile is not None])
     locators: dict[int, Locator] = {}
     for f in cross:
         locator = locators.get(f.index) or locators.setdefault(f.index, Locator(text_of(f.index)))
         line, col = locator.position(f.parts, f.at)
         problems.append(Problem(results[f.index].case.display, line, col, f.message,
                                 format_json_path(f.parts), f.severity, f.rule))
-    failed = {f.index for f in cross if f.severity == ERROR}
-    valid = [i for i, r in enumerate(results) if r.keys is not None and not r.failed and i not in failed]
     return sorted(problems), valid
 
 
