@@ -9,9 +9,11 @@ too large, not UTF-8, start with a BOM or indent with tabs.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -239,10 +241,23 @@ class CaseFile:
 
 def display_path(path: Path) -> str:
     """Path relative to the working directory when possible, for short messages."""
+    return _relative(os.getcwd(), os.fspath(path))
+
+
+# Resolving symlinks costs a few system calls per path component; the cross-file rules
+# ask for every file's name (10,000 at scale), often twice. Keyed by the working
+# directory, so a chdir (tests do) never returns a stale answer.
+@lru_cache(maxsize=65_536)
+def _relative(cwd: str, path: str) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.realpath(path)).relative_to(_real(cwd)))
     except ValueError:
-        return str(path)
+        return path
+
+
+@lru_cache(maxsize=64)
+def _real(cwd: str) -> str:
+    return os.path.realpath(cwd)
 
 
 def _problem(path: Path, line: int, col: int, message: str, rule: str) -> Problem:
