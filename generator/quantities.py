@@ -32,7 +32,9 @@ _BEFORE = (  # longest first: 超过 before 超
 )
 # Words that end in 近/超 but do not qualify the number after them (最近3年, 就近).
 _NOT_BEFORE = ("最近", "就近", "附近", "临近", "接近于")
-_AFTER = re.compile(r"^[^\d，。,；;、！？\s]{0,4}?(以上|左右|以下|以内)")
+_AFTER = re.compile(r"[^\d，。,；;、！？\s]{0,4}?(以上|左右|以下|以内)")  # used with match(text, pos)
+# Every word in _BEFORE ends in one of these: most numbers are preceded by none of them.
+_BEFORE_LAST = frozenset(word[-1] for word, _ in _BEFORE)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ def _scale(mult: str | None) -> float:
 
 
 def _before(text: str, start: int) -> str | None:
+    if start == 0 or text[start - 1] not in _BEFORE_LAST:
+        return None
     head = text[max(0, start - 3):start]
     if any(head.endswith(word) for word in _NOT_BEFORE):
         return None
@@ -118,8 +122,7 @@ def parse_quantities(text: str) -> list[Quantity]:
             a *= _scale(m["amult"]) if m["amult"] else scale
         else:
             a *= scale
-        end_text = text[m.end():]
-        after = _AFTER.match(end_text)
+        after = _AFTER.match(text, m.end())
         if value_max is not None:
             qualifier = "range"
         elif m["approx1"] or m["approx2"] or m["approx3"]:
