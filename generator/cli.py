@@ -102,5 +102,38 @@ def new(case_id: str, cases_dir: Path) -> None:
                f"`casebook validate {path.as_posix()}`")
 
 
+@main.command("from-issue")
+@click.argument("body", metavar="FILE", type=click.File("r", encoding="utf-8"))
+@click.option("--dir", "cases_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=DEFAULT_CASES, show_default=True, help="Folder to write the draft into.")
+@click.option("--form", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path(".github/ISSUE_TEMPLATE/new-case.yml"), show_default=True,
+              help="The issue form whose labels the body's headings use.")
+def from_issue(body, cases_dir: Path, form: Path) -> None:
+    """Turn a new-case issue body (FILE, or - for stdin) into a draft case, and validate it.
+
+    FILE is the markdown GitHub writes from the issue form: a `### label` heading per
+    field, `_No response_` for empty ones. The draft lands in cases/<id>.yaml; what the
+    form did not give stays an empty placeholder, reported below at its line. Exit status:
+    0 when the draft is valid, 1 when it still has errors, 2 for misuse.
+    """
+    from .from_issue import IssueError, write_draft
+
+    if not cases_dir.is_dir():
+        raise click.UsageError(f"there is no {cases_dir}/ folder here; run from the repository "
+                               "root or pass --dir")
+    try:
+        path = write_draft(body.read(), cases_dir, form)
+    except IssueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote draft {path.as_posix()}")
+    # Validate with the other cases, so duplicate ids and look-alike cases show up too.
+    report = validate_paths([cases_dir])
+    mine = Report([c for c in report.cases if c.path == path],
+                  [p for p in report.problems if Path(p.path).resolve() == path.resolve()], 1)
+    _print_report(mine, "text")
+    sys.exit(0 if mine.ok else 1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
