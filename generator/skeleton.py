@@ -69,6 +69,21 @@ def new_case_path(case_id: str, cases_dir: Path) -> Path:
     return target
 
 
+TEMPLATE = Path(".github/case-template.yaml")
+_TEMPLATE_HEADER = """\
+# 案例模板 Case template, for contributors without a local install (the GitHub web editor).
+# Copy everything into a new file cases/<id>.yaml, where <id> is the place name in pinyin, a
+# hyphen and a short English name (e.g. langao-first-secretary-team-service); then set `id`
+# and `place.pinyin` to match. With a local checkout, `casebook new <id>` does this for you.
+# Generated from schema/case.schema.json by `python -m generator.skeleton`; do not edit.
+""" + _HEADER.split("\n", 1)[1].format(path="cases/<id>.yaml")
+
+
+def template() -> str:
+    """The skeleton with an empty id, committed as .github/case-template.yaml."""
+    return render({"schema_version": 1}, header=_TEMPLATE_HEADER)
+
+
 def render(data: dict, header: str = "") -> str:
     """A case as commented YAML in schema order; missing required values become placeholders."""
     root = resolve(load_schema())
@@ -205,3 +220,7 @@ def _scalar(value) -> str:
 def _reads_back(text: str) -> bool:
     case = read_case(Path("scalar.yaml"), f"k: {text}\n".encode())
     return case.data == {"k": text}
+
+
+if __name__ == "__main__":  # regenerate the committed template: python -m generator.skeleton
+    TEMPLATE.write_text(template(), encoding="utf-8", newline="\n")
