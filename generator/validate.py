@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
-import jsonschema
 import jsonschema_rs
 
 from .advice import Profile, advice, duplicate_findings, profile_of
@@ -61,6 +60,8 @@ def _fast_validator():
 
 @cache
 def _explainer():
+    import jsonschema  # 0.15 s to import, and needed only when a file fails the schema
+
     return jsonschema.Draft7Validator(load_schema())
 
 
