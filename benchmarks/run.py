@@ -32,6 +32,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -296,7 +297,6 @@ def measure_reload(corpus: Path, out: Path, logs: Path) -> dict:
 
 def machine() -> dict:
     """The facts a reader needs to compare these numbers with their own."""
-    import jsonschema_rs
     import yaml
 
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -307,9 +307,16 @@ def machine() -> dict:
     return {
         "nproc": os.cpu_count(), "cpu": cpu, "memory_mb": mem, "python": platform.python_version(),
         "pyyaml": yaml.__version__, "libyaml": yaml.__with_libyaml__,
-        "jsonschema_rs": getattr(jsonschema_rs, "__version__", "?"),
+        "jsonschema_rs": version("jsonschema_rs"), "mkdocs_material": _version("mkdocs-material"),
         "check_jsonschema": cjs.stdout.strip().split()[-1] if cjs.returncode == 0 else "missing",
     }
+
+
+def _version(dist: str) -> str:
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "missing"
 
 
 def run(sizes: list[int], seed: int, out: Path, repeat: int, site_max: int) -> list[Result]:
