@@ -186,3 +186,18 @@ def test_pre_commit_config_runs_casebook_and_ruff_here():
 def test_committed_case_template_is_current():
     committed = (GITHUB / "case-template.yaml").read_text(encoding="utf-8")
     assert committed == template(), "regenerate it: python -m generator.skeleton"
+
+
+def test_contributing_names_real_commands_and_is_honest_about_migrate():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "## 中文" in text and "## English" in text
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`?casebook ([a-z][a-z-]+)", text)) - {"collects"}
+    assert {"new", "validate", "from-issue", "export", "build", "migrate"} <= named
+    for name in named - {"migrate"}:
+        assert name in main.commands or f"| `casebook {name}" in readme, name
+    # The migration command is a documented plan; if it is ever built, update the docs.
+    assert "migrate" not in main.commands
+    assert "尚未实现" in text and "not built yet" in text
+    for rule in ("逐字", "verbatim", "隐私", "Privacy", "mkdocs serve", "casebook validate --verbose"):
+        assert rule in text, rule
