@@ -186,3 +186,28 @@ def test_without_a_cases_folder_is_misuse(tmp_path, monkeypatch):
     result = run("new", CASE_ID)
     assert result.exit_code == 2
     assert "no cases/ folder" in result.output
+
+
+def uncomment(text: str, key: str) -> str:
+    """Toggle the comment of one top-level optional block off, as an editor does."""
+    lines = text.splitlines()
+    start = lines.index(f"# {key}:")
+    end = start + 1
+    while end < len(lines) and lines[end].startswith("#   "):
+        end += 1
+    lines[start:end] = [line[2:] for line in lines[start:end]]
+    return "\n".join(lines) + "\n"
+
+
+def test_uncommenting_an_optional_block_gives_its_placeholders(skeleton):
+    text = uncomment(skeleton.read_text(encoding="utf-8"), "models")
+    skeleton.write_text(text, encoding="utf-8")
+    report = validate_paths([skeleton])
+    model = {p.json_path for p in report.errors if p.json_path.startswith("$.models")}
+    assert model == {
+        "$.models[0].id", "$.models[0].name", "$.models[0].name_en", "$.models[0].kind",
+        "$.models[0].summary", "$.models[0].terms[0].name", "$.models[0].terms[0].role",
+        "$.models[0].evidence[0].quote", "$.models[0].evidence[0].source",
+    }
+    # Nested optional fields stay commented after one toggle.
+    assert "    # formula: \"\"" in text and "    formula:" not in text
