@@ -135,5 +135,37 @@ def from_issue(body, cases_dir: Path, form: Path) -> None:
     sys.exit(0 if mine.ok else 1)
 
 
+def _valid_cases_or_exit(paths: tuple[Path, ...], step: str) -> Report:
+    """Validate; on errors print them exactly as `casebook validate` does and exit 1."""
+    click.echo(f"[1] validating {', '.join(map(str, _paths_or_default(paths)))} …", err=True)
+    report = validate_paths(_paths_or_default(paths))
+    if not report.ok:
+        _print_report(report, "text")
+        click.echo(f"{step} refused: fix the errors above first; nothing was written.", err=True)
+        sys.exit(1)
+    click.echo(f"    {len(report.cases)} valid case(s), {len(report.warnings)} warning(s)", err=True)
+    return report
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/data"),
+              show_default=True, help="Folder for the data package (replaced as a whole).")
+def export(paths: tuple[Path, ...], out: Path) -> None:
+    """Write the Frictionless data package: datapackage.json, one CSV per table, README, zip.
+
+    Cases are validated first; if any has an error, the messages are printed and nothing
+    is written (exit 1). The output is byte-identical for the same cases; set
+    SOURCE_DATE_EPOCH to record a `created` time.
+    """
+    from .export import created_from_env, export_package
+
+    report = _valid_cases_or_exit(paths, "export")
+    click.echo(f"[2] exporting the data package to {out} …", err=True)
+    written = export_package(report.cases, out, created_from_env())
+    click.echo(f"wrote {len(written)} files to {out.as_posix()}/ "
+               f"(datapackage.json, {sum(p.suffix == '.csv' for p in written)} CSV tables, zip)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

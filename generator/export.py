@@ -1,0 +1,180 @@
+"""Stage 3a: export the loaded cases as a Frictionless Data Package (CSV + datapackage.json).
+
+`tables(cases)` flattens cases into tidy tables; `package_files(cases)` returns every file of
+the package as bytes (deterministic); `export_package(cases, out)` writes them atomically.
+Field titles and descriptions come from the case JSON Schema, never written twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import __version__
+from .codebook import codebook_markdown
+from .schema import vocabulary
+from .tables import TABLES, Column, documentation, rows_of
+
+ZIP_NAME = "village-casebook-datapackage.zip"
+# Zip entries need a timestamp; 1980-01-01 is the earliest zip can store and says "none".
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _field(column: Column) -> dict:
+    """A Table Schema field for a column, documented from the case schema."""
+    title, description = documentation(column)
+    out = {"name": column.name, "type": column.type, "title": title, "description": description}
+    constraints = {}
+    if column.required:
+        constraints["required"] = True
+    if column.vocabulary:
+        constraints["enum"] = list(vocabulary(column.vocabulary))
+    if column.pattern:
+        constraints["pattern"] = column.pattern
+    if constraints:
+        out["constraints"] = constraints
+    return out
+
+
+def _csv(columns: list[Column], rows: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.name for c in columns])
+    for row in rows:
+        writer.writerow([_cell(row.get(c.name)) for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def descriptor(cases, created: str | None = None) -> dict:
+    """The datapackage.json descriptor for these cases."""
+    resources = []
+    for table in TABLES:
+        schema = {
+            "fields": [_field(c) for c in table.columns],
+            "primaryKey": table.primary_key,
+            "missingValues": [""],
+        }
+        if table.foreign_keys:
+            schema["foreignKeys"] = [
+                {"fields": fields, "reference": {"resource": resource, "fields": ref}}
+                for fields, resource, ref in table.foreign_keys
+            ]
+        resources.append(
+            {
+                "name": table.name,
+                "path": f"{table.name}.csv",
+                "profile": "tabular-data-resource",
+                "title": table.title,
+                "description": table.description,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": schema,
+            }
+        )
+    sources = []
+    for case in cases:
+        for source in case.data["sources"]:
+            entry = {"title": source["title"]}
+            if "url" in source:
+                entry["path"] = source["url"]
+            sources.append(entry)
+    package = {
+        "profile": "tabular-data-package",
+        "name": "village-casebook",
+        "title": "驻村帮扶案例库 Village Assistance Casebook",
+        "description": (
+            "中国驻村第一书记与驻村工作队帮扶案例：可复制模式、做法、指标（每个数字附原文引语）、人物与来源。"
+            " Cases of village assistance by first secretaries and village work teams in China: "
+            "reusable models, practices, metrics (each figure with its verbatim source sentence), "
+            "people and sources. See README.md for the codebook."
+        ),
+        "version": __version__,
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "title": "Creative Commons Attribution 4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+            }
+        ],
+        "contributors": [{"title": "Village Assistance Casebook contributors", "role": "author"}],
+        "sources": sources,
+        "keywords": ["驻村第一书记", "驻村工作队", "乡村振兴", "first secretary", "village assistance"],
+        "resources": resources,
+    }
+    if created:
+        package["created"] = created
+    return package
+
+
+def created_from_env() -> str | None:
+    """ISO creation time from SOURCE_DATE_EPOCH (reproducible builds), or None."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def package_files(cases, created: str | None = None) -> dict[str, bytes]:
+    """Every file of the data package, name → bytes, the zip included. Deterministic."""
+    data = rows_of(cases)
+    files: dict[str, bytes] = {}
+    for table in TABLES:
+        files[f"{table.name}.csv"] = _csv(table.columns, data[table.name])
+    files["datapackage.json"] = (
+        json.dumps(descriptor(cases, created), ensure_ascii=False, indent=2) + "\n"
+    ).encode("utf-8")
+    files["README.md"] = codebook_markdown().encode("utf-8")
+    files[ZIP_NAME] = _zip(files)
+    return dict(sorted(files.items()))
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(f"village-casebook/{name}", date_time=_ZIP_EPOCH)
+            info.external_attr = 0o644 << 16  # same permissions on every machine
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[name], compresslevel=9)
+    return buffer.getvalue()
+
+
+def export_package(cases, out: Path, created: str | None = None) -> list[Path]:
+    """Write the package into `out`, replacing it whole; a failure leaves `out` untouched."""
+    out = Path(out)
+    files = package_files(cases, created)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out.parent))
+    try:
+        for name, content in files.items():
+            (staging / name).write_bytes(content)
+        if out.exists():
+            old = out.with_name(out.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+            staging.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [out / name for name in files]

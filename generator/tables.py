@@ -1,0 +1,519 @@
+"""The tidy tables of the data package: their columns, keys, and the cases ↔ rows mapping.
+
+Each column names the case-schema field it comes from (`schema_path`), so the package's
+field titles and descriptions are taken from the JSON Schema. `rows_of` flattens cases;
+`cases_of` rebuilds them, which the round-trip test uses to prove nothing is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .schema import VOCABULARIES, field_schema, vocabulary
+
+PERIOD = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$"
+DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column and where its meaning is documented."""
+
+    name: str
+    schema_path: tuple = ()
+    type: str = "string"
+    required: bool = False
+    vocabulary: str | None = None
+    pattern: str | None = None
+    title: str | None = None
+    description: str | None = None
+
+
+def _pos(what: str) -> Column:
+    return Column(
+        "position",
+        type="integer",
+        required=True,
+        title="顺序 Position",
+        description=f"在{what}中的顺序（从 0 开始）。Order within the {what} (0-based).",
+    )
+
+
+def documentation(column: Column) -> tuple[str, str]:
+    """(title, description) of a column: its own, or the case-schema field it comes from."""
+    path = column.schema_path
+    node = field_schema(path) if path else {}
+    # List items such as lessons[0] have no title of their own: use the list's.
+    while path and isinstance(path[-1], int) and not (node or {}).get("title"):
+        path = path[:-1]
+        node = field_schema(path)
+    node = node or {}
+    return (column.title or node.get("title", column.name), column.description or node.get("description", ""))
+
+
+CASE_ID = Column("case_id", ("id",), required=True)
+MODEL_ID = Column("model_id", ("models", 0, "id"), required=True)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the package: name, columns, keys and documentation."""
+
+    name: str
+    title: str
+    description: str
+    columns: list[Column]
+    primary_key: list[str]
+    foreign_keys: list[tuple[list[str], str, list[str]]] = field(default_factory=list)
+
+
+TO_CASE = (["case_id"], "cases", ["id"])
+TO_MODEL = (["model_id"], "models", ["id"])
+TO_SOURCE = (["source_id"], "sources", ["id"])
+
+
+def _text_list(name: str, owner: Column, key: tuple, title: str, what: str, fk) -> Table:
+    return Table(
+        name,
+        title,
+        f"{what}，每行一条。One row per item, in order.",
+        [owner, _pos(what), Column("text", key, required=True)],
+        [owner.name, "position"],
+        [fk],
+    )
+
+
+TABLES: list[Table] = [
+    Table(
+        "cases",
+        "案例 Cases",
+        "每个案例一行。One row per case.",
+        [
+            Column("id", ("id",), required=True),
+            Column("schema_version", ("schema_version",), "integer", required=True),
+            Column("title", ("title",), required=True),
+            Column("title_en", ("title_en",), required=True),
+            Column("headline", ("headline",), required=True),
+            Column("summary", ("summary",), required=True),
+            Column("summary_en", ("summary_en",), required=True),
+            Column("background", ("background",), required=True),
+            Column("approach", ("approach",), required=True),
+            Column("outcomes", ("outcomes",), required=True),
+            Column("province", ("place", "province"), required=True),
+            Column("prefecture", ("place", "prefecture"), required=True),
+            Column("county", ("place", "county")),
+            Column("town", ("place", "town")),
+            Column("division_code", ("place", "division_code"), required=True, pattern=r"^[1-8][0-9]{5}$"),
+            Column("place_pinyin", ("place", "pinyin"), required=True),
+            Column("lat", ("place", "coordinates", "lat"), "number"),
+            Column("lon", ("place", "coordinates", "lon"), "number"),
+            Column("scope", ("scope",), required=True, vocabulary="scope_level"),
+            Column("period_start", ("period", "start"), pattern=PERIOD),
+            Column("period_end", ("period", "end"), pattern=PERIOD),
+            Column("notes", ("notes",)),
+        ],
+        ["id"],
+    ),
+    _text_list("case_lessons", CASE_ID, ("lessons", 0), "经验启示 Lessons", "经验启示 lessons", TO_CASE),
+    Table(
+        "themes",
+        "主题词表 Themes",
+        "受控主题词表及中英文标签。The theme vocabulary with labels.",
+        [
+            Column(
+                "id",
+                required=True,
+                vocabulary="theme",
+                title="主题 Theme",
+                description="主题代码。Theme code.",
+            ),
+            Column("label_zh", required=True, title="中文标签 Chinese label", description="中文标签。"),
+            Column("label_en", required=True, title="英文标签 English label", description="English label."),
+        ],
+        ["id"],
+    ),
+    Table(
+        "vocabularies",
+        "词表 Vocabularies",
+        "全部受控词表（单位、限定词、模式类型等）及中英文标签。Every controlled vocabulary with labels.",
+        [
+            Column(
+                "vocabulary", required=True, title="词表 Vocabulary", description="词表名称。Vocabulary name."
+            ),
+            Column(
+                "value", required=True, title="值 Value", description="取值。Value as used in the tables."
+            ),
+            Column("label_zh", required=True, title="中文标签 Chinese label", description="中文标签。"),
+            Column("label_en", required=True, title="英文标签 English label", description="English label."),
+        ],
+        ["vocabulary", "value"],
+    ),
+    Table(
+        "case_themes",
+        "案例主题 Case themes",
+        "案例与主题的对应。Which themes each case covers.",
+        [
+            CASE_ID,
+            _pos("themes"),
+            Column("theme", ("themes", 0), required=True, vocabulary="theme"),
+        ],
+        ["case_id", "position"],
+        [TO_CASE, (["theme"], "themes", ["id"])],
+    ),
+    Table(
+        "models",
+        "可复制模式 Models",
+        "每个模式一行。One row per reusable model.",
+        [
+            Column("id", ("models", 0, "id"), required=True),
+            CASE_ID,
+            _pos("models"),
+            Column("name", ("models", 0, "name"), required=True),
+            Column("name_en", ("models", 0, "name_en"), required=True),
+            Column("formula", ("models", 0, "formula")),
+            Column("kind", ("models", 0, "kind"), required=True, vocabulary="model_kind"),
+            Column("summary", ("models", 0, "summary"), required=True),
+            Column("summary_en", ("models", 0, "summary_en")),
+            Column("caveat", ("models", 0, "caveat")),
+        ],
+        ["id"],
+        [TO_CASE],
+    ),
+    Table(
+        "model_themes",
+        "模式主题 Model themes",
+        "模式与主题的对应。Themes of each model.",
+        [
+            MODEL_ID,
+            _pos("themes"),
+            Column("theme", ("models", 0, "themes", 0), required=True, vocabulary="theme"),
+        ],
+        ["model_id", "position"],
+        [TO_MODEL, (["theme"], "themes", ["id"])],
+    ),
+    Table(
+        "model_terms",
+        "模式组成部分 Model terms",
+        "模式公式或清单的每个组成部分，按顺序。One row per part.",
+        [
+            MODEL_ID,
+            _pos("terms"),
+            Column("symbol", ("models", 0, "terms", 0, "symbol")),
+            Column("name", ("models", 0, "terms", 0, "name"), required=True),
+            Column("name_en", ("models", 0, "terms", 0, "name_en")),
+            Column("role", ("models", 0, "terms", 0, "role"), required=True),
+            Column("led_by", ("models", 0, "terms", 0, "led_by")),
+            Column("count", ("models", 0, "terms", 0, "count"), "number"),
+            Column("frequency", ("models", 0, "terms", 0, "frequency")),
+            Column("quote", ("models", 0, "terms", 0, "quote")),
+            Column("source_id", ("models", 0, "terms", 0, "source")),
+        ],
+        ["model_id", "position"],
+        [TO_MODEL, TO_SOURCE],
+    ),
+    _text_list(
+        "model_steps", MODEL_ID, ("models", 0, "steps", 0), "复制步骤 Model steps", "复制步骤 steps", TO_MODEL
+    ),
+    _text_list(
+        "model_conditions",
+        MODEL_ID,
+        ("models", 0, "conditions", 0),
+        "适用条件 Model conditions",
+        "适用条件 conditions",
+        TO_MODEL,
+    ),
+    Table(
+        "model_evidence",
+        "模式证据 Model evidence",
+        "支持模式的原文引语。Verbatim quotes for each model.",
+        [
+            MODEL_ID,
+            _pos("evidence"),
+            Column("quote", ("models", 0, "evidence", 0, "quote"), required=True),
+            Column("source_id", ("models", 0, "evidence", 0, "source"), required=True),
+        ],
+        ["model_id", "position"],
+        [TO_MODEL, TO_SOURCE],
+    ),
+    Table(
+        "model_links",
+        "模式关联 Model links",
+        "案例采用（adopts）或借鉴改造（adapted_from）其他案例的模式。Cases adopting or adapting models.",
+        [
+            CASE_ID,
+            Column(
+                "relation",
+                required=True,
+                title="关系 Relation",
+                description="adopts 采用 / adapted_from 借鉴改造。How the case uses the model.",
+            ),
+            _pos("links"),
+            Column("model_id", ("adopts", 0), required=True),
+        ],
+        ["case_id", "relation", "position"],
+        [TO_CASE, TO_MODEL],
+    ),
+    Table(
+        "practices",
+        "具体做法 Practices",
+        "不构成模式的具体做法。One row per practice.",
+        [
+            CASE_ID,
+            _pos("practices"),
+            Column("title", ("practices", 0, "title"), required=True),
+            Column("title_en", ("practices", 0, "title_en")),
+            Column("description", ("practices", 0, "description"), required=True),
+            Column("quote", ("practices", 0, "quote"), required=True),
+            Column("source_id", ("practices", 0, "source"), required=True),
+        ],
+        ["case_id", "position"],
+        [TO_CASE, TO_SOURCE],
+    ),
+    Table(
+        "practice_themes",
+        "做法主题 Practice themes",
+        "做法与主题的对应。Themes of each practice.",
+        [
+            CASE_ID,
+            Column(
+                "practice_position",
+                type="integer",
+                required=True,
+                title="做法顺序 Practice position",
+                description="做法在案例中的顺序。Position of the practice in its case.",
+            ),
+            _pos("themes"),
+            Column("theme", ("practices", 0, "themes", 0), required=True, vocabulary="theme"),
+        ],
+        ["case_id", "practice_position", "position"],
+        [
+            (["case_id", "practice_position"], "practices", ["case_id", "position"]),
+            (["theme"], "themes", ["id"]),
+        ],
+    ),
+    Table(
+        "metrics",
+        "指标 Metrics",
+        "来源报告的每一个数字及其原文引语。Every figure with its verbatim quote.",
+        [
+            CASE_ID,
+            _pos("metrics"),
+            Column("indicator", ("metrics", 0, "indicator"), required=True),
+            Column("indicator_en", ("metrics", 0, "indicator_en"), required=True),
+            Column("value", ("metrics", 0, "value"), "number", required=True),
+            Column("value_max", ("metrics", 0, "value_max"), "number"),
+            Column("unit", ("metrics", 0, "unit"), required=True, vocabulary="unit"),
+            Column("qualifier", ("metrics", 0, "qualifier"), required=True, vocabulary="qualifier"),
+            Column("per", ("metrics", 0, "per"), vocabulary="per"),
+            Column("period", ("metrics", 0, "period")),
+            Column("as_of", ("metrics", 0, "as_of"), pattern=PERIOD),
+            Column("scope", ("metrics", 0, "scope")),
+            Column("theme", ("metrics", 0, "theme"), required=True, vocabulary="theme"),
+            Column("model_id", ("metrics", 0, "model")),
+            Column("quote", ("metrics", 0, "quote"), required=True),
+            Column("source_id", ("metrics", 0, "source"), required=True),
+        ],
+        ["case_id", "position"],
+        [TO_CASE, TO_SOURCE, TO_MODEL],
+    ),
+    Table(
+        "people",
+        "人物 People",
+        "来源点名的帮扶人员。One row per named person.",
+        [
+            CASE_ID,
+            _pos("people"),
+            Column("name", ("people", 0, "name"), required=True),
+            Column("role", ("people", 0, "role"), required=True),
+            Column("unit", ("people", 0, "unit")),
+            Column("village", ("people", 0, "village")),
+            Column("did", ("people", 0, "did"), required=True),
+            Column("quote", ("people", 0, "quote"), required=True),
+            Column("source_id", ("people", 0, "source"), required=True),
+        ],
+        ["case_id", "position"],
+        [TO_CASE, TO_SOURCE],
+    ),
+    Table(
+        "sources",
+        "来源 Sources",
+        "案例依据的文章。One row per source article.",
+        [
+            Column("id", ("sources", 0, "id"), required=True),
+            CASE_ID,
+            _pos("sources"),
+            Column("title", ("sources", 0, "title"), required=True),
+            Column("publisher", ("sources", 0, "publisher")),
+            Column("published", ("sources", 0, "published"), pattern=DATE),
+            Column("url", ("sources", 0, "url")),
+            Column("language", ("sources", 0, "language"), required=True, vocabulary="language"),
+            Column("note", ("sources", 0, "note")),
+        ],
+        ["id"],
+        [TO_CASE],
+    ),
+    Table(
+        "source_authors",
+        "来源作者 Source authors",
+        "来源的作者，按顺序。Authors of each source.",
+        [
+            Column("source_id", ("sources", 0, "id"), required=True),
+            _pos("authors"),
+            Column("name", ("sources", 0, "authors", 0), required=True),
+        ],
+        ["source_id", "position"],
+        [TO_SOURCE],
+    ),
+]
+
+_CASE_FIELDS = [
+    "id",
+    "schema_version",
+    "title",
+    "title_en",
+    "headline",
+    "summary",
+    "summary_en",
+    "background",
+    "approach",
+    "outcomes",
+    "scope",
+    "notes",
+]
+_PLACE_FIELDS = {
+    "province": "province",
+    "prefecture": "prefecture",
+    "county": "county",
+    "town": "town",
+    "division_code": "division_code",
+    "place_pinyin": "pinyin",
+}
+
+
+def _pick(item: dict, names, **extra) -> dict:
+    return {**{n: item.get(n) for n in names}, **extra}
+
+
+def rows_of(cases) -> dict[str, list[dict]]:
+    """Flatten cases (CaseFile objects with .data) into rows per table name."""
+    out: dict[str, list[dict]] = {t.name: [] for t in TABLES}
+    out["themes"] = [
+        {"id": k, "label_zh": v["zh"], "label_en": v["en"]} for k, v in vocabulary("theme").items()
+    ]
+    out["vocabularies"] = [
+        {"vocabulary": name, "value": k, "label_zh": v["zh"], "label_en": v["en"]}
+        for name in VOCABULARIES
+        for k, v in vocabulary(name).items()
+    ]
+    for case in (c.data for c in cases):
+        cid, place = case["id"], case["place"]
+        row = _pick(case, _CASE_FIELDS)
+        row.update({col: place.get(key) for col, key in _PLACE_FIELDS.items()})
+        row["lat"] = place.get("coordinates", {}).get("lat")
+        row["lon"] = place.get("coordinates", {}).get("lon")
+        row["period_start"] = case.get("period", {}).get("start")
+        row["period_end"] = case.get("period", {}).get("end")
+        out["cases"].append(row)
+        out["case_lessons"] += [
+            {"case_id": cid, "position": i, "text": t} for i, t in enumerate(case["lessons"])
+        ]
+        out["case_themes"] += [
+            {"case_id": cid, "position": i, "theme": t} for i, t in enumerate(case["themes"])
+        ]
+        for i, m in enumerate(case.get("models", [])):
+            mid = m["id"]
+            out["models"].append(
+                _pick(
+                    m,
+                    ["id", "name", "name_en", "formula", "kind", "summary", "summary_en", "caveat"],
+                    case_id=cid,
+                    position=i,
+                )
+            )
+            out["model_themes"] += [
+                {"model_id": mid, "position": j, "theme": t} for j, t in enumerate(m.get("themes", []))
+            ]
+            out["model_terms"] += [
+                _pick(
+                    t,
+                    ["symbol", "name", "name_en", "role", "led_by", "count", "frequency", "quote"],
+                    model_id=mid,
+                    position=j,
+                    source_id=t.get("source"),
+                )
+                for j, t in enumerate(m["terms"])
+            ]
+            for key in ("steps", "conditions"):
+                out[f"model_{key}"] += [
+                    {"model_id": mid, "position": j, "text": t} for j, t in enumerate(m.get(key, []))
+                ]
+            out["model_evidence"] += [
+                {"model_id": mid, "position": j, "quote": e["quote"], "source_id": e["source"]}
+                for j, e in enumerate(m["evidence"])
+            ]
+        for relation in ("adopts", "adapted_from"):
+            out["model_links"] += [
+                {"case_id": cid, "relation": relation, "position": j, "model_id": ref}
+                for j, ref in enumerate(case.get(relation, []))
+            ]
+        for i, p in enumerate(case.get("practices", [])):
+            out["practices"].append(
+                _pick(
+                    p,
+                    ["title", "title_en", "description", "quote"],
+                    case_id=cid,
+                    position=i,
+                    source_id=p["source"],
+                )
+            )
+            out["practice_themes"] += [
+                {"case_id": cid, "practice_position": i, "position": j, "theme": t}
+                for j, t in enumerate(p["themes"])
+            ]
+        for i, m in enumerate(case.get("metrics", [])):
+            out["metrics"].append(
+                _pick(
+                    m,
+                    [
+                        "indicator",
+                        "indicator_en",
+                        "value",
+                        "value_max",
+                        "unit",
+                        "qualifier",
+                        "per",
+                        "period",
+                        "as_of",
+                        "scope",
+                        "theme",
+                        "quote",
+                    ],
+                    case_id=cid,
+                    position=i,
+                    model_id=m.get("model"),
+                    source_id=m["source"],
+                )
+            )
+        for i, p in enumerate(case.get("people", [])):
+            out["people"].append(
+                _pick(
+                    p,
+                    ["name", "role", "unit", "village", "did", "quote"],
+                    case_id=cid,
+                    position=i,
+                    source_id=p["source"],
+                )
+            )
+        for i, s in enumerate(case["sources"]):
+            out["sources"].append(
+                _pick(
+                    s,
+                    ["id", "title", "publisher", "published", "url", "language", "note"],
+                    case_id=cid,
+                    position=i,
+                )
+            )
+            out["source_authors"] += [
+                {"source_id": s["id"], "position": j, "name": a} for j, a in enumerate(s.get("authors", []))
+            ]
+    return out
