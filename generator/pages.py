@@ -1,0 +1,219 @@
+"""Stage 3b: turn loaded cases into the site's Markdown pages. No MkDocs import here.
+
+`build_pages(cases)` is a plain function from cases to {docs path: Markdown}; the MkDocs
+plugin is a thin adapter around it, so the site generator could move to another engine.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from functools import cache
+
+from markupsafe import Markup, escape
+
+from .charts import bar_chart
+from .codebook import codebook_markdown
+from .completeness import completeness
+from .render import environment
+from .schema import VOCABULARIES, load_schema, resolve, vocabulary
+from .tables import TABLES
+
+ZIP_NAME = "village-casebook-datapackage.zip"
+CHART_UNITS = ("cny", "person", "person_time", "village", "team", "mu")
+
+
+@cache
+def _env():
+    return environment()
+
+
+@cache
+def labels() -> dict:
+    """Every vocabulary's labels, by vocabulary name."""
+    return {name: vocabulary(name) for name in VOCABULARIES}
+
+
+def num(value) -> Markup:
+    """A number with thousands separators, integers without a decimal point."""
+    if value is None:
+        return Markup("")
+    if float(value).is_integer():
+        return Markup(f"{int(value):,}")
+    return Markup(f"{value:,}")
+
+
+def fmt(metric: dict) -> Markup:
+    """A metric's value, or its range."""
+    if metric.get("value_max") is not None:
+        return Markup(f"{num(metric['value'])}–{num(metric['value_max'])}")
+    return num(metric["value"])
+
+
+def place_of(case: dict) -> str:
+    """The place as Chinese readers write it: province, prefecture, county, town."""
+    p = case["place"]
+    return "".join(p.get(k, "") for k in ("province", "prefecture", "county", "town"))
+
+
+def period_of(case: dict) -> str:
+    """The period, or a note that the source prints none."""
+    period = case.get("period")
+    if not period:
+        return "原文未印出 not printed"
+    return f"{period['start']}–{period.get('end', '')}"
+
+
+def _diagram(model: dict) -> Markup:
+    """The structure of a model's terms as an HTML flow of boxes (no script, no CDN)."""
+    arrow = "→" if model["kind"] == "team_structure" else "·"
+    boxes = []
+    for term in model["terms"]:
+        parts = [f'<span class="cb-symbol">{escape(term.get("symbol") or "")}</span>',
+                 f'<span class="cb-name">{escape(term["name"])}</span>']
+        if term.get("led_by"):
+            parts.append(f'<span class="cb-lead">{escape(term["led_by"])}</span>')
+        boxes.append(f'<div class="cb-term">{"".join(parts)}</div>')
+    joiner = f'<span class="cb-arrow" aria-hidden="true">{arrow}</span>'
+    return Markup(f'<div class="cb-diagram" role="figure" aria-label="{escape(model["name"])}">'
+                  f"{joiner.join(boxes)}</div>")
+
+
+def _edit_line(case: dict, path_in_repo: str, edit_base: str | None) -> Markup:
+    if edit_base:
+        return Markup(f"[:material-pencil: 编辑此案例 Edit this case]({escape(edit_base)}{path_in_repo})")
+    return Markup(f"编辑此案例 Edit this case: `{path_in_repo}`（见 CONTRIBUTING.md）")
+
+
+def build_pages(cases, edit_base: str | None = None) -> dict[str, str]:
+    """All generated pages for these cases (CaseFile objects with .data), path → Markdown."""
+    env = _env()
+    data = [c.data for c in cases]
+    lab = labels()
+    models = [(m, c) for c in data for m in c.get("models", [])]
+    by_model = {m["id"]: (m, c) for m, c in models}
+    metrics_by_model = defaultdict(list)
+    for c in data:
+        for metric in c.get("metrics", []):
+            if metric.get("model"):
+                metrics_by_model[metric["model"]].append(metric)
+    common = {"labels": lab, "fmt": fmt, "num": num}
+    pages: dict[str, str] = {}
+
+    for c in data:
+        first = c["sources"][0]
+        citation = (f"{c['title']}。驻村帮扶案例库 Village Assistance Casebook，案例 {c['id']}。"
+                    f"来源：{first['title']}" + (f"，{first['publisher']}" if first.get("publisher") else "")
+                    + (f"，{first['published']}" if first.get("published") else "") + "。")
+        adopted = [by_model[r][0] for k in ("adopts", "adapted_from") for r in c.get(k, []) if r in by_model]
+        pages[f"cases/{c['id']}.md"] = env.get_template("case.md.j2").render(
+            c=c, place=place_of(c), period=period_of(c), score=completeness(c)[0], adopted=adopted,
+            citation=citation, edit=_edit_line(c, f"cases/{c['id']}.yaml", edit_base), **common)
+
+    for m, c in models:
+        sources = {s["id"]: s["title"] for s in c["sources"]}
+        pages[f"models/{m['id']}.md"] = env.get_template("model.md.j2").render(
+            m=m, case=c, diagram=_diagram(m) if m["terms"] else "",
+            figures=metrics_by_model.get(m["id"], []), source_title=lambda i, s=sources: s.get(i, i),
+            adopters=[x for x in data if m["id"] in x.get("adopts", [])],
+            adapters=[x for x in data if m["id"] in x.get("adapted_from", [])], **common)
+
+    kinds = lab["model_kind"]
+    groups = [(k, kinds[k], [(m, c) for m, c in models if m["kind"] == k]) for k in kinds]
+    groups = [g for g in groups if g[2]]
+    pages["models/index.md"] = env.get_template("models_index.md.j2").render(groups=groups, **common)
+
+    theme_counts = Counter(t for c in data for t in c["themes"])
+    themes = [(t, lab["theme"][t], theme_counts[t]) for t in lab["theme"]]
+    newest = sorted(data, key=lambda c: (c.get("period", {}).get("start", ""), c["id"]), reverse=True)
+    pages["index.md"] = env.get_template("home.md.j2").render(
+        counts={"cases": len(data), "models": len(models),
+                "provinces": len({c["place"]["province"] for c in data}),
+                "metrics": sum(len(c.get("metrics", [])) for c in data)},
+        formula_models=[m for m, _ in models if m.get("formula")], themes=themes,
+        newest=newest[:10], **common)
+    pages["cases/index.md"] = env.get_template("cases_index.md.j2").render(
+        rows=[(c, place_of(c), period_of(c)) for c in data], **common)
+    pages["themes/index.md"] = env.get_template("themes_index.md.j2").render(themes=themes, **common)
+    for t in lab["theme"]:
+        pages[f"themes/{t}.md"] = env.get_template("theme.md.j2").render(
+            label=lab["theme"][t], cases=[c for c in data if t in c["themes"]],
+            models=[m for m, _ in models if t in m.get("themes", [])],
+            practices=[(p, c) for c in data for p in c.get("practices", []) if t in p["themes"]], **common)
+    provinces = defaultdict(list)
+    for c in data:
+        provinces[c["place"]["province"]].append(c)
+    pages["provinces.md"] = env.get_template("provinces.md.j2").render(
+        groups=sorted(provinces.items()), **common)
+
+    all_metrics = [(m, c) for c in data for m in c.get("metrics", [])]
+    all_metrics.sort(key=lambda mc: (list(lab["theme"]).index(mc[0]["theme"]), mc[1]["id"]))
+    charts = []
+    for unit in CHART_UNITS:
+        bars = [(f"{c.get('place', {}).get('county') or c['place']['prefecture']} · {m['indicator']}",
+                 m["value"]) for m, c in all_metrics if m["unit"] == unit and not m.get("per")]
+        if len(bars) >= 2:
+            charts.append((unit, lab["unit"][unit], bar_chart(bars, lab["unit"][unit]["zh"])))
+    pages["compare/metrics.md"] = env.get_template("compare_metrics.md.j2").render(
+        charts=charts, metrics=all_metrics, **common)
+    compare = []
+    for kind, label, members in groups:
+        rows = []
+        for m, c in members:
+            parts = Markup("<br>").join(
+                Markup("**{}** {}{}").format(t.get("symbol") or "", t["name"],
+                                             f"（{t['led_by']}）" if t.get("led_by") else "")
+                for t in m["terms"]) or Markup("（原文未列出 not listed）")
+            figures = Markup("<br>").join(
+                Markup("{}：{} {}").format(f["indicator"], fmt(f), lab["unit"][f["unit"]]["zh"])
+                for f in metrics_by_model.get(m["id"], []))
+            rows.append((m, c, parts, figures))
+        compare.append((kind, label, rows))
+    pages["compare/models.md"] = env.get_template("compare_models.md.j2").render(groups=compare, **common)
+
+    codebook = "\n".join("#" + line if line.startswith("#") else line
+                         for line in codebook_markdown().splitlines())
+    pages["data.md"] = env.get_template("data.md.j2").render(
+        zip_name=ZIP_NAME, csvs=[f"{t.name}.csv" for t in TABLES], codebook=Markup(codebook), **common)
+    pages["contribute/fields.md"] = env.get_template("fields.md.j2").render(
+        fields=_field_rows(), vocabularies=[(n, {Markup(k): v for k, v in vocabulary(n).items()})
+                                            for n in VOCABULARIES], **common)
+    return pages
+
+
+def _field_rows() -> list[tuple]:
+    rows = []
+
+    def walk(node: dict, prefix: str):
+        required = set(node.get("required", []))
+        for name, prop in node.get("properties", {}).items():
+            full = resolve(prop)
+            kind = full.get("type", "vocabulary" if "oneOf" in full else "")
+            rows.append((Markup(prefix + name), name in required, kind, full.get("title", name),
+                         full.get("description", "")))
+            if full.get("type") == "object":
+                walk(full, f"{prefix}{name}.")
+            elif full.get("type") == "array" and resolve(full.get("items", {})).get("type") == "object":
+                walk(resolve(full["items"]), f"{prefix}{name}[].")
+
+    walk(resolve(load_schema()), "")
+    return rows
+
+
+def search_terms(cases) -> list[str]:
+    """Words the Chinese segmenter must keep whole: model names, formulas, places, terms."""
+    words = set()
+    for c in (x.data for x in cases):
+        p = c["place"]
+        for key in ("province", "prefecture", "county", "town"):
+            if p.get(key):
+                words.add(p[key])
+                if p[key][-1] in "省市县区镇州":
+                    words.add(p[key][:-1])
+        for m in c.get("models", []):
+            for text in (m["name"], m.get("formula")):
+                if text:
+                    words.add(text.strip("“”\"'"))
+            for t in m["terms"]:
+                words.add(t["name"])
+    words.update(["第一书记", "驻村第一书记", "驻村工作队", "组团服务"])
+    return sorted(w for w in words if w and len(w) <= 30)
