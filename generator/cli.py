@@ -167,5 +167,35 @@ def export(paths: tuple[Path, ...], out: Path) -> None:
                f"(datapackage.json, {sum(p.suffix == '.csv' for p in written)} CSV tables, zip)")
 
 
+@main.command()
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("mkdocs.yml"), show_default=True, help="The MkDocs configuration.")
+@click.option("--data-out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/data"),
+              show_default=True, help="Folder for the data package.")
+def build(config_file: Path, data_out: Path) -> None:
+    """Validate cases/, export the data package and build the site, in one go.
+
+    Prints each step and where its output is. Exit 1 (with the validation messages) when
+    a case is invalid, before anything is written.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from .export import created_from_env, export_package
+
+    report = _valid_cases_or_exit((), "build")
+    click.echo(f"[2] exporting the data package to {data_out} …", err=True)
+    export_package(report.cases, data_out, created_from_env())
+    click.echo(f"[3] building the site from {config_file} (strict) …", err=True)
+    try:
+        config = load_config(config_file=str(config_file), strict=True)
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        raise click.ClickException(f"site build failed: {exc}") from exc
+    click.echo(f"data package: {data_out.as_posix()}/datapackage.json")
+    click.echo(f"site: {Path(config.site_dir).as_posix()}/index.html (or run `mkdocs serve`)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
