@@ -23,7 +23,8 @@ from .schema import vocabulary
 from .tables import TABLES, Column, documentation, rows_of
 
 ZIP_NAME = "village-casebook-datapackage.zip"
-# Zip entries need a timestamp; 1980-01-01 is the earliest zip can store and says "none".
+# Zip entries need a timestamp. Without SOURCE_DATE_EPOCH we store 1980-01-01, the earliest
+# date zip can hold, so the bytes never depend on the clock.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -133,7 +134,11 @@ def created_from_env() -> str | None:
 
 
 def package_files(cases, created: str | None = None) -> dict[str, bytes]:
-    """Every file of the data package, name → bytes, the zip included. Deterministic."""
+    """Every file of the data package, name → bytes, the zip included. Deterministic.
+
+    `created` (ISO UTC, e.g. from `created_from_env()`) is the only time recorded: in
+    datapackage.json and as the zip entries' date. Without it, no time is recorded.
+    """
     data = rows_of(cases)
     files: dict[str, bytes] = {}
     for table in TABLES:
@@ -142,15 +147,23 @@ def package_files(cases, created: str | None = None) -> dict[str, bytes]:
         json.dumps(descriptor(cases, created), ensure_ascii=False, indent=2) + "\n"
     ).encode("utf-8")
     files["README.md"] = codebook_markdown().encode("utf-8")
-    files[ZIP_NAME] = _zip(files)
+    files[ZIP_NAME] = _zip(files, _zip_date(created))
     return dict(sorted(files.items()))
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
+def _zip_date(created: str | None) -> tuple[int, ...]:
+    """The zip entries' timestamp: `created` (UTC) when given, else the zip epoch."""
+    if not created:
+        return _ZIP_EPOCH
+    when = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").timetuple()[:6]
+    return max(when, _ZIP_EPOCH)  # zip cannot store dates before 1980
+
+
+def _zip(files: dict[str, bytes], date_time: tuple[int, ...]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files):
-            info = zipfile.ZipInfo(f"village-casebook/{name}", date_time=_ZIP_EPOCH)
+            info = zipfile.ZipInfo(f"village-casebook/{name}", date_time=date_time)
             info.external_attr = 0o644 << 16  # same permissions on every machine
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, files[name], compresslevel=9)
@@ -167,10 +180,15 @@ def export_package(cases, out: Path, created: str | None = None) -> list[Path]:
         for name, content in files.items():
             (staging / name).write_bytes(content)
         if out.exists():
-            old = out.with_name(out.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
+            # Two renames in one folder: `out` is never half-written, and if the second
+            # rename fails the previous package is put back.
+            old = staging.with_name(staging.name + "-old")
             out.rename(old)
-            staging.rename(out)
+            try:
+                staging.rename(out)
+            except BaseException:
+                old.rename(out)
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             staging.rename(out)

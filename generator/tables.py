@@ -2,7 +2,8 @@
 
 Each column names the case-schema field it comes from (`schema_path`), so the package's
 field titles and descriptions are taken from the JSON Schema. `rows_of` flattens cases;
-`cases_of` rebuilds them, which the round-trip test uses to prove nothing is lost.
+tests/test_export.py rebuilds them from the CSVs on its own (an independent inverse) to
+prove nothing is lost.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import zipfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,13 +16,15 @@ from frictionless import validate as frictionless_validate
 from generator.cli import main
 from generator.export import ZIP_NAME, export_package, package_files
 from generator.load import discover
+from generator.schema import load_schema, resolve
 from generator.tables import TABLES
 from generator.validate import validate_paths
 
 from .conftest import CASES, INVALID, ROOT, VALID
 
 GOLDEN = ROOT / "tests" / "golden" / "datapackage.json"
-REAL = [p for p in discover([CASES])] if CASES.is_dir() else []
+# Real cases are written while the suite grows; each one gets its own round-trip test.
+REAL = list(discover([CASES])) if CASES.is_dir() else []
 
 
 def fixture_cases():
@@ -172,12 +175,45 @@ def rebuild(tables) -> list[dict]:
     return cases
 
 
-@pytest.mark.parametrize("folder", [VALID, *REAL], ids=lambda p: p.stem)
-def test_round_trip_loses_nothing(folder):
-    report = validate_paths([folder])
-    assert report.ok
-    rebuilt = rebuild(_read_tables(package_files(report.cases)))
-    assert rebuilt == [c.data for c in report.cases]
+@pytest.fixture(scope="module")
+def real_package():
+    """cases/ validated together (cases may point at each other's models) and exported once."""
+    report = validate_paths([CASES])
+    assert report.ok, [p.message for p in report.errors]
+    return report.cases, rebuild(_read_tables(package_files(report.cases)))
+
+
+def _leaves(node, path=()):
+    """JSON paths of every scalar (or list-of-scalar item) the case schema allows."""
+    node = resolve(node)
+    if "properties" in node:
+        for key, child in node["properties"].items():
+            yield from _leaves(child, (*path, key))
+    elif "items" in node:
+        yield from _leaves(node["items"], (*path, 0))
+    else:
+        yield path
+
+
+def test_every_schema_field_has_a_column():
+    """A field added to the schema but not to the tables would be lost even where no case uses it yet."""
+    columns = {c.schema_path for t in TABLES for c in t.columns}
+    # model_links holds adopts and adapted_from in one column, told apart by `relation`.
+    columns.add(("adapted_from", 0))
+    assert set(_leaves(load_schema())) - columns == set()
+
+
+def test_round_trip_loses_nothing_fixture():
+    cases = fixture_cases()
+    assert [c.data for c in cases]  # the comparison below must compare something
+    assert rebuild(_read_tables(package_files(cases))) == [c.data for c in cases]
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
+def test_round_trip_loses_nothing_real(path, real_package):
+    cases, rebuilt = real_package
+    index = [c.path.resolve() for c in cases].index(path.resolve())
+    assert rebuilt[index] == cases[index].data
 
 
 def test_frictionless_validates_the_package(tmp_path):
@@ -209,19 +245,39 @@ def test_exports_are_byte_identical(tmp_path):
     assert "village-casebook/metrics.csv" in names
 
 
-def test_created_only_from_source_date_epoch(monkeypatch):
+def test_created_only_from_source_date_epoch(tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    result = CliRunner().invoke(main, ["export", str(VALID), "--out", "/dev/null/x"])
-    assert result.exit_code != 0  # cannot write there; proves export reached the writing step
-    from generator.export import created_from_env
+    result = CliRunner().invoke(main, ["export", str(VALID), "--out", str(tmp_path / "plain")])
+    assert result.exit_code == 0, result.output
+    assert "created" not in json.loads((tmp_path / "plain" / "datapackage.json").read_bytes())
+    with zipfile.ZipFile(tmp_path / "plain" / ZIP_NAME) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
-    assert created_from_env() is None
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert created_from_env() == "2023-11-14T22:13:20Z"
-    assert (
-        json.loads(package_files(fixture_cases(), created_from_env())["datapackage.json"])["created"]
-        == "2023-11-14T22:13:20Z"
-    )
+    result = CliRunner().invoke(main, ["export", str(VALID), "--out", str(tmp_path / "dated")])
+    assert result.exit_code == 0, result.output
+    descriptor = json.loads((tmp_path / "dated" / "datapackage.json").read_bytes())
+    assert descriptor["created"] == "2023-11-14T22:13:20Z"
+    with zipfile.ZipFile(tmp_path / "dated" / ZIP_NAME) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_a_failed_export_keeps_the_previous_package(tmp_path, monkeypatch):
+    out = tmp_path / "data"
+    export_package(fixture_cases(), out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_write = Path.write_bytes
+
+    def failing_write(self, data):
+        if self.name == ZIP_NAME:  # written after datapackage.json, which differs this time
+            raise OSError("disk full")
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    with pytest.raises(OSError, match="disk full"):
+        export_package(fixture_cases(), out, created="2023-11-14T22:13:20Z")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]  # no staging folder left behind
 
 
 def test_broken_case_refuses_and_writes_nothing(tmp_path):
