@@ -26,8 +26,9 @@ _PATTERN = re.compile(
     r"(?:个(?P<approx3>[余多]))?"
 )
 _BEFORE = (  # longest first: 超过 before 超
-    ("超过", "more_than"), ("大约", "approximately"), ("不到", "less_than"),
-    ("不足", "less_than"), ("约", "approximately"), ("近", "approximately"),
+    ("不少于", "at_least"), ("不低于", "at_least"), ("不超过", "at_most"), ("不高于", "at_most"),
+    ("至少", "at_least"), ("最多", "at_most"), ("超过", "more_than"), ("大约", "approximately"),
+    ("不到", "less_than"), ("不足", "less_than"), ("约", "approximately"), ("近", "approximately"),
     ("逾", "more_than"), ("超", "more_than"),
 )
 # Words that end in 近/超 but do not qualify the number after them (最近3年, 就近).
@@ -135,6 +136,8 @@ def parse_quantities(text: str) -> list[Quantity]:
             qualifier = "less_than"
         elif after and after.group(1) == "以内":
             qualifier = "at_most"
+        elif m.start() and text[m.start() - 1] == "上" and m["a"][0] in "十百千万亿":
+            qualifier = "at_least"  # 上万 / 上千: "ten thousand and more"
         else:
             qualifier = _before(text, m.start()) or "exact"
         found.append(Quantity(_clean(a), qualifier, m.group(0), m.start(), _clean(value_max)))

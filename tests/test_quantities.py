@@ -28,6 +28,11 @@ from generator.quantities import chinese_to_number, parse_quantities
         ("3万到5万元", 30_000, "range", 50_000),
         ("一百零八个单位", 108, "exact", None),
         ("1000人左右", 1000, "approximately", None),
+        ("每半年至少1次", 1, "at_least", None),
+        ("每年不少于1次", 1, "at_least", None),
+        ("不低于100万元保额", 1_000_000, "at_least", None),
+        ("不超过3人", 3, "at_most", None),
+        ("点击率上万", 10_000, "at_least", None),
     ],
 )
 def test_examples(text, value, qualifier, value_max):

@@ -1,0 +1,120 @@
+"""Real-browser test: Debian's chromium driven by Playwright against the built site.
+
+Without /usr/bin/chromium the tests skip with a reason; under CI=true they must run.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from generator.load import discover, read_case
+
+from .conftest import CASES, ROOT, VALID
+from .site_helpers import build_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+SHOTS = ROOT / "build" / "screenshots"
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("CI=true but /usr/bin/chromium is missing: .ci/run must install it")
+    pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed", allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    files = discover([CASES]) or sorted(VALID.glob("*.yaml"))
+    site = build_site(tmp_path_factory.mktemp("browser"), files)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", files
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _page(browser, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    return context, page, requests
+
+
+def _outside(requests: list[str]) -> list[str]:
+    return [u for u in requests if urlparse(u).scheme in ("http", "https")
+            and urlparse(u).hostname != "127.0.0.1"]
+
+
+def _model_with_formula(files, formula: str) -> dict:
+    for path in files:
+        for model in read_case(path).data.get("models", []):
+            if model.get("formula") == formula:
+                return model
+    pytest.fail(f"no model with formula {formula}")
+
+
+def test_search_1_12_x_finds_the_langao_model(served, browser):
+    base, files = served
+    model = _model_with_formula(files, "1+12+X")
+    context, page, requests = _page(browser, 1280, 900)
+    try:
+        page.goto(base + "/")
+        page.locator("label.md-search__icon, label[for='__search']").first.click()
+        page.locator("input.md-search__input").fill("1+12+X")
+        result = page.locator(".md-search-result__item a", has_text=model["name"].strip("“”")[:6]).first
+        result.wait_for(timeout=15_000)
+        result.click()
+        page.wait_for_load_state("networkidle")
+        assert f"/models/{model['id']}/" in page.url
+        assert page.locator("h1").first.inner_text().strip() == model["name"]
+    finally:
+        context.close()
+    assert _outside(requests) == []
+
+
+@pytest.mark.parametrize(("name", "width", "height"), [("phone", 390, 844), ("desktop", 1280, 900)])
+def test_case_page_on_phone_and_desktop(served, browser, name, width, height):
+    base, files = served
+    case_id = read_case(files[0]).data["id"]
+    context, page, requests = _page(browser, width, height)
+    try:
+        page.goto(f"{base}/cases/{case_id}/")
+        page.wait_for_load_state("networkidle")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"case-{name}.png"), full_page=False)
+        assert page.locator("h2", has_text="取得成效").count() == 1
+        # Nothing wider than the screen: no sideways scrolling of the whole page on a phone.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1
+    finally:
+        context.close()
+    assert _outside(requests) == []
