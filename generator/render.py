@@ -20,15 +20,17 @@ _LINE_START = re.compile(r"(?m)^(\s*)([-=]|\d+\.)")
 # Anything md() would change: HTML-special or Markdown-special characters, or a line start
 # that reads as a list or heading. Most Chinese sentences have none and pass as they are.
 _SPECIAL = re.compile(r"[&<>'\"\\`*_\[\](){}#+!|~]|^\s*(?:[-=]|\d+\.)", re.M)
-# YAML's folded scalars (>-) join lines with a space, which Chinese text does not use.
-_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]+(?=[\u3000-\u9fff\uff00-\uffef])")
+# YAML's folded scalars (>-) join lines with a space; in Chinese prose that shows as a
+# stray gap after the full-width punctuation where the author broke the line. Spaces
+# between two characters (一人一资源 全团共享) are the source's own and stay.
+_CJK_GAP = re.compile(r"(?<=[，。；：、！？）」』”’])[ \t]+(?=[\u3000-\u9fff\uff00-\uffef“‘])")
 
 
 def md(value) -> Markup:
     """Untrusted text as inert inline Markdown (HTML-escaped, punctuation escaped)."""
     if isinstance(value, Markup):
         return value
-    text = _CJK_GAP.sub("", str(value))
+    text = str(value)
     if not _SPECIAL.search(text):  # 3,000 pages render ~340,000 values: skip needless work
         return Markup(text)
     text = _MD.sub(r"\\\1", str(escape(text)))
@@ -43,8 +45,8 @@ def cell(value) -> Markup:
 
 
 def paras(value) -> Markup:
-    """Untrusted multi-line text as Markdown paragraphs."""
-    lines = [line.strip() for line in str(value).splitlines() if line.strip()]
+    """Untrusted multi-line text (editors' prose, never quotes) as Markdown paragraphs."""
+    lines = [_CJK_GAP.sub("", line.strip()) for line in str(value).splitlines() if line.strip()]
     return Markup("\n\n").join(md(line) for line in lines)
 
 
