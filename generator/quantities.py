@@ -93,7 +93,16 @@ def _scale(mult: str | None) -> float:
     return factor
 
 
+# 至少/最多 are adverbs: a verb phrase may stand between them and the number, within the
+# same clause (每月至少到挂点联系村开展1次).
+_ADVERB = re.compile(r"(至少|最少|最多|至多)[^\d，。,；;、！？\s]{0,10}$")
+_ADVERB_QUALIFIER = {"至少": "at_least", "最少": "at_least", "最多": "at_most", "至多": "at_most"}
+
+
 def _before(text: str, start: int) -> str | None:
+    adverb = _ADVERB.search(text, max(0, start - 12), start)
+    if adverb:
+        return _ADVERB_QUALIFIER[adverb.group(1)]
     if start == 0 or text[start - 1] not in _BEFORE_LAST:
         return None
     head = text[max(0, start - 3):start]

@@ -33,6 +33,9 @@ from generator.quantities import chinese_to_number, parse_quantities
         ("不低于100万元保额", 1_000_000, "at_least", None),
         ("不超过3人", 3, "at_most", None),
         ("点击率上万", 10_000, "at_least", None),
+        ("每月至少办理1件民生实事", 1, "at_least", None),
+        ("每月至少到挂点联系村开展1次全民集中劳动日活动", 1, "at_least", None),
+        ("至少，3人", 3, "exact", None),
     ],
 )
 def test_examples(text, value, qualifier, value_max):
