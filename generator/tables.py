@@ -36,7 +36,7 @@ def _pos(what: str) -> Column:
         type="integer",
         required=True,
         title="顺序 Position",
-        description=f"在{what}中的顺序（从 0 开始）。Order within the {what} (0-based).",
+        description=f"在所属 {what} 列表中的顺序（从 0 开始）。Order within its {what} list (0-based).",
     )
 
 
@@ -53,6 +53,12 @@ def documentation(column: Column) -> tuple[str, str]:
 
 
 CASE_ID = Column("case_id", ("id",), required=True)
+LABEL_ZH = Column(
+    "label_zh", required=True, title="中文标签 Chinese label", description="中文标签。Chinese label."
+)
+LABEL_EN = Column(
+    "label_en", required=True, title="英文标签 English label", description="英文标签。English label."
+)
 MODEL_ID = Column("model_id", ("models", 0, "id"), required=True)
 
 
@@ -128,8 +134,8 @@ TABLES: list[Table] = [
                 title="主题 Theme",
                 description="主题代码。Theme code.",
             ),
-            Column("label_zh", required=True, title="中文标签 Chinese label", description="中文标签。"),
-            Column("label_en", required=True, title="英文标签 English label", description="English label."),
+            LABEL_ZH,
+            LABEL_EN,
         ],
         ["id"],
     ),
@@ -144,8 +150,8 @@ TABLES: list[Table] = [
             Column(
                 "value", required=True, title="值 Value", description="取值。Value as used in the tables."
             ),
-            Column("label_zh", required=True, title="中文标签 Chinese label", description="中文标签。"),
-            Column("label_en", required=True, title="英文标签 English label", description="English label."),
+            LABEL_ZH,
+            LABEL_EN,
         ],
         ["vocabulary", "value"],
     ),
