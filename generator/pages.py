@@ -109,13 +109,21 @@ def build_pages(cases, edit_base: str | None = None) -> dict[str, str]:
             c=c, place=place_of(c), period=period_of(c), score=completeness(c)[0], adopted=adopted,
             citation=citation, edit=_edit_line(c, f"cases/{c['id']}.yaml", edit_base), **common)
 
+    # Who adopts or adapts each model, in one pass: asking every case for every model is
+    # quadratic (10,000 cases with 24,000 models would take minutes).
+    linked: dict[str, dict[str, list]] = {"adopts": defaultdict(list), "adapted_from": defaultdict(list)}
+    for x in data:
+        for key, table in linked.items():
+            for ref in dict.fromkeys(x.get(key, [])):
+                table[ref].append(x)
+
     for m, c in models:
         sources = {s["id"]: s["title"] for s in c["sources"]}
         pages[f"models/{m['id']}.md"] = env.get_template("model.md.j2").render(
             m=m, case=c, diagram=_diagram(m) if m["terms"] else "",
             figures=metrics_by_model.get(m["id"], []), source_title=lambda i, s=sources: s.get(i, i),
-            adopters=[x for x in data if m["id"] in x.get("adopts", [])],
-            adapters=[x for x in data if m["id"] in x.get("adapted_from", [])], **common)
+            adopters=linked["adopts"].get(m["id"], []),
+            adapters=linked["adapted_from"].get(m["id"], []), **common)
 
     kinds = lab["model_kind"]
     groups = [(k, kinds[k], [(m, c) for m, c in models if m["kind"] == k]) for k in kinds]
