@@ -166,7 +166,8 @@ def _index_tokens(site: Path) -> dict[str, set[str]]:
     separator = re.compile(index["config"]["separator"])
     tokens: dict[str, set[str]] = {}
     for doc in index["docs"]:
-        for word in separator.split((doc["title"] + " " + doc["text"]).lower()):
+        text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])  # index text holds HTML
+        for word in separator.split(text.lower()):
             if word:
                 tokens.setdefault(word, set()).add(doc["location"].split("#")[0])
     return tokens
