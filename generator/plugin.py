@@ -39,6 +39,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._pages: dict[str, str] = {}
         self._data: dict[str, bytes] = {}
 
+    def on_startup(self, *, command, dirty):
+        """Defined so MkDocs keeps this instance, and its Checker cache, across serve rebuilds.
+
+        Without an `on_startup` (or `on_shutdown`) MkDocs 1.6 makes a new plugin for every
+        rebuild, and every case would be parsed and validated again after a one-file edit.
+        """
+
     def _cases_path(self, config) -> Path:
         return (Path(config.config_file_path).parent / self.config.cases_dir).resolve()
 
