@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from .export import package_files
+from .export import created_from_env, package_files
 from .pages import build_pages, search_terms
 from .report import format_problem
 from .validate import Checker
@@ -59,7 +59,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             lines = [format_problem(p) for p in report.errors]
             raise PluginError("casebook: invalid case files:\n" + "\n".join(lines))
         self._pages = build_pages(report.cases, self.config.edit_url or None)
-        self._data = package_files(report.cases) if self.config.data_package else {}
+        # Same bytes as `casebook export`: the site serves the very package researchers cite.
+        self._data = package_files(report.cases, created_from_env()) if self.config.data_package else {}
         try:  # teach the search plugin's segmenter our words (1+12+X, 岚皋, 五个一 …)
             import jieba
 
