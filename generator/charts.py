@@ -17,6 +17,7 @@ def bar_chart(bars: list[tuple[str, float]], unit: str) -> Markup:
     width = LABEL_WIDTH + BAR_WIDTH + 120
     rows = []
     for i, (label, value) in enumerate(bars):
+        label = " ".join(label.split())  # case text: a blank line would end the HTML block
         y = 5 + i * ROW
         length = max(1.0, BAR_WIDTH * value / top)
         shown = f"{int(value):,}" if float(value).is_integer() else f"{value:,}"

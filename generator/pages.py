@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from .charts import bar_chart
 from .codebook import codebook_markdown
 from .completeness import completeness
-from .render import environment
+from .render import cell, environment
 from .schema import VOCABULARIES, load_schema, resolve, vocabulary
 from .tables import TABLES
 
@@ -63,18 +63,23 @@ def period_of(case: dict) -> str:
     return f"{period['start']}–{period.get('end', '')}"
 
 
+def _html(text) -> Markup:
+    """Case text inside a raw HTML block: escaped, on one line (a blank line would end the block)."""
+    return escape(" ".join(str(text).split()))
+
+
 def _diagram(model: dict) -> Markup:
     """The structure of a model's terms as an HTML flow of boxes (no script, no CDN)."""
     arrow = "→" if model["kind"] == "team_structure" else "·"
     boxes = []
     for term in model["terms"]:
-        parts = [f'<span class="cb-symbol">{escape(term.get("symbol") or "")}</span>',
-                 f'<span class="cb-name">{escape(term["name"])}</span>']
+        parts = [f'<span class="cb-symbol">{_html(term.get("symbol") or "")}</span>',
+                 f'<span class="cb-name">{_html(term["name"])}</span>']
         if term.get("led_by"):
-            parts.append(f'<span class="cb-lead">{escape(term["led_by"])}</span>')
+            parts.append(f'<span class="cb-lead">{_html(term["led_by"])}</span>')
         boxes.append(f'<div class="cb-term">{"".join(parts)}</div>')
     joiner = f'<span class="cb-arrow" aria-hidden="true">{arrow}</span>'
-    return Markup(f'<div class="cb-diagram" role="figure" aria-label="{escape(model["name"])}">'
+    return Markup(f'<div class="cb-diagram" role="figure" aria-label="{_html(model["name"])}">'
                   f"{joiner.join(boxes)}</div>")
 
 
@@ -167,12 +172,14 @@ def build_pages(cases, edit_base: str | None = None) -> dict[str, str]:
     for kind, label, members in groups:
         rows = []
         for m, c in members:
+            # Markup.format only HTML-escapes: case text also needs Markdown escaping (cell),
+            # or a term named [x](javascript:…) becomes a live link.
             parts = Markup("<br>").join(
-                Markup("**{}** {}{}").format(t.get("symbol") or "", t["name"],
-                                             f"（{t['led_by']}）" if t.get("led_by") else "")
+                Markup("**{}** {}{}").format(cell(t.get("symbol") or ""), cell(t["name"]),
+                                             cell(f"（{t['led_by']}）") if t.get("led_by") else "")
                 for t in m["terms"]) or Markup("（原文未列出 not listed）")
             figures = Markup("<br>").join(
-                Markup("{}：{} {}").format(f["indicator"], fmt(f), lab["unit"][f["unit"]]["zh"])
+                Markup("{}：{} {}").format(cell(f["indicator"]), fmt(f), lab["unit"][f["unit"]]["zh"])
                 for f in metrics_by_model.get(m["id"], []))
             rows.append((m, c, parts, figures))
         compare.append((kind, label, rows))

@@ -8,6 +8,7 @@ the generator itself builds (links, tables) is wrapped in `Markup` and passes un
 
 from __future__ import annotations
 
+import json
 import re
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -27,10 +28,12 @@ _CJK_GAP = re.compile(r"(?<=[，。；：、！？）」』”’])[ \t]+(?=[\u3
 
 
 def md(value) -> Markup:
-    """Untrusted text as inert inline Markdown (HTML-escaped, punctuation escaped)."""
+    """Untrusted text as inert inline Markdown (HTML-escaped, punctuation escaped, one line)."""
     if isinstance(value, Markup):
         return value
     text = str(value)
+    if "\n" in text or "\r" in text:  # a line break would end a table row, heading or list item
+        text = " ".join(text.split())
     if not _SPECIAL.search(text):  # 3,000 pages render ~340,000 values: skip needless work
         return Markup(text)
     text = _MD.sub(r"\\\1", str(escape(text)))
@@ -48,6 +51,15 @@ def paras(value) -> Markup:
     """Untrusted multi-line text (editors' prose, never quotes) as Markdown paragraphs."""
     lines = [_CJK_GAP.sub("", line.strip()) for line in str(value).splitlines() if line.strip()]
     return Markup("\n\n").join(md(line) for line in lines)
+
+
+def meta(value) -> Markup:
+    """Untrusted text as one YAML front-matter scalar: one line, quoted, HTML-escaped.
+
+    A raw value could end the scalar and add keys (`template:`, `search: exclude`) through
+    a newline, or turn into an anchor (`&…`); MkDocs prints `page.title` without escaping.
+    """
+    return Markup(json.dumps(str(escape(" ".join(str(value).split()))), ensure_ascii=False))
 
 
 def link(text, url: str) -> Markup:
@@ -72,6 +84,6 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, cell=cell, paras=paras)
+    env.filters.update(md=md, cell=cell, paras=paras, meta=meta)
     env.globals.update(link=link)
     return env
