@@ -135,10 +135,10 @@ def from_issue(body, cases_dir: Path, form: Path) -> None:
     sys.exit(0 if mine.ok else 1)
 
 
-def _valid_cases_or_exit(paths: tuple[Path, ...], step: str) -> Report:
+def _valid_cases_or_exit(paths: tuple[Path, ...], step: str, **options) -> Report:
     """Validate; on errors print them exactly as `casebook validate` does and exit 1."""
     click.echo(f"[1] validating {', '.join(map(str, _paths_or_default(paths)))} …", err=True)
-    report = validate_paths(_paths_or_default(paths))
+    report = validate_paths(_paths_or_default(paths), **options)
     if not report.ok:
         _print_report(report, "text")
         click.echo(f"{step} refused: fix the errors above first; nothing was written.", err=True)
@@ -158,9 +158,10 @@ def export(paths: tuple[Path, ...], out: Path) -> None:
     is written (exit 1). The output is byte-identical for the same cases; set
     SOURCE_DATE_EPOCH to record a `created` time.
     """
-    from .export import created_from_env, export_package
+    from .export import case_rows, created_from_env, export_package
 
-    report = _valid_cases_or_exit(paths, "export")
+    # Each case is flattened to CSV rows in the worker that validates it; only rows return.
+    report = _valid_cases_or_exit(paths, "export", keep_data=False, derive=case_rows)
     click.echo(f"[2] exporting the data package to {out} …", err=True)
     written = export_package(report.cases, out, created_from_env())
     click.echo(f"wrote {len(written)} files to {out.as_posix()}/ "

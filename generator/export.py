@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import zipfile
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from . import __version__
@@ -92,7 +93,8 @@ def descriptor(cases, created: str | None = None) -> dict:
         )
     sources = []
     for case in cases:
-        for source in case.data["sources"]:
+        derived = getattr(case, "derived", None)
+        for source in derived["sources"] if derived is not None else case.data["sources"]:
             entry = {"title": source["title"]}
             if "url" in source:
                 entry["path"] = source["url"]
@@ -133,16 +135,55 @@ def created_from_env() -> str | None:
     return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class _One:
+    def __init__(self, data: dict):
+        self.data = data
+
+
+def case_rows(data: dict) -> dict:
+    """One case's share of the package: its CSV lines per table (no header) and sources.
+
+    Pass it as `validate_paths(..., keep_data=False, derive=case_rows)`: each case is then
+    flattened in the worker that validated it, and only these bytes come back.
+    """
+    rows = rows_of([_One(data)])
+    csv = {t.name: _csv(t.columns, rows[t.name]).split(b"\r\n", 1)[1]  # drop the header line
+           for t in TABLES if t.name not in _shared_tables()}
+    return {"csv": csv, "sources": data["sources"]}
+
+
+@cache
+def _shared_tables() -> frozenset[str]:
+    # Tables filled from the schema's vocabularies, not from cases (themes, vocabularies).
+    return frozenset(name for name, rows in rows_of([]).items() if rows)
+
+
+def _case_tables(cases) -> dict[str, bytes]:
+    """Every table's CSV: from each case's `derived` share when all have one, else from data."""
+    if not cases or any(getattr(c, "derived", None) is None for c in cases):
+        data = rows_of(cases)
+        return {t.name: _csv(t.columns, data[t.name]) for t in TABLES}
+    shared = rows_of([])
+    out = {}
+    for t in TABLES:
+        if t.name in _shared_tables():
+            out[t.name] = _csv(t.columns, shared[t.name])
+        else:
+            out[t.name] = _csv(t.columns, []) + b"".join(c.derived["csv"][t.name] for c in cases)
+    return out
+
+
 def package_files(cases, created: str | None = None) -> dict[str, bytes]:
     """Every file of the data package, name → bytes, the zip included. Deterministic.
 
     `created` (ISO UTC, e.g. from `created_from_env()`) is the only time recorded: in
     datapackage.json and as the zip entries' date. Without it, no time is recorded.
+    Cases carry `.data`, or a `.derived` share from `case_rows` (the same bytes result).
     """
-    data = rows_of(cases)
+    tables = _case_tables(cases)
     files: dict[str, bytes] = {}
     for table in TABLES:
-        files[f"{table.name}.csv"] = _csv(table.columns, data[table.name])
+        files[f"{table.name}.csv"] = tables[table.name]
     files["datapackage.json"] = (
         json.dumps(descriptor(cases, created), ensure_ascii=False, indent=2) + "\n"
     ).encode("utf-8")

@@ -232,6 +232,9 @@ class CaseFile:
     digest: str = ""
     data: object = None
     problems: list[Problem] = field(default_factory=list)
+    # What a caller's `derive(data)` computed where the file was validated (a worker
+    # process): e.g. the export's CSV rows, so the data need not travel back.
+    derived: object = None
 
     @property
     def display(self) -> str:

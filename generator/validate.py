@@ -98,8 +98,12 @@ class Checked:
     profile: Profile | None = None  # what the duplicate guard compares
 
 
-def check_file(case: CaseFile, keep_data: bool = True) -> Checked:
-    """Check one read file alone: schema, then per-file rules; locate what it finds."""
+def check_file(case: CaseFile, keep_data: bool = True, derive=None) -> Checked:
+    """Check one read file alone: schema, then per-file rules; locate what it finds.
+
+    `derive(data)`, if given, runs on a file the schema accepts; its result is kept as
+    `CaseFile.derived` (computed in the worker, in parallel, while the data is at hand).
+    """
     keys, findings, hints, profile = None, [], [], None
     if case.data is not None:
         findings = schema_findings(0, case.data)
@@ -114,22 +118,24 @@ def check_file(case: CaseFile, keep_data: bool = True) -> Checked:
     advised = [p for p in problems if p.rule.startswith("advice-")]
     problems = [p for p in problems if not p.rule.startswith("advice-")]
     failed = bool(case.problems) or any(p.is_error for p in problems)
-    slim = CaseFile(case.path, "", case.digest, case.data if keep_data else None, case.problems)
+    slim = CaseFile(case.path, "", case.digest, case.data if keep_data else None, case.problems,
+                    derive(case.data) if derive and keys is not None else None)
     return Checked(slim, problems, keys, failed, advised, profile)
 
 
-def _check_path(path: Path, keep_data: bool = True) -> Checked:
-    return check_file(read_case(path), keep_data)
+def _check_path(path: Path, keep_data: bool = True, derive=None) -> Checked:
+    return check_file(read_case(path), keep_data, derive)
 
 
-def check_all(paths: list[Path], jobs: int | None = None, keep_data: bool = True) -> list[Checked]:
+def check_all(paths: list[Path], jobs: int | None = None, keep_data: bool = True,
+              derive=None) -> list[Checked]:
     """Read and check each file alone, on every core when there are many files.
 
     Workers parse, validate and locate, and send back only the small result (and the data
     when `keep_data`), never the text: pickling is then a small fraction of the parse.
     """
     jobs = jobs or os.cpu_count() or 1
-    work = partial(_check_path, keep_data=keep_data)
+    work = partial(_check_path, keep_data=keep_data, derive=derive)  # derive: a module-level function
     if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
         with _pool(jobs) as pool, _no_gc():
             return list(pool.map(work, paths, chunksize=_chunksize(len(paths), jobs)))
@@ -218,13 +224,14 @@ def locate(files: list[CaseFile], findings: list[Finding]) -> list[Problem]:
     return out
 
 
-def validate_paths(paths, jobs: int | None = None, keep_data: bool = True) -> Report:
+def validate_paths(paths, jobs: int | None = None, keep_data: bool = True, derive=None) -> Report:
     """Discover, read and validate case files under the given files or folders.
 
     The valid cases in the report carry their data (unless `keep_data` is false, which
-    saves memory when only the verdict matters) but not their text.
+    saves memory when only the verdict matters) but not their text; `derive` as in
+    `check_file`.
     """
-    results = check_all(discover(paths), jobs, keep_data)
+    results = check_all(discover(paths), jobs, keep_data, derive)
     problems, valid = combine(results)
     return Report([results[i].case for i in valid], problems, len(results))
 

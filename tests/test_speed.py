@@ -103,3 +103,17 @@ def test_checker_reuses_unchanged_files_and_reruns_cross_file_rules(valid_dir):
     copy.unlink()
     after = checker.check_paths([valid_dir])
     assert (checker.reused, checker.rechecked) == (1, 0) and after.ok
+
+
+def test_export_rows_made_in_workers_give_the_same_package(monkeypatch):
+    """`casebook export` flattens each case where it is validated; the bytes must not change."""
+    from generator.export import case_rows, package_files
+
+    from .conftest import CASES
+
+    folders = [VALID, CASES]
+    from_data = package_files(validate_paths(folders, jobs=1).cases)
+    monkeypatch.setattr(validate, "PARALLEL_THRESHOLD", 1)
+    lean = validate_paths(folders, jobs=2, keep_data=False, derive=case_rows)
+    assert all(c.data is None and c.derived is not None for c in lean.cases)
+    assert package_files(lean.cases) == from_data
