@@ -152,6 +152,75 @@ def _workdir(corpus: Path, n: int, out: Path) -> Path:
     return work
 
 
+PAGES = """
+import json, sys, time
+from generator.pages import build_pages
+from generator.validate import validate_paths
+report = validate_paths([sys.argv[1]])
+t = time.perf_counter(); pages = build_pages(report.cases); spent = time.perf_counter() - t
+print(json.dumps({"seconds": spent, "pages": len(pages),
+                  "mb": sum(len(v.encode()) for v in pages.values()) / 2**20}))
+"""
+
+SITE = """
+import json, sys, time
+from generator import plugin
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+spent = {}
+def timed(name, method):
+    def wrapper(self, *args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            spent[name] = spent.get(name, 0) + time.perf_counter() - t
+    return wrapper
+for name in ("on_config", "on_files"):
+    setattr(plugin.CasebookPlugin, name, timed(name, getattr(plugin.CasebookPlugin, name)))
+t = time.perf_counter(); build(load_config(sys.argv[1])); total = time.perf_counter() - t
+print(json.dumps({"generator": sum(spent.values()), "total": total}))
+"""
+
+
+def _json_tail(log: Path) -> dict:
+    return json.loads(log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1])
+
+
+def measure_pages(corpus: Path, n: int, logs: Path) -> Result:
+    """Page generation alone: time of generator.pages.build_pages on loaded cases."""
+    try:
+        import generator.pages  # noqa: F401
+    except ImportError:
+        return Result("(e) page generation", n, note="n/a: generator.pages does not exist yet")
+    log = logs / f"pages-{n}.log"
+    _, cpu, peak = run_step([sys.executable, "-c", PAGES, str(corpus)], log)
+    info = _json_tail(log)
+    return Result("(e) page generation", n, info["seconds"], None, peak,
+                  note=f"{info['pages']:,} pages, {info['mb']:.0f} MB Markdown; time excludes loading")
+
+
+def measure_site(corpus: Path, n: int, out: Path, logs: Path) -> Result:
+    """A full `mkdocs build` of the real site over the corpus, with the search index size."""
+    if not (ROOT / "mkdocs.yml").is_file():
+        return Result("(f) mkdocs build", n, note="n/a: mkdocs.yml does not exist yet")
+    work = _workdir(corpus, n, out)
+    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
+    log = logs / f"site-{n}.log"
+    wall, cpu, peak = run_step([sys.executable, "-c", SITE, str(work / "mkdocs.yml")], log)
+    info = _json_tail(log)
+    index = work / "build" / "site" / "search" / "search_index.json"
+    note = f"generator {info['generator']:.1f} s = {info['generator'] / info['total']:.0%} of the build"
+    if index.is_file():
+        import gzip
+
+        raw = index.read_bytes()
+        packed = len(gzip.compress(raw, 6))
+        note += (f"; search index {len(raw) / 2**20:.1f} MB, gzip {packed / 2**20:.1f} MB "
+                 f"(synthetic text; real text compresses ~3× less, see README)")
+    return Result("(f) mkdocs build", n, wall, cpu, peak, note=note)
+
+
 # --- correctness on a copy with seeded errors ------------------------------------------------
 
 def seed_errors(corpus: Path, target: Path) -> dict[str, set[str]]:
@@ -268,6 +337,11 @@ RELOAD = """
 import json, sys, time
 from pathlib import Path
 from generator.validate import Checker
+try:
+    from generator.export import package_files
+    from generator.pages import build_pages
+except ImportError:
+    build_pages = package_files = None
 folder = Path(sys.argv[1])
 checker = Checker()
 t = time.perf_counter(); checker.check_paths([folder]); cold = time.perf_counter() - t
@@ -279,7 +353,11 @@ try:
 finally:
     path.write_text(text, encoding="utf-8")
 assert report.ok and checker.rechecked == 1, (checker.rechecked, report.problems[:3])
-print(json.dumps({"cold": cold, "warm": warm, "reused": checker.reused}))
+out = {"cold": cold, "warm": warm, "reused": checker.reused}
+if build_pages:  # what the plugin's on_config does after validating, on every rebuild
+    t = time.perf_counter(); build_pages(report.cases); out["pages"] = time.perf_counter() - t
+    t = time.perf_counter(); package_files(report.cases); out["package"] = time.perf_counter() - t
+print(json.dumps(out))
 """
 
 
@@ -360,16 +438,17 @@ def run(sizes: list[int], seed: int, out: Path, repeat: int, site_max: int, full
         else:
             results.append(Result("(c) check-jsonschema", n, note="n/a: pip install -e '.[bench]'"))
         if has_export:
-            work = _workdir(corpus, n, out)
-            res = measure("(d) casebook export", n, [str(BIN / "casebook"), "export", "--out",
-                                                     str(out / f"export-{n}")], logs, repeat=reps, cwd=work)
+            res = measure("(d) casebook export", n, [str(BIN / "casebook"), "export", str(corpus), "--out",
+                                                     str(out / f"export-{n}")], logs, repeat=reps)
             results.append(res)
             _say(f"  export {res.walls} s")
         else:
             results.append(Result("(d) casebook export", n, note="n/a: `casebook export` does not exist yet"))
-        results.append(Result("(e) page generation", n, note="n/a: generator.pages does not exist yet"))
+        results.append(measure_pages(corpus, n, logs))
+        _say(f"  pages {results[-1].wall} s")
         if n <= site_max:
-            results.append(Result("(f) mkdocs build", n, note="n/a: mkdocs.yml does not exist yet"))
+            results.append(measure_site(corpus, n, out, logs))
+            _say(f"  mkdocs build {results[-1].wall} s")
     return results
 
 
@@ -393,7 +472,8 @@ def table(results: list[Result]) -> str:
             note = faster + (f"; {note}" if note else "")
         if len(r.walls) > 1:
             note = f"runs {r.walls}" + (f"; {note}" if note else "")
-        rows.append(f"| {r.step} | {r.cases:,} | {r.wall:.2f} | {r.cpu:.2f} | {r.peak_mb:.0f} | "
+        cpu = "–" if r.cpu is None else f"{r.cpu:.2f}"
+        rows.append(f"| {r.step} | {r.cases:,} | {r.wall:.2f} | {cpu} | {r.peak_mb:.0f} | "
                     f"{r.wall / floors[r.cases]:.2f} | {note} |")
     return "\n".join(rows)
 
@@ -421,9 +501,10 @@ def main() -> None:
     reload = measure_reload(small, out, out / "logs")
     text = "\n".join([
         table(results), "",
-        f"reload after a one-file change at {min(args.cases):,} cases (Checker): "
-        f"{reload['warm'] * 1000:.0f} ms, {reload['reused']} files reused "
-        f"(cold check {reload['cold']:.2f} s)",
+        f"reload after a one-file change at {min(args.cases):,} cases: validation (Checker) "
+        f"{reload['warm'] * 1000:.0f} ms, {reload['reused']} files reused (cold check {reload['cold']:.2f} s)"
+        + (f"; then the plugin re-renders every page ({reload['pages']:.1f} s) and the data package "
+           f"({reload['package']:.1f} s)" if "pages" in reload else ""),
         f"correctness: {correctness}",
         f"machine: {info}",
         f"total benchmark time: {time.perf_counter() - started:.0f} s",
