@@ -212,23 +212,3 @@ def _field_rows() -> list[tuple]:
 
     walk(resolve(load_schema()), "")
     return rows
-
-
-def search_terms(cases) -> list[str]:
-    """Words the Chinese segmenter must keep whole: model names, formulas, places, terms."""
-    words = set()
-    for c in (x.data for x in cases):
-        p = c["place"]
-        for key in ("province", "prefecture", "county", "town"):
-            if p.get(key):
-                words.add(p[key])
-                if p[key][-1] in "省市县区镇州":
-                    words.add(p[key][:-1])
-        for m in c.get("models", []):
-            for text in (m["name"], m.get("formula")):
-                if text:
-                    words.add(text.strip("“”\"'"))
-            for t in m["terms"]:
-                words.add(t["name"])
-    words.update(["第一书记", "驻村第一书记", "驻村工作队", "组团服务"])
-    return sorted(w for w in words if w and len(w) <= 30)

@@ -2,12 +2,13 @@
 
 It validates `cases/` (failing the build with the same `path:line:col` lines that
 `casebook validate` prints), adds the generated pages and the data package with
-`File.generated`, teaches jieba the collection's own words, and makes `mkdocs serve`
-watch the cases folder.
+`File.generated`, writes jieba's user dictionary of the collection's own words, and
+makes `mkdocs serve` watch the cases folder.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -17,9 +18,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from .export import created_from_env, package_files
-from .pages import build_pages, search_terms
+from .pages import build_pages
 from .report import format_problem
+from .search import fix_query_segmentation, search_terms, user_dict
 from .validate import Checker
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 
 class CasebookConfig(Config):
@@ -61,14 +65,32 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._pages = build_pages(report.cases, self.config.edit_url or None)
         # Same bytes as `casebook export`: the site serves the very package researchers cite.
         self._data = package_files(report.cases, created_from_env()) if self.config.data_package else {}
-        try:  # teach the search plugin's segmenter our words (1+12+X, 岚皋, 五个一 …)
-            import jieba
-
-            for word in search_terms(report.cases):
-                jieba.add_word(word, freq=2_000_000)
-        except ImportError:  # pragma: no cover - jieba is a dependency; search still works
-            pass
+        self._write_user_dict(config, report.cases)
         return config
+
+    def _write_user_dict(self, config, cases) -> None:
+        """Write jieba's user dictionary (1+12+X, 岚皋, 五个一 …) where the search plugin loads it.
+
+        `jieba_dict_user` in mkdocs.yml names the file, relative to mkdocs.yml. The search
+        plugin would open it relative to the working directory and never close it, so this
+        plugin loads it itself and clears the option. Plugins run in mkdocs.yml order:
+        casebook must come before search.
+        """
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is None or not hasattr(search.config, "jieba_dict_user"):
+            return
+        path = Path(search.config.jieba_dict_user or "build/jieba_user_dict.txt")
+        if not path.is_absolute():
+            path = Path(config.config_file_path).parent / path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = user_dict(search_terms(cases))
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        import jieba  # the search plugin segments with the process-wide jieba
+
+        with path.open("rb") as words:
+            jieba.load_userdict(words)
+        search.config.jieba_dict_user = None
 
     def on_files(self, files, *, config):
         """Add generated pages and data files; hand-written pages in docs_dir win."""
@@ -78,6 +100,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for name, content in self._data.items():
             files.append(File.generated(config, f"data/{name}", content=content))
         return files
+
+    def on_post_build(self, *, config):
+        """Fix the built search worker's Chinese query segmentation (see generator/search.py)."""
+        if not fix_query_segmentation(config.site_dir):
+            log.info("casebook: Material's search worker has changed; whole-query fix not applied")
 
     def on_serve(self, server, *, config, builder):
         """Rebuild when a case file changes."""

@@ -1,0 +1,114 @@
+"""Chinese search as a practitioner types it, in Debian's chromium (see tests/test_browser.py).
+
+Every model named by a Chinese formula (五个一, 一宣六帮, 两委一队 …) must come first
+when its formula is typed into the search box; the phone layout shows wide tables as cards.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from generator.load import discover, read_case
+from generator.search import _SEGMENT_FIXED
+
+from .conftest import CASES, VALID
+from .site_helpers import build_site
+
+# Importing test_browser applies its rule: skip without chromium, fail under CI=true.
+from .test_browser import ARGS, CHROMIUM, _outside
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    files = discover([CASES]) or sorted(VALID.glob("*.yaml"))
+    root = build_site(tmp_path_factory.mktemp("search"), files)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", root, files
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _search(page, base: str, query: str) -> list[str]:
+    """Type a query as a person does and return the result links, best first."""
+    if not page.url.startswith(base):
+        page.goto(base + "/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    box.press_sequentially(query)
+    # Material searches on keyup; Chinese typed through an IME ends with a committing key.
+    box.press("End")
+    first = page.locator(".md-search-result__item > a").first
+    first.wait_for(timeout=15_000)
+    return page.locator(".md-search-result__item > a").evaluate_all(
+        "links => links.map(a => new URL(a.href).pathname)")
+
+
+def _chinese_formulas(files) -> dict[str, str]:
+    """Formula → model id, for formulas written in Chinese characters and unique to one model."""
+    seen: dict[str, list[str]] = {}
+    for path in files:
+        for model in read_case(path).data.get("models", []):
+            formula = model.get("formula") or ""
+            if formula and all("\u4e00" <= ch <= "\u9fff" for ch in formula):
+                seen.setdefault(formula, []).append(model["id"])
+    return {f: ids[0] for f, ids in seen.items() if len(ids) == 1}
+
+
+def test_built_worker_looks_a_query_up_whole(site):
+    _, root, _ = site
+    workers = list(root.glob("assets/javascripts/workers/search.*.min.js"))
+    assert workers and all(_SEGMENT_FIXED in w.read_text(encoding="utf-8") for w in workers), (
+        "Material's search worker changed: revisit generator/search.py fix_query_segmentation")
+
+
+def test_typing_a_chinese_formula_finds_its_model_first(site, chromium):
+    base, _, files = site
+    tab = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    requests: list[str] = []
+    tab.on("request", lambda r: requests.append(r.url))
+    formulas = _chinese_formulas(files)
+    assert formulas, "the real cases name models such as 五个一 and 一宣六帮 by Chinese formulas"
+    wrong = {}
+    for formula, model in formulas.items():
+        results = _search(tab, base, formula)
+        if not results or results[0] != f"/models/{model}/":
+            wrong[formula] = results[:3]
+    assert wrong == {}
+    assert _outside(requests) == []
+
+
+def test_phone_shows_wide_tables_as_labelled_cards(site, chromium):
+    base, _, files = site
+    case_id = read_case(files[0]).data["id"]
+    tab = chromium.new_context(viewport={"width": 390, "height": 844}).new_page()
+    tab.goto(f"{base}/cases/{case_id}/")
+    tab.wait_for_load_state("networkidle")
+    table = tab.locator("table[data-cards]").first
+    assert table.evaluate("t => getComputedStyle(t.querySelector('thead')).display") == "none"
+    label = table.locator("td[data-label]").nth(1)
+    assert label.evaluate("td => getComputedStyle(td, '::before').content") not in ("none", "normal", '""')
+    assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
