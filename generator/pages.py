@@ -79,7 +79,8 @@ def _diagram(model: dict) -> Markup:
             parts.append(f'<span class="cb-lead">{_html(term["led_by"])}</span>')
         boxes.append(f'<div class="cb-term">{"".join(parts)}</div>')
     joiner = f'<span class="cb-arrow" aria-hidden="true">{arrow}</span>'
-    return Markup(f'<div class="cb-diagram" role="figure" aria-label="{_html(model["name"])}">'
+    flow = " cb-flow" if model["kind"] == "team_structure" else ""  # levels: stacked on a phone
+    return Markup(f'<div class="cb-diagram{flow}" role="figure" aria-label="{_html(model["name"])}">'
                   f"{joiner.join(boxes)}</div>")
 
 
