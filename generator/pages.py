@@ -79,8 +79,8 @@ def _diagram(model: dict) -> Markup:
             parts.append(f'<span class="cb-lead">{_html(term["led_by"])}</span>')
         boxes.append(f'<div class="cb-term">{"".join(parts)}</div>')
     joiner = f'<span class="cb-arrow" aria-hidden="true">{arrow}</span>'
-    flow = " cb-flow" if model["kind"] == "team_structure" else ""  # levels: stacked on a phone
-    return Markup(f'<div class="cb-diagram{flow}" role="figure" aria-label="{_html(model["name"])}">'
+    levels = " data-levels" if model["kind"] == "team_structure" else ""  # stacked on a phone
+    return Markup(f'<div class="cb-diagram"{levels} role="figure" aria-label="{_html(model["name"])}">'
                   f"{joiner.join(boxes)}</div>")
 
 
