@@ -90,18 +90,39 @@ def _edit_line(case: dict, path_in_repo: str, edit_base: str | None) -> Markup:
     return Markup(f"编辑此案例 Edit this case: `{path_in_repo}`（见 CONTRIBUTING.md）")
 
 
-def build_pages(cases, edit_base: str | None = None) -> dict[str, str]:
-    """All generated pages for these cases (CaseFile objects with .data), path → Markdown."""
+def _cached(cache: dict | None, path: str, key: tuple, render) -> str:
+    """The page at `path` from `cache` if it was rendered from the same inputs (`key`), else render it."""
+    if cache is None:
+        return render()
+    hit = cache.get(path)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    text = render()
+    cache[path] = (key, text)
+    return text
+
+
+def build_pages(cases, edit_base: str | None = None, cache: dict | None = None) -> dict[str, str]:
+    """All generated pages for these cases (CaseFile objects with .data), path → Markdown.
+
+    `cache` (a dict the caller keeps between builds, e.g. across `mkdocs serve` rebuilds)
+    reuses each case and model page whose case files are unchanged, by content digest;
+    pages over the whole collection (indexes, comparisons) are always rendered afresh.
+    """
     env = _env()
     data = [c.data for c in cases]
+    digest = {c.data["id"]: c.digest for c in cases}
     lab = labels()
     models = [(m, c) for c in data for m in c.get("models", [])]
     by_model = {m["id"]: (m, c) for m, c in models}
     metrics_by_model = defaultdict(list)
+    metric_cases = defaultdict(dict)  # model id → the cases whose figures it shows (ordered set)
     for c in data:
         for metric in c.get("metrics", []):
             if metric.get("model"):
                 metrics_by_model[metric["model"]].append(metric)
+                metric_cases[metric["model"]][c["id"]] = None
+    by_id = {c["id"]: c for c in data}
     common = {"labels": lab, "fmt": fmt, "num": num}
     pages: dict[str, str] = {}
 
@@ -110,10 +131,17 @@ def build_pages(cases, edit_base: str | None = None) -> dict[str, str]:
         citation = (f"{c['title']}。驻村帮扶案例库 Village Assistance Casebook，案例 {c['id']}。"
                     f"来源：{first['title']}" + (f"，{first['publisher']}" if first.get("publisher") else "")
                     + (f"，{first['published']}" if first.get("published") else "") + "。")
-        adopted = [by_model[r][0] for k in ("adopts", "adapted_from") for r in c.get(k, []) if r in by_model]
-        pages[f"cases/{c['id']}.md"] = env.get_template("case.md.j2").render(
-            c=c, place=place_of(c), period=period_of(c), score=completeness(c)[0], adopted=adopted,
-            citation=citation, edit=_edit_line(c, f"cases/{c['id']}.yaml", edit_base), **common)
+        refs = [r for k in ("adopts", "adapted_from") for r in c.get(k, []) if r in by_model]
+
+        def case_page(c=c, refs=refs, citation=citation):
+            return env.get_template("case.md.j2").render(
+                c=c, place=place_of(c), period=period_of(c), score=completeness(c)[0],
+                adopted=[by_model[r][0] for r in refs], citation=citation,
+                edit=_edit_line(c, f"cases/{c['id']}.yaml", edit_base), **common)
+
+        # Its inputs: the case file, the files of the models it adopts, the edit link base.
+        key = (digest[c["id"]], edit_base, *(digest[by_model[r][1]["id"]] for r in refs))
+        pages[f"cases/{c['id']}.md"] = _cached(cache, f"cases/{c['id']}.md", key, case_page)
 
     # Who adopts or adapts each model, in one pass: asking every case for every model is
     # quadratic (10,000 cases with 24,000 models would take minutes).
@@ -125,11 +153,20 @@ def build_pages(cases, edit_base: str | None = None) -> dict[str, str]:
 
     for m, c in models:
         sources = {s["id"]: s["title"] for s in c["sources"]}
-        pages[f"models/{m['id']}.md"] = env.get_template("model.md.j2").render(
-            m=m, case=c, diagram=_diagram(m) if m["terms"] else "",
-            figures=metrics_by_model.get(m["id"], []), source_title=lambda i, s=sources: s.get(i, i),
-            adopters=linked["adopts"].get(m["id"], []),
-            adapters=linked["adapted_from"].get(m["id"], []), **common)
+        # Its inputs: its own case file and those that cite, adopt or adapt it.
+        related = [c, *(by_id[i] for i in metric_cases.get(m["id"], {})),
+                   *linked["adopts"].get(m["id"], []), *linked["adapted_from"].get(m["id"], [])]
+
+        def model_page(m=m, c=c, sources=sources):
+            return env.get_template("model.md.j2").render(
+                m=m, case=c, diagram=_diagram(m) if m["terms"] else "",
+                figures=metrics_by_model.get(m["id"], []),
+                source_title=lambda ref, titles=sources: titles.get(ref, ref),
+                adopters=linked["adopts"].get(m["id"], []),
+                adapters=linked["adapted_from"].get(m["id"], []), **common)
+
+        key = tuple(digest[x["id"]] for x in related)
+        pages[f"models/{m['id']}.md"] = _cached(cache, f"models/{m['id']}.md", key, model_page)
 
     kinds = lab["model_kind"]
     groups = [(k, kinds[k], [(m, c) for m, c in models if m["kind"] == k]) for k in kinds]
@@ -193,6 +230,9 @@ def build_pages(cases, edit_base: str | None = None) -> dict[str, str]:
     pages["contribute/fields.md"] = env.get_template("fields.md.j2").render(
         fields=_field_rows(), vocabularies=[(n, {Markup(k): v for k, v in vocabulary(n).items()})
                                             for n in VOCABULARIES], **common)
+    if cache is not None:  # forget the pages of removed cases and models
+        for path in cache.keys() - pages.keys():
+            del cache[path]
     return pages
 
 

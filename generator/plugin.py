@@ -41,6 +41,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def __init__(self):
         self._checker = Checker()
         self._pages: dict[str, str] = {}
+        self._page_cache: dict = {}  # case and model pages by case digests, across serve rebuilds
         self._data: dict[str, bytes] = {}
 
     def on_startup(self, *, command, dirty):
@@ -62,7 +63,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not report.ok:
             lines = [format_problem(p) for p in report.errors]
             raise PluginError("casebook: invalid case files:\n" + "\n".join(lines))
-        self._pages = build_pages(report.cases, self.config.edit_url or None)
+        self._pages = build_pages(report.cases, self.config.edit_url or None, cache=self._page_cache)
         # Same bytes as `casebook export`: the site serves the very package researchers cite.
         self._data = package_files(report.cases, created_from_env()) if self.config.data_package else {}
         self._write_user_dict(config, report.cases)
