@@ -86,7 +86,7 @@ def _diagram(model: dict) -> Markup:
 
 def _edit_line(case: dict, path_in_repo: str, edit_base: str | None) -> Markup:
     if edit_base:
-        return Markup(f"[:material-pencil: 编辑此案例 Edit this case]({escape(edit_base)}{path_in_repo})")
+        return Markup(f"[✎ 编辑此案例 Edit this case]({escape(edit_base)}{path_in_repo})")
     return Markup(f"编辑此案例 Edit this case: `{path_in_repo}`（见 CONTRIBUTING.md）")
 
 
