@@ -6,6 +6,7 @@ plugin is a thin adapter around it, so the site generator could move to another 
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
 from functools import cache
 
@@ -109,6 +110,17 @@ def build_pages(cases, edit_base: str | None = None, cache: dict | None = None) 
     reuses each case and model page whose case files are unchanged, by content digest;
     pages over the whole collection (indexes, comparisons) are always rendered afresh.
     """
+    # The loaded cases are millions of long-lived objects; unfrozen, the cycle collector
+    # rescans them again and again while pages render (10,000 cases: 141 s instead of 64 s).
+    # unfreeze() hands them back afterwards, so nothing is kept from collection for good.
+    gc.freeze()
+    try:
+        return _build_pages(cases, edit_base, cache)
+    finally:
+        gc.unfreeze()
+
+
+def _build_pages(cases, edit_base: str | None, cache: dict | None) -> dict[str, str]:
     env = _env()
     data = [c.data for c in cases]
     digest = {c.data["id"]: c.digest for c in cases}
