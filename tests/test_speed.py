@@ -117,3 +117,30 @@ def test_export_rows_made_in_workers_give_the_same_package(monkeypatch):
     lean = validate_paths(folders, jobs=2, keep_data=False, derive=case_rows)
     assert all(c.data is None and c.derived is not None for c in lean.cases)
     assert package_files(lean.cases) == from_data
+
+
+def test_parallel_path_with_threads_running_uses_a_safe_start(monkeypatch):
+    """Under `mkdocs serve` threads run; forking then could deadlock, so forkserver is used."""
+    import threading
+
+    serial = validate_paths(_all_fixture_dirs(), jobs=1)
+    methods = []
+    real_pool = validate._pool
+
+    def recording_pool(jobs):
+        pool = real_pool(jobs)
+        methods.append(pool._mp_context.get_start_method())
+        return pool
+
+    monkeypatch.setattr(validate, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(validate, "_pool", recording_pool)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        parallel = validate_paths(_all_fixture_dirs(), jobs=2)
+    finally:
+        stop.set()
+        thread.join()
+    assert methods == ["forkserver"]
+    assert _full(parallel) == _full(serial)
