@@ -62,6 +62,14 @@ def meta(value) -> Markup:
     return Markup(json.dumps(str(escape(" ".join(str(value).split()))), ensure_ascii=False))
 
 
+def outside_link(url) -> Markup:
+    """A source's web address (untrusted) as a link, only for http(s); anything else as text."""
+    url = str(url).strip()
+    if not re.match(r"https?://[^\s<>\"'`]+$", url):
+        return md(url)
+    return Markup('<a href="{0}" rel="nofollow noopener">{0}</a>').format(url)
+
+
 def link(text, url: str) -> Markup:
     """A Markdown link with untrusted text and a generator-built (trusted) URL."""
     return Markup(f"[{md(text)}]({url})")
@@ -85,5 +93,5 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(md=md, cell=cell, paras=paras, meta=meta)
-    env.globals.update(link=link)
+    env.globals.update(link=link, outside_link=outside_link)
     return env
