@@ -1,7 +1,9 @@
-"""Chinese search as a practitioner types it, in Debian's chromium (see tests/test_browser.py).
+"""The whole site in Debian's chromium (see tests/test_browser.py for the rules).
 
 Every model named by a Chinese formula (五个一, 一宣六帮, 两委一队 …) must come first
-when its formula is typed into the search box; the phone layout shows wide tables as cards.
+when its formula is typed into the search box; the phone layout shows wide tables as
+cards; a page of every kind loads at phone width without a request to another host, a
+script error, a missing file or sideways scrolling.
 """
 
 from __future__ import annotations
@@ -112,3 +114,28 @@ def test_phone_shows_wide_tables_as_labelled_cards(site, chromium):
     label = table.locator("td[data-label]").nth(1)
     assert label.evaluate("td => getComputedStyle(td, '::before').content") not in ("none", "normal", '""')
     assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+
+
+def test_each_kind_of_page_on_a_phone_stays_on_this_host_without_errors(site, chromium):
+    base, root, _ = site
+    tab = chromium.new_context(viewport={"width": 390, "height": 844}).new_page()
+    requests: list[str] = []
+    problems: list[str] = []
+    tab.on("request", lambda r: requests.append(r.url))
+    tab.on("pageerror", lambda e: problems.append(f"script error: {e}"))
+    tab.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    # One page of each kind (every template): each top-level page and the first page below
+    # each folder. Every page would take minutes; pages of one kind share their markup.
+    every = sorted(p.parent.relative_to(root).as_posix() for p in root.rglob("index.html"))
+    pages = [p for p in every if "/" not in p]
+    for top in sorted({p.split("/")[0] for p in every if "/" in p}):
+        pages.append(next(p for p in every if p.startswith(top + "/")))
+    assert {"cases", "models", "compare/metrics", "themes"} <= set(pages), pages
+    for path in pages:
+        url = f"{base}/" if path == "." else f"{base}/{path}/"
+        tab.goto(url)
+        tab.wait_for_load_state("networkidle")
+        if tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") > 1:
+            problems.append(f"sideways scrolling: {url}")
+    assert problems == []
+    assert _outside(requests) == []
