@@ -3,16 +3,21 @@
 Every model named by a Chinese formula (五个一, 一宣六帮, 两委一队 …) must come first
 when its formula is typed into the search box; the phone layout shows wide tables as
 cards; a page of every kind loads at phone width without a request to another host, a
-script error, a missing file or sideways scrolling.
+script error, a missing file or sideways scrolling; and hostile case text stays inert
+in a real browser, on every page and in search results.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+import yaml
 from playwright.sync_api import sync_playwright
 
 from generator.load import discover, read_case
@@ -30,17 +35,24 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def _served(root: Path):
+    """The built site on 127.0.0.1, at a free port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     files = discover([CASES]) or sorted(VALID.glob("*.yaml"))
     root = build_site(tmp_path_factory.mktemp("search"), files)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root, files
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _served(root) as base:
+        yield base, root, files
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +151,53 @@ def test_each_kind_of_page_on_a_phone_stays_on_this_host_without_errors(site, ch
             problems.append(f"sideways scrolling: {url}")
     assert problems == []
     assert _outside(requests) == []
+
+
+PAYLOAD = '<img src=x onerror="alert(1)"> [a](javascript:alert(2)) <script>alert(3)</script>'
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    """The fixture case with script, event handlers, javascript: links and raw HTML in its text."""
+    data = yaml.safe_load((VALID / "langao-fixture-mini.yaml").read_text(encoding="utf-8"))
+    for key in ("title", "headline", "summary", "background", "approach", "outcomes"):
+        data[key] = PAYLOAD
+    data["lessons"] = [PAYLOAD]
+    model = data["models"][0]
+    model.update(name="模式" + PAYLOAD, summary=PAYLOAD, steps=[PAYLOAD], conditions=[PAYLOAD])
+    for term in model["terms"]:
+        term.update(name=PAYLOAD, role=PAYLOAD, led_by=PAYLOAD)
+    data["practices"][0].update(title=PAYLOAD, description=PAYLOAD)
+    data["people"][0].update(role=PAYLOAD, did=PAYLOAD)
+    data["metrics"][0].update(indicator=PAYLOAD)
+    tmp = tmp_path_factory.mktemp("hostile")
+    case = tmp / "in" / "langao-fixture-mini.yaml"
+    case.parent.mkdir()
+    case.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (tmp / "out").mkdir()
+    root = build_site(tmp / "out", [case])
+    with _served(root) as base:
+        yield base, root
+
+
+def test_hostile_text_runs_nothing_in_the_browser(hostile_site, chromium):
+    base, root = hostile_site
+    tab = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    ran: list[str] = []
+    tab.on("dialog", lambda d: (ran.append(d.message), d.dismiss()))
+    # A live <img src=x> would also fetch …/x.
+    tab.on("request", lambda r: ran.append(r.url) if urlparse(r.url).path.endswith("/x") else None)
+    pages = sorted(p.parent.relative_to(root).as_posix() for p in root.rglob("index.html")
+                   if "alert(" in p.read_text(encoding="utf-8"))
+    assert len(pages) >= 5, pages
+    for path in pages:  # by the load event inline scripts have run and the image has failed
+        tab.goto(f"{base}/" if path == "." else f"{base}/{path}/", wait_until="load")
+    shown = tab.goto(f"{base}/cases/langao-fixture-mini/") and tab.locator("article").inner_text()
+    assert "<script>alert(3)</script>" in shown  # the text is there, as text
+    box = tab.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("alert")
+    tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    tab.wait_for_timeout(500)
+    assert ran == []
+    assert tab.locator("article a[href^='javascript'], .md-search-result a[href^='javascript']").count() == 0
