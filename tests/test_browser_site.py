@@ -122,10 +122,19 @@ def test_phone_shows_wide_tables_as_labelled_cards(site, chromium):
     tab.goto(f"{base}/cases/{case_id}/")
     tab.wait_for_load_state("networkidle")
     table = tab.locator("table[data-cards]").first
-    assert table.evaluate("t => getComputedStyle(t.querySelector('thead')).display") == "none"
+    assert table.evaluate("t => getComputedStyle(t.querySelector('tr:nth-child(1) td')).display") == "block"
     label = table.locator("td[data-label]").nth(1)
     assert label.evaluate("td => getComputedStyle(td, '::before').content") not in ("none", "normal", '""')
     assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    # The header row stays as sort buttons: sorting the cases by their number of figures.
+    tab.goto(f"{base}/cases/")
+    tab.wait_for_load_state("networkidle")
+    figures = "t => [...t.tBodies[0].rows].map(r => parseInt(r.cells[r.cells.length - 1].textContent))"
+    table = tab.locator("table[data-cards]").first
+    table.locator("thead th").last.click()
+    assert table.evaluate(figures) == sorted(table.evaluate(figures))
+    table.locator("thead th").last.click()
+    assert table.evaluate(figures) == sorted(table.evaluate(figures), reverse=True)
 
 
 def test_each_kind_of_page_on_a_phone_stays_on_this_host_without_errors(site, chromium):
