@@ -195,7 +195,8 @@ def build(config_file: Path, data_out: Path) -> None:
     except MkDocsException as exc:
         raise click.ClickException(f"site build failed: {exc}") from exc
     click.echo(f"data package: {data_out.as_posix()}/datapackage.json")
-    click.echo(f"site: {Path(config.site_dir).as_posix()}/index.html (or run `mkdocs serve`)")
+    site = Path(config.site_dir).as_posix()
+    click.echo(f"site: {site}/index.html (view it with `python -m http.server -d {site}` or `mkdocs serve`)")
 
 
 if __name__ == "__main__":  # pragma: no cover
