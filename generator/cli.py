@@ -135,6 +135,44 @@ def from_issue(body, cases_dir: Path, form: Path) -> None:
     sys.exit(0 if mine.ok else 1)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+def migrate(paths: tuple[Path, ...], dry_run: bool) -> None:
+    """Rewrite version-1 case files (default: every file in cases/) to case format version 2.
+
+    Comments, key order, quoting and folded text are kept. Qualifiers follow the version-2
+    vocabulary (400余万 → plus, 10万元以上 → at_least). The fields version 2 requires that
+    only a person can know for sure (case_type, each metric's claim_type and status, each
+    source's evidence_type) are filled with a best guess and marked
+    `# migrate: inferred, check against the source`: check each against the article and
+    delete the comment. Files already in version 2 are not touched. Prints what changed in
+    each file. Exit status: 0 when every file is version 2 now (or would be, with
+    --dry-run), 1 when a file could not be migrated (its problems are printed), 2 for misuse.
+    """
+    from .migrate import MIGRATED, REFUSED, UNCHANGED, migrate_paths
+
+    results = migrate_paths(_paths_or_default(paths), write=not dry_run)
+    for result in results:
+        if result.status == UNCHANGED:
+            click.echo(f"{result.display}: already version 2, not changed")
+        elif result.status == MIGRATED:
+            verb = "would migrate" if dry_run else "migrated"
+            inferred = sum(c.endswith("(inferred)") for c in result.changes)
+            click.echo(f"{result.display}: {verb} to version 2 ({len(result.changes)} change(s), "
+                       f"{inferred} inferred value(s) marked `# migrate:` to check)")
+            for change in result.changes:
+                click.echo(f"  {change}")
+        else:
+            click.echo(f"{result.display}: not migrated, fix these first:")
+            for problem in result.problems:
+                click.echo(f"  {format_problem(problem)}")
+    counts = {s: sum(r.status == s for r in results) for s in (MIGRATED, UNCHANGED, REFUSED)}
+    click.echo(f"{len(results)} file(s): {counts[MIGRATED]} {'to migrate' if dry_run else 'migrated'}, "
+               f"{counts[UNCHANGED]} already version 2, {counts[REFUSED]} not migrated", err=True)
+    sys.exit(1 if counts[REFUSED] else 0)
+
+
 def _valid_cases_or_exit(paths: tuple[Path, ...], step: str, **options) -> Report:
     """Validate; on errors print them exactly as `casebook validate` does and exit 1."""
     click.echo(f"[1] validating {', '.join(map(str, _paths_or_default(paths)))} …", err=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .quantities import parse_quantities
-from .skeleton import SkeletonError, check_case_id, render
+from .skeleton import SkeletonError, check_case_id, current_version, render
 
 NO_RESPONSE = "_No response_"
 DEFAULT_FORM = Path(".github/ISSUE_TEMPLATE/new-case.yml")
@@ -115,7 +115,7 @@ def draft(answers: dict[str, str]) -> dict:
     except SkeletonError as exc:
         raise IssueError(str(exc)) from exc
     source = f"{case_id}-source"
-    data: dict = {"schema_version": 1, "id": case_id}
+    data: dict = {"schema_version": current_version(), "id": case_id}
     for field_id, text in answers.items():
         if field_id in ("id", "confirm"):
             continue

@@ -45,7 +45,9 @@ def vocabulary(name: str) -> dict[str, dict[str, str]]:
     return {item["const"]: {"zh": item["title"], "en": item["description"]} for item in definition["oneOf"]}
 
 
-VOCABULARIES = ("theme", "unit", "qualifier", "per", "model_kind", "scope_level", "language")
+VOCABULARIES = ("theme", "unit", "qualifier", "per", "model_kind", "scope_level", "language",
+                "case_type", "claim_type", "status", "denominator", "indicator_code", "date_basis",
+                "evidence_type", "structure")
 
 
 def vocab_name(node: dict) -> str | None:

@@ -62,11 +62,16 @@ def new_case_path(case_id: str, cases_dir: Path) -> Path:
     target = Path(cases_dir) / f"{case_id}.yaml"
     if target.exists():
         raise SkeletonError(f"{target} already exists; edit it, or choose another id")
-    text = render({"schema_version": 1, "id": case_id, "place": {"pinyin": pinyin}},
+    text = render({"schema_version": current_version(), "id": case_id, "place": {"pinyin": pinyin}},
                   header=_HEADER.format(path=target.as_posix()))
     with target.open("x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
         out.write(text)
     return target
+
+
+def current_version() -> int:
+    """The case format version the schema fixes (`schema_version`'s const)."""
+    return load_schema()["properties"]["schema_version"]["const"]
 
 
 TEMPLATE = Path(".github/case-template.yaml")
@@ -81,7 +86,7 @@ _TEMPLATE_HEADER = """\
 
 def template() -> str:
     """The skeleton with an empty id, committed as .github/case-template.yaml."""
-    return render({"schema_version": 1}, header=_TEMPLATE_HEADER)
+    return render({"schema_version": current_version()}, header=_TEMPLATE_HEADER)
 
 
 def render(data: dict, header: str = "") -> str:

@@ -26,6 +26,9 @@ from .schema import load_schema
 # Below this many files a process pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 200
 
+V1_MESSAGE = ("this file is in case format version 1; run `casebook migrate {path}` to rewrite it "
+              "to version 2 (it keeps your comments and marks the values it had to guess)")
+
 
 @dataclass
 class Report:
@@ -65,10 +68,16 @@ def _explainer():
     return jsonschema.Draft7Validator(load_schema())
 
 
-def schema_findings(index: int, data: object) -> list[Finding]:
-    """Every schema violation of one file's data, explained (empty when valid)."""
+def schema_findings(index: int, data: object, display: str = "FILE") -> list[Finding]:
+    """Every schema violation of one file's data, explained (empty when valid).
+
+    A version-1 file gets one problem, at its `schema_version`, naming the fix
+    (`casebook migrate`), instead of one per field that version 2 added.
+    """
     if _fast_validator().is_valid(data):
         return []
+    if isinstance(data, dict) and data.get("schema_version") == 1:
+        return [Finding(index, ("schema_version",), V1_MESSAGE.format(path=display), "schema-version")]
     found = []
     for error in _explainer().iter_errors(data):
         parts, at, message = explain(error)
@@ -106,7 +115,7 @@ def check_file(case: CaseFile, keep_data: bool = True, derive=None) -> Checked:
     """
     keys, findings, hints, profile = None, [], [], None
     if case.data is not None:
-        findings = schema_findings(0, case.data)
+        findings = schema_findings(0, case.data, case.display)
         if not findings:
             keys = keys_of(case.data)
             findings = file_findings(0, case.path, case.data)

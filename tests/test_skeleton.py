@@ -99,7 +99,7 @@ def test_id_and_place_pinyin_are_filled_from_the_id(skeleton):
     data = read_case(skeleton).data
     assert data["id"] == CASE_ID
     assert data["place"]["pinyin"] == "dawang"
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
 
 
 def fill(text: str, values: dict) -> str:
