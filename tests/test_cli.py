@@ -23,7 +23,7 @@ def test_validate_valid_exits_0():
 def test_validate_invalid_exits_1_with_located_message():
     result = run("validate", INVALID / "vocabulary")
     assert result.exit_code == 1
-    assert ":72:11: `unit` \"yuan\" is not in the unit vocabulary (did you mean `cny`?)" in result.output
+    assert ":73:11: `unit` \"yuan\" is not in the unit vocabulary (did you mean `cny`?)" in result.output
 
 
 def test_github_annotations():
@@ -31,7 +31,7 @@ def test_github_annotations():
     assert result.exit_code == 1
     line = result.output.splitlines()[0]
     assert line.startswith("::error file=")
-    assert ",line=71,col=12,title=metric-value::value 400 is not a number written" in line
+    assert ",line=72,col=12,title=metric-value::value 400 is not a number written" in line
 
 
 def test_missing_path_is_misuse_exit_2():

@@ -1,0 +1,210 @@
+"""`casebook migrate`: every v1 fixture to version 2, comments kept, idempotent, exit codes.
+
+The v1 fixtures are kept as they were in tests/fixtures/v1/ (valid/, invalid/<rule>/,
+warnings/<name>/, each with its v1 expected.txt). The contract, per fixture:
+
+- a file the strict loader refuses (YAML syntax, BOM, tabs, duplicate key, alias, empty,
+  not UTF-8) is not touched, and migrate reports exactly the loader's problems;
+- the v1 `schema-version` fixture already says `schema_version: 2`: migrate leaves it alone;
+- every other file becomes version 2 and then has problems at exactly the same places
+  (JSON paths, in order) as its v1 expected.txt lists: the valid fixture stays valid, an
+  invalid one stays invalid for the same reason and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.load import read_case
+from generator.migrate import INFERRED, MIGRATED, REFUSED, UNCHANGED, migrate_paths, migrate_text
+from generator.validate import validate_paths
+
+from .conftest import FIXTURES, ROOT
+
+V1 = FIXTURES / "v1"
+GOLDEN = ROOT / "tests" / "golden" / "migrated-langao-fixture-mini.yaml"
+FOLDERS = sorted({p.parent.relative_to(V1).as_posix() for p in V1.rglob("expected.txt")} | {"valid"})
+# The loader refuses these before any schema is involved.
+REFUSED_RULES = {"alias", "bom", "duplicate-key", "empty", "not-utf8", "tabs", "yaml-syntax"}
+
+
+def _copy(folder: str, tmp_path: Path) -> Path:
+    target = tmp_path / folder
+    shutil.copytree(V1 / folder, target)
+    (target / "expected.txt").unlink(missing_ok=True)
+    return target
+
+
+def _paths(expected: Path) -> list[str]:
+    """The JSON paths of the problems an expected.txt lists, in order ("" when it gives none)."""
+    lines = expected.read_text(encoding="utf-8").splitlines()
+    return [(re.search(r" \[(\$.*)\]$", line) or [None, ""])[1] for line in lines]
+
+
+def test_every_v1_fixture_folder_is_covered():
+    rules = {p.name for p in (V1 / "invalid").iterdir() if p.is_dir()}
+    assert rules <= {p.name for p in (FIXTURES / "invalid").iterdir() if p.is_dir()}
+    assert len(FOLDERS) == len(rules) + 1 + len(list((V1 / "warnings").iterdir()))
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_migrate_every_v1_fixture(folder, tmp_path, monkeypatch):
+    work = _copy(folder, tmp_path)
+    before = {p: p.read_bytes() for p in sorted(work.rglob("*.yaml"))}
+    results = migrate_paths([work])
+    assert [r.path for r in results] == list(before)
+    rule = Path(folder).name
+    if rule in REFUSED_RULES:
+        for result in results:
+            assert result.status == REFUSED
+            assert result.problems == list(read_case(result.path).problems) != []
+            assert result.path.read_bytes() == before[result.path]
+        return
+    if rule == "schema-version":  # the v1 fixture was a file that already said 2
+        assert [r.status for r in results] == [UNCHANGED]
+        assert results[0].path.read_bytes() == before[results[0].path]
+        return
+    assert {r.status for r in results} == {MIGRATED}
+    for result in results:
+        assert read_case(result.path).data["schema_version"] == 2
+    monkeypatch.chdir(work)
+    report = validate_paths([Path(".")])
+    if folder == "valid":
+        assert report.errors == []
+        return
+    got = [p.json_path for p in report.problems]
+    assert got == _paths(V1 / folder / "expected.txt")
+
+
+@pytest.mark.parametrize("folder", [f for f in FOLDERS if Path(f).name not in REFUSED_RULES])
+def test_comments_and_lines_are_kept(folder, tmp_path):
+    work = _copy(folder, tmp_path)
+    before = {p: p.read_text(encoding="utf-8") for p in sorted(work.rglob("*.yaml"))}
+    migrate_paths([work])
+    for path, old in before.items():
+        new = path.read_text(encoding="utf-8")
+        comments = [line for line in old.splitlines() if line.lstrip().startswith("#")]
+        assert [line for line in new.splitlines() if line.lstrip().startswith("#")] == comments
+        # Every old line survives, in order, except the version and the qualifiers it rewrote.
+        kept = [line for line in new.splitlines() if not line.endswith("# " + INFERRED)]
+        changed = [a for a, b in zip(old.splitlines(), kept, strict=True) if a != b]
+        assert all(re.fullmatch(r"schema_version: 1|\s+qualifier: \w+", line) for line in changed)
+
+
+def test_golden_migrated_file(tmp_path):
+    work = _copy("valid", tmp_path)
+    migrate_paths([work])
+    assert (work / "langao-fixture-mini.yaml").read_text(encoding="utf-8") == GOLDEN.read_text(
+        encoding="utf-8")
+
+
+def test_idempotent(tmp_path):
+    work = _copy("valid", tmp_path)
+    first = migrate_paths([work])
+    text = (work / "langao-fixture-mini.yaml").read_bytes()
+    second = migrate_paths([work])
+    assert [r.status for r in first] == [MIGRATED]
+    assert [(r.status, r.changes) for r in second] == [(UNCHANGED, [])]
+    assert (work / "langao-fixture-mini.yaml").read_bytes() == text
+
+
+def _metric(quote: str, value: float, qualifier: str) -> str:
+    return (f"schema_version: 1\nscope: county\nmetrics:\n  - value: {value}\n"
+            f"    qualifier: {qualifier}\n    quote: {quote}\n")
+
+
+@pytest.mark.parametrize(("quote", "value", "v1", "v2"), [
+    ("帮销农特产品400余万元", 4000000, "at_least", "plus"),
+    ("在开展驻村帮扶的700多天里", 700, "at_least", "plus"),
+    ("每月至少为结对村办理1件民生实事", 1, "at_least", "at_least"),
+    ("其中5个村达到10万元以上", 100000, "more_than", "at_least"),
+    ("超过300人", 300, "more_than", "more_than"),
+    ("近2000亩", 2000, "approximately", "just_under"),
+    ("每年举办约200人规模的州级培训班", 200, "approximately", "approximately"),
+    ("5万元以下", 50000, "less_than", "at_most"),
+    ("不足100户", 100, "less_than", "less_than"),
+    ("组织公益捐助3次50万元", 500000, "exact", "exact"),
+])
+def test_qualifiers_follow_the_civil_code(quote, value, v1, v2):
+    text, changes = migrate_text(_metric(quote, value, v1))
+    assert f"    qualifier: {v2}\n" in text
+    assert (f"metrics[0].qualifier: {v1} → {v2}" in changes) == (v1 != v2)
+
+
+@pytest.mark.parametrize(("quote", "per", "claim", "status"), [
+    ("县财政每年为每个服务队预算2万元工作经费", "year", "input", "in_progress"),
+    ("兑现驻村干部每月1100元生活补助", "month", "input", "in_progress"),
+    ("帮销农特产品400余万元", None, "result", "achieved"),
+    ("投资3500万元的农副食品加工项目即将动工", None, "input", "planned"),
+    ("帮扶单位主要领导每半年至少1次", None, "rule", "in_progress"),
+    ("带动户均增收1.2万元", None, "average", "achieved"),
+    ("今年,高州的目标是打造31条典型村", None, "target", "planned"),
+])
+def test_inferred_fields_are_marked(quote, per, claim, status):
+    source = _metric(quote, 1, "exact") + (f"    per: {per}\n" if per else "")
+    text, _ = migrate_text(source)
+    assert f"    claim_type: {claim}  # {INFERRED}\n" in text
+    assert f"    status: {status}  # {INFERRED}\n" in text
+    assert f"case_type: first_secretary  # {INFERRED}\n" in text
+
+
+def run(*args):
+    return CliRunner().invoke(main, ["migrate", *map(str, args)])
+
+
+def test_cli_migrates_and_reports(tmp_path):
+    work = _copy("valid", tmp_path)
+    result = run(work)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].endswith("langao-fixture-mini.yaml: migrated to version 2 (8 change(s), "
+                             "6 inferred value(s) marked `# migrate:` to check)")
+    assert lines[1:4] == ["  schema_version: 1 → 2", "  case_type: first_secretary (inferred)",
+                          "  metrics[0].qualifier: at_least → plus"]
+    assert lines[-1] == "1 file(s): 1 migrated, 0 already version 2, 0 not migrated"
+    again = run(work)
+    assert again.exit_code == 0
+    assert again.output.splitlines()[0].endswith("langao-fixture-mini.yaml: already version 2, not changed")
+
+
+def test_cli_dry_run_writes_nothing(tmp_path):
+    work = _copy("valid", tmp_path)
+    before = (work / "langao-fixture-mini.yaml").read_bytes()
+    result = run("--dry-run", work)
+    assert result.exit_code == 0
+    assert "would migrate to version 2" in result.output
+    assert (work / "langao-fixture-mini.yaml").read_bytes() == before
+
+
+def test_cli_refused_file_exits_1(tmp_path):
+    work = _copy("invalid/bom", tmp_path)
+    result = run(work)
+    assert result.exit_code == 1
+    assert "langao-fixture-mini.yaml: not migrated, fix these first:" in result.output
+    assert "file starts with a byte-order mark (BOM)" in result.output
+
+
+def test_cli_misuse_exits_2(tmp_path, monkeypatch):
+    assert run("no/such/file.yaml").exit_code == 2
+    monkeypatch.chdir(tmp_path)
+    result = run()
+    assert result.exit_code == 2
+    assert "no cases/ folder" in result.output
+
+
+def test_validate_names_migrate_for_a_v1_file(tmp_path):
+    work = _copy("valid", tmp_path)
+    result = CliRunner().invoke(main, ["validate", str(work)])
+    assert result.exit_code == 1
+    problems = [line for line in result.output.splitlines() if ": " in line and "checked" not in line]
+    assert len(problems) == 1
+    assert problems[0].endswith(":3:17: this file is in case format version 1; run `casebook migrate "
+                                f"{(work / 'langao-fixture-mini.yaml').as_posix()}` to rewrite it to "
+                                "version 2 (it keeps your comments and marks the values it had to "
+                                "guess) [$.schema_version]")
