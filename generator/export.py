@@ -18,12 +18,17 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from . import __version__
 from .codebook import codebook_markdown
+from .formats import SQLITE_NAME, XLSX_NAME, sqlite_bytes, table_order, xlsx_bytes
+from .release import citation_cff, data_version, homepage, zip_name
 from .schema import vocabulary
 from .tables import TABLES, Column, documentation, rows_of
 
-ZIP_NAME = "village-casebook-datapackage.zip"
+ZIP_NAME = zip_name()  # village-casebook-data-<data version>.zip
+# Data Package v2 profiles (https://datapackage.org/standard/)
+PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
+TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 # Zip entries need a timestamp. Without SOURCE_DATE_EPOCH we store 1980-01-01, the earliest
 # date zip can hold, so the bytes never depend on the clock.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -37,8 +42,14 @@ def _field(column: Column) -> dict:
     if column.required:
         constraints["required"] = True
     if column.vocabulary:
-        constraints["enum"] = list(vocabulary(column.vocabulary))
-    if column.pattern:
+        labels = vocabulary(column.vocabulary)
+        constraints["enum"] = list(labels)
+        out["categories"] = [{"value": k, "label": f"{v['zh']} {v['en']}"} for k, v in labels.items()]
+    # A pattern only on required fields: frictionless's SQL adapter (Package.publish,
+    # `frictionless index`) applies it to empty cells too and drops the table. Optional
+    # patterned fields (dates, year-months) are checked by the case JSON Schema instead,
+    # and the codebook still states their pattern.
+    if column.pattern and column.required:
         constraints["pattern"] = column.pattern
     if constraints:
         out["constraints"] = constraints
@@ -67,8 +78,9 @@ def _cell(value) -> str:
 def descriptor(cases, created: str | None = None) -> dict:
     """The datapackage.json descriptor for these cases."""
     resources = []
-    for table in TABLES:
+    for table in table_order():  # referenced tables first
         schema = {
+            "$schema": TABLE_SCHEMA_PROFILE,
             "fields": [_field(c) for c in table.columns],
             "primaryKey": table.primary_key,
             "missingValues": [""],
@@ -80,9 +92,10 @@ def descriptor(cases, created: str | None = None) -> dict:
             ]
         resources.append(
             {
+                "$schema": RESOURCE_PROFILE,
                 "name": table.name,
+                "type": "table",
                 "path": f"{table.name}.csv",
-                "profile": "tabular-data-resource",
                 "title": table.title,
                 "description": table.description,
                 "format": "csv",
@@ -100,7 +113,7 @@ def descriptor(cases, created: str | None = None) -> dict:
                 entry["path"] = source["url"]
             sources.append(entry)
     package = {
-        "profile": "tabular-data-package",
+        "$schema": PACKAGE_PROFILE,
         "name": "village-casebook",
         "title": "驻村帮扶案例库 Village Assistance Casebook",
         "description": (
@@ -109,7 +122,7 @@ def descriptor(cases, created: str | None = None) -> dict:
             "reusable models, practices, metrics (each figure with its verbatim source sentence), "
             "people and sources. See README.md for the codebook."
         ),
-        "version": __version__,
+        "version": data_version(),  # the data release, not the software version
         "licenses": [
             {
                 "name": "CC-BY-4.0",
@@ -117,11 +130,13 @@ def descriptor(cases, created: str | None = None) -> dict:
                 "path": "https://creativecommons.org/licenses/by/4.0/",
             }
         ],
-        "contributors": [{"title": "Village Assistance Casebook contributors", "role": "author"}],
+        "contributors": [{"title": "Village Assistance Casebook contributors", "roles": ["creator"]}],
         "sources": sources,
         "keywords": ["驻村第一书记", "驻村工作队", "乡村振兴", "first secretary", "village assistance"],
         "resources": resources,
     }
+    if homepage():
+        package["homepage"] = homepage()
     if created:
         package["created"] = created
     return package
@@ -188,7 +203,14 @@ def package_files(cases, created: str | None = None) -> dict[str, bytes]:
         json.dumps(descriptor(cases, created), ensure_ascii=False, indent=2) + "\n"
     ).encode("utf-8")
     files["README.md"] = codebook_markdown().encode("utf-8")
-    files[ZIP_NAME] = _zip(files, _zip_date(created))
+    date_time = _zip_date(created)
+    files[SQLITE_NAME] = sqlite_bytes(tables)
+    files[XLSX_NAME] = xlsx_bytes(tables, date_time)
+    citation = citation_cff()
+    if citation is not None:
+        files["CITATION.cff"] = citation
+    # The zip holds everything (the SQLite and xlsx files are small: 5 cases ≈ 0.3 MB).
+    files[ZIP_NAME] = _zip(files, date_time)
     return dict(sorted(files.items()))
 
 
@@ -204,7 +226,7 @@ def _zip(files: dict[str, bytes], date_time: tuple[int, ...]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files):
-            info = zipfile.ZipInfo(f"village-casebook/{name}", date_time=date_time)
+            info = zipfile.ZipInfo(name, date_time=date_time)  # at the root, no folder prefix
             info.external_attr = 0o644 << 16  # same permissions on every machine
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, files[name], compresslevel=9)

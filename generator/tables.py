@@ -114,7 +114,7 @@ TABLES: list[Table] = [
             Column("place_pinyin", ("place", "pinyin"), required=True),
             Column("lat", ("place", "coordinates", "lat"), "number"),
             Column("lon", ("place", "coordinates", "lon"), "number"),
-            Column("scope", ("scope",), required=True, vocabulary="scope_level"),
+            Column("case_scope", ("scope",), required=True, vocabulary="scope_level"),
             Column("period_start", ("period", "start"), pattern=PERIOD),
             Column("period_end", ("period", "end"), pattern=PERIOD),
             Column("notes", ("notes",)),
@@ -314,7 +314,7 @@ TABLES: list[Table] = [
             Column("per", ("metrics", 0, "per"), vocabulary="per"),
             Column("period", ("metrics", 0, "period")),
             Column("as_of", ("metrics", 0, "as_of"), pattern=PERIOD),
-            Column("scope", ("metrics", 0, "scope")),
+            Column("metric_scope", ("metrics", 0, "scope")),
             Column("theme", ("metrics", 0, "theme"), required=True, vocabulary="theme"),
             Column("model_id", ("metrics", 0, "model")),
             Column("quote", ("metrics", 0, "quote"), required=True),
@@ -384,7 +384,6 @@ _CASE_FIELDS = [
     "background",
     "approach",
     "outcomes",
-    "scope",
     "notes",
 ]
 _PLACE_FIELDS = {
@@ -420,6 +419,7 @@ def rows_of(cases) -> dict[str, list[dict]]:
         row["lon"] = place.get("coordinates", {}).get("lon")
         row["period_start"] = case.get("period", {}).get("start")
         row["period_end"] = case.get("period", {}).get("end")
+        row["case_scope"] = case["scope"]  # named apart from metrics.metric_scope
         out["cases"].append(row)
         out["case_lessons"] += [
             {"case_id": cid, "position": i, "text": t} for i, t in enumerate(case["lessons"])
@@ -491,12 +491,12 @@ def rows_of(cases) -> dict[str, list[dict]]:
                         "per",
                         "period",
                         "as_of",
-                        "scope",
                         "theme",
                         "quote",
                     ],
                     case_id=cid,
                     position=i,
+                    metric_scope=m.get("scope"),
                     model_id=m.get("model"),
                     source_id=m["source"],
                 )

@@ -83,7 +83,9 @@ def rebuild(tables) -> list[dict]:
             "lon",
             "period_start",
             "period_end",
+            "case_scope",
         )
+        case["scope"] = row["case_scope"]
         case["place"] = {
             k: row[c]
             for k, c in [
@@ -157,8 +159,10 @@ def rebuild(tables) -> list[dict]:
         for key in ("metrics", "people"):
             items = []
             for r in _children(tables[key], "case_id", cid):
-                item = _strip(r, "case_id", "position", "source_id", "model_id")
+                item = _strip(r, "case_id", "position", "source_id", "model_id", "metric_scope")
                 item["source"] = r["source_id"]
+                if "metric_scope" in r:
+                    item["scope"] = r["metric_scope"]
                 if "model_id" in r:
                     item["model"] = r["model_id"]
                 items.append(item)
@@ -245,7 +249,9 @@ def test_exports_are_byte_identical(tmp_path):
     second = export_package(fixture_cases(), tmp_path / "b")
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     names = zipfile.ZipFile(tmp_path / "a" / ZIP_NAME).namelist()
-    assert "village-casebook/metrics.csv" in names
+    # At the zip's root (no folder): frictionless finds datapackage.json and every table.
+    assert {"datapackage.json", "metrics.csv", "casebook.sqlite", "casebook.xlsx"} <= set(names)
+    assert all("/" not in name for name in names)
 
 
 def test_created_only_from_source_date_epoch(tmp_path, monkeypatch):

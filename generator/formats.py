@@ -1,0 +1,184 @@
+"""The data package's other formats: SQLite (Datasette) and Excel (xlsx), from the CSV bytes.
+
+Both are built from the very CSV bytes the package ships (`typed_rows` reads them back with
+each column's Table Schema type), and both follow `tables.TABLES` column by column, so a
+column added there reaches every format with no change here. Both are deterministic: the
+same CSVs give the same bytes. Nothing here writes files or exits; `export.py` does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+import zipfile
+from datetime import datetime
+
+from .tables import TABLES, Table
+
+SQLITE_NAME = "casebook.sqlite"
+XLSX_NAME = "casebook.xlsx"
+
+# Table Schema type → SQLite column type (affinity).
+_SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
+
+
+def table_order(tables: list[Table] = TABLES) -> list[Table]:
+    """The tables with every referenced table before the tables that reference it.
+
+    A stable topological sort of the foreign keys (ties keep the `tables` order), so a
+    key-enforcing load (SQLite with foreign keys on, DuckDB with constraints) can insert
+    them in this order. A table's reference to itself is allowed. Raises ValueError on a
+    cycle between tables or a reference to a table that does not exist.
+    """
+    by_name = {t.name: t for t in tables}
+    needs = {t.name: {r for _, r, _ in t.foreign_keys if r != t.name} for t in tables}
+    for name, refs in needs.items():
+        missing = refs - by_name.keys()
+        if missing:
+            raise ValueError(f"table {name} references unknown table(s): {', '.join(sorted(missing))}")
+    done: list[str] = []
+    while len(done) < len(tables):
+        ready = [t.name for t in tables if t.name not in done and needs[t.name] <= set(done)]
+        if not ready:
+            left = [t.name for t in tables if t.name not in done]
+            raise ValueError(f"foreign keys form a cycle among: {', '.join(left)}")
+        done.append(ready[0])
+    return [by_name[name] for name in done]
+
+
+def typed_rows(table: Table, data: bytes) -> list[tuple]:
+    """A table's CSV bytes as tuples in column order, typed by the Table Schema.
+
+    Empty cell → None; integer → int; number → int when whole, else float; boolean
+    ("true"/"false") → bool; string → str. Raises ValueError if the header is not the
+    table's columns.
+    """
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    header = next(reader)
+    if header != [c.name for c in table.columns]:
+        raise ValueError(f"{table.name}.csv header {header} is not the table's columns")
+    kinds = [c.type for c in table.columns]
+    return [tuple(_typed(kind, text) for kind, text in zip(kinds, row, strict=True)) for row in reader]
+
+
+def _typed(kind: str, text: str):
+    if text == "":
+        return None
+    if kind == "integer":
+        return int(text)
+    if kind == "number":
+        number = float(text)
+        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+    if kind == "boolean":
+        return text == "true"
+    return text
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _names(columns) -> str:
+    return ", ".join(_quote(c) for c in columns)
+
+
+def create_statements(table: Table) -> list[str]:
+    """CREATE TABLE (columns typed from the Table Schema, NOT NULL for required columns,
+    PRIMARY KEY, FOREIGN KEY … REFERENCES) and one CREATE INDEX per foreign key."""
+    lines = [
+        f"{_quote(c.name)} {_SQL_TYPES[c.type]}{' NOT NULL' if c.required else ''}" for c in table.columns
+    ]
+    lines.append(f"PRIMARY KEY ({_names(table.primary_key)})")
+    lines += [
+        f"FOREIGN KEY ({_names(fields)}) REFERENCES {_quote(ref)} ({_names(ref_fields)})"
+        for fields, ref, ref_fields in table.foreign_keys
+    ]
+    out = [f"CREATE TABLE {_quote(table.name)} (\n  " + ",\n  ".join(lines) + "\n)"]
+    seen = set()
+    for fields, _, _ in table.foreign_keys:
+        if tuple(fields) in seen or fields == table.primary_key[: len(fields)]:
+            continue  # the primary key's index already serves a key that starts it
+        seen.add(tuple(fields))
+        index = f"{table.name}__{'__'.join(fields)}"
+        out.append(f"CREATE INDEX {_quote(index)} ON {_quote(table.name)} ({_names(fields)})")
+    return out
+
+
+def sqlite_bytes(csvs: dict[str, bytes]) -> bytes:
+    """The SQLite database of the package: one table per CSV (`csvs`: table name → bytes).
+
+    Tables are created and filled in `table_order`, with foreign keys enforced while
+    inserting; raises sqlite3.IntegrityError if a row breaks a key, and ValueError if
+    `PRAGMA foreign_key_check` finds a dangling reference. Built in memory and serialized,
+    so the bytes depend only on the rows (and the SQLite library's file format).
+    """
+    db = sqlite3.connect(":memory:")
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        for table in table_order():
+            for statement in create_statements(table):
+                db.execute(statement)
+            marks = ", ".join("?" for _ in table.columns)
+            db.executemany(
+                f"INSERT INTO {_quote(table.name)} VALUES ({marks})", typed_rows(table, csvs[table.name])
+            )
+        db.commit()
+        dangling = db.execute("PRAGMA foreign_key_check").fetchall()
+        if dangling:
+            raise ValueError(f"foreign_key_check: {dangling[:5]}")
+        db.execute("VACUUM")
+        return db.serialize()
+    finally:
+        db.close()
+
+
+# Fixed document times in the xlsx (docProps/core.xml), so the bytes never depend on the clock.
+_XLSX_TIME = datetime(2000, 1, 1)
+TEXT_FORMAT = "@"  # Excel's "Text" number format: codes like 610925 and years like 2023 stay text
+
+
+def xlsx_bytes(csvs: dict[str, bytes], date_time: tuple[int, ...] = (1980, 1, 1, 0, 0, 0)) -> bytes:
+    """The Excel workbook of the package: one sheet per table, in `table_order`.
+
+    Row 1 holds the column names in bold and stays frozen; string columns are written as
+    text cells (type "s", format "@"), so 610925, 2023 or a value starting with "=" stay
+    text and never become numbers or formulas; integer and number columns are numbers.
+    `date_time` is stamped on every zip entry of the file (openpyxl would use the clock).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    book.properties.created = book.properties.modified = _XLSX_TIME
+    book.properties.creator = "casebook export"
+    bold = Font(bold=True)
+    for table in table_order():
+        sheet = book.create_sheet(table.name[:31])  # Excel's limit on sheet names
+        sheet.append([c.name for c in table.columns])
+        for cell in sheet[1]:
+            cell.font = bold
+        sheet.freeze_panes = "A2"
+        text = [c.type == "string" for c in table.columns]
+        for row in typed_rows(table, csvs[table.name]):
+            sheet.append(row)
+            for cell, is_text in zip(sheet[sheet.max_row], text, strict=True):
+                if is_text and cell.value is not None:
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                    cell.number_format = TEXT_FORMAT
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _restamp(buffer.getvalue(), date_time)
+
+
+def _restamp(data: bytes, date_time: tuple[int, ...]) -> bytes:
+    """The same zip with every entry dated `date_time`, in the same order."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.external_attr = 0o644 << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info), compresslevel=9)
+    return out.getvalue()
