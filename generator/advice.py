@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .completeness import Missing, missing_items
+from .messages import visible
 from .problems import WARNING
 from .rules import Finding
 
@@ -36,7 +37,41 @@ def advice(index: int, case: dict) -> list[Finding]:
     # The path names the missing field; the locator, finding no such key, stops at the
     # mapping it belongs in and points at that mapping's key (or its first line).
     return [Finding(index, m.parts + (m.field,), _message(case, m), f"advice-{m.group}", "key",
-                    WARNING) for m in missing if m.warn]
+                    WARNING) for m in missing if m.warn] + bidi_findings(index, case)
+
+
+# Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they make
+# the text after them display in another order, so a title can read backwards on the page
+# ("Trojan Source", CVE-2021-42574). Ids refuse them outright (the slug pattern); in titles,
+# names and other text they are flagged, since a source could in principle print one.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def bidi_findings(index: int, case: dict) -> list[Finding]:
+    """A warning at every text field of the case that holds a bidi control character."""
+    found = []
+    for parts, text in _strings(case, ()):
+        hit = _BIDI.search(text)
+        if hit:
+            ch = hit.group()
+            field = next((p for p in reversed(parts) if isinstance(p, str)), "text")
+            found.append(Finding(
+                index, parts, f"`{field}` contains U+{ord(ch):04X} {unicodedata.name(ch)} "
+                f"({visible(text[max(0, hit.start() - 10):hit.start() + 11])}), an invisible "
+                "character that makes the text after it display in another order on the page; "
+                "delete it", "advice-bidi", "value", WARNING))
+    return found
+
+
+def _strings(node, parts: tuple):
+    if isinstance(node, str):
+        yield parts, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, parts + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, parts + (i,))
 
 
 def _subject(case: dict, parts: tuple) -> str:

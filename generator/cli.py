@@ -103,7 +103,7 @@ def new(case_id: str, cases_dir: Path) -> None:
 
 
 @main.command("from-issue")
-@click.argument("body", metavar="FILE", type=click.File("r", encoding="utf-8"))
+@click.argument("body", metavar="FILE", type=click.File("rb"))
 @click.option("--dir", "cases_dir", type=click.Path(file_okay=False, path_type=Path),
               default=DEFAULT_CASES, show_default=True, help="Folder to write the draft into.")
 @click.option("--form", type=click.Path(exists=True, dir_okay=False, path_type=Path),

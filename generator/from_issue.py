@@ -11,13 +11,17 @@ answers are filled in (a metric's value and qualifier are read from its own quot
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import yaml
 
 from .quantities import parse_quantities
-from .skeleton import SkeletonError, check_case_id, current_version, render
+from .load import read_case
+from .schema import load_schema
+from .skeleton import MODELINE, SkeletonError, check_case_id, current_version, render
 
 NO_RESPONSE = "_No response_"
 DEFAULT_FORM = Path(".github/ISSUE_TEMPLATE/new-case.yml")
@@ -39,17 +43,42 @@ def load_form(path: Path = DEFAULT_FORM) -> list[dict]:
     return [item for item in form["body"] if item.get("id")]
 
 
+_SEPARATORS = {0x2028: "\n", 0x2029: "\n", 0x85: "\n"}
+
+
 def parse_body(body: str, fields: list[dict]) -> dict[str, str]:
-    """Answers by field id from an issue body; empty and `_No response_` answers are left out."""
-    by_label = {item["attributes"]["label"].strip(): item["id"] for item in fields}
+    """Answers by field id from an issue body; empty and `_No response_` answers are left out.
+
+    A field's answer runs from its `### <label>` line to the next line that is `### ` and
+    the label of a field that comes LATER in the form (GitHub writes the answers in form
+    order). Any other `### ` line — a heading typed inside an answer, or an earlier label
+    such as a second `### 案例编号 Case id` — stays in the answer as text. Lines are split at
+    LF only (CRLF is read as LF), so a U+2028 never starts a heading; inside an answer
+    U+2028, U+2029 and NEL become line feeds. One pass over the lines, no regular
+    expression: linear in the body's length.
+    """
+    order = {item["attributes"]["label"].strip(): (n, item["id"]) for n, item in enumerate(fields)}
     answers: dict[str, str] = {}
-    # Headings are `### label` lines; a field's answer runs to the next heading.
-    parts = re.split(r"^###[ \t]+(.+?)[ \t]*$", body.replace("\r\n", "\n"), flags=re.M)
-    for label, text in zip(parts[1::2], parts[2::2], strict=True):
-        field_id = by_label.get(label.strip())
-        value = text.strip()
-        if field_id and value and value != NO_RESPONSE:
-            answers[field_id] = value
+    current, position, lines = None, -1, []
+
+    def close() -> None:
+        # U+2028, U+2029 and NEL (pasted from web pages) are line breaks to a YAML 1.1 reader
+        # and are refused in case files: in an answer they become the line break they mean.
+        value = "\n".join(lines).translate(_SEPARATORS).strip()
+        if current and value and value != NO_RESPONSE:
+            answers[current] = value
+
+    for line in body.split("\n"):
+        line = line.removesuffix("\r")
+        if line.startswith("###") and line[3:4] in (" ", "\t"):
+            found = order.get(line[3:].strip(" \t"))
+            if found is not None and found[0] > position:
+                close()
+                position, current = found
+                lines = []
+                continue
+        lines.append(line)
+    close()
     return answers
 
 
@@ -143,7 +172,8 @@ def draft(answers: dict[str, str]) -> dict:
         else:
             _set(data, _path(field_id), text)
     data.setdefault("place", {}).setdefault("pinyin", pinyin)
-    data.setdefault("sources", [{}])[0] = {"id": source, **data["sources"][0]}
+    sources = data.setdefault("sources", [{}])  # no source answered: a placeholder to fill
+    sources[0] = {"id": source, **sources[0]}
     return data
 
 
@@ -151,12 +181,101 @@ def _path(field_id: str) -> list:
     return [int(p) if p.isdigit() else p for p in field_id.split("-")]
 
 
-def write_draft(body: str, cases_dir: Path, form: Path = DEFAULT_FORM) -> Path:
-    """Write `cases_dir/<id>.yaml` from an issue body; refuse to overwrite a file."""
-    data = draft(parse_body(body, load_form(form)))
+# Characters an answer may not hold: C0 controls other than tab and line feed (CR is read as
+# part of CRLF), DEL and C1 controls. NUL or ESC in a case file are refused by validate too.
+_CONTROL = frozenset(chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)) if chr(c) != "\r")
+
+
+def check_answers(body: str, fields: list[dict]) -> None:
+    """Refuse an answer holding a control character (NUL, ESC …): IssueError naming where."""
+    labels = {item["id"]: item["attributes"]["label"].strip() for item in fields}
+    for field_id, text in parse_body(body, fields).items():
+        bad = next((ch for ch in text if ch in _CONTROL), None)
+        if bad is not None:
+            line = 1 + body[:body.index(text)].count("\n") + text[:text.index(bad)].count("\n")
+            raise IssueError(f"the answer to “{labels[field_id]}” holds the control character "
+                             f"U+{ord(bad):04X} ({_CONTROL_NAMES.get(bad, 'control character')}) at "
+                             f"line {line} of the issue body; delete it and run from-issue again")
+
+
+_CONTROL_NAMES = {"\x00": "NUL", "\x1b": "ESC, escape", "\x07": "BEL, bell", "\x08": "backspace",
+                  "\x0b": "vertical tab", "\x0c": "form feed", "\x7f": "DEL, delete"}
+
+
+def decode_body(raw: bytes | str) -> str:
+    """The issue body as text: IssueError when it is not UTF-8 (GitHub always sends UTF-8)."""
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise IssueError(f"the issue body is not UTF-8 text (byte 0x{raw[exc.start]:02x} at line "
+                         f"{line} cannot be read); save it as UTF-8, e.g. `iconv -f GBK -t UTF-8`") from None
+
+
+def draft_text(data: dict) -> str:
+    """The draft file's text: the commented skeleton layout when it reads back as `data`.
+
+    The skeleton writer lays out comments and placeholders by hand; if any answer would not
+    read back exactly (a U+2028 LINE SEPARATOR, which YAML 1.1 reads as a line break, could
+    otherwise end a block and start a new key), the draft is written by PyYAML's emitter
+    instead, with every string double-quoted and such characters escaped (\\L, \\P, \\N).
+    """
+    text = render(data, header=_HEADER)
+    if _reads_back(text, data):
+        return text
+    dumper = type("_Quoted", (yaml.SafeDumper,), {})
+    dumper.add_representer(str, lambda d, s: d.represent_scalar("tag:yaml.org,2002:str", s, style='"'))
+    body = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
+    return MODELINE + "\n" + _HEADER + body
+
+
+def _reads_back(text: str, data: dict) -> bool:
+    loaded = read_case(Path("draft.yaml"), text.encode("utf-8"))
+    return not loaded.problems and isinstance(loaded.data, dict) and _within(data, loaded.data) and (
+        set(loaded.data) <= set(load_schema()["properties"]) | set(data))
+
+
+def _within(want, got) -> bool:
+    """Every value of `want` is in `got` at the same place (placeholders may be added)."""
+    if isinstance(want, dict):
+        return isinstance(got, dict) and all(k in got and _within(v, got[k]) for k, v in want.items())
+    if isinstance(want, list):
+        return isinstance(got, list) and len(got) == len(want) and all(map(_within, want, got))
+    return want == got and type(want) is type(got)
+
+
+def write_draft(body: bytes | str, cases_dir: Path, form: Path = DEFAULT_FORM) -> Path:
+    """Write `cases_dir/<id>.yaml` from an issue body; refuse to overwrite a file.
+
+    Raises IssueError (never anything else for bad input) when the body is not UTF-8, holds a
+    control character, has no usable id, or the file exists. The file appears whole or not
+    at all: the text is made first, written to a hidden temporary file, then linked into place.
+    """
+    text = decode_body(body)
+    fields = load_form(form)
+    check_answers(text, fields)
+    data = draft(parse_body(text, fields))
     target = Path(cases_dir) / f"{data['id']}.yaml"
     if target.exists():
         raise IssueError(f"{target} already exists; the case may already be in the collection")
-    with target.open("x", encoding="utf-8", newline="\n") as out:
-        out.write(render(data, header=_HEADER))
+    content = draft_text(data).encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=".from-issue-", suffix=".tmp", dir=cases_dir)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(tmp, target)  # fails if target exists: never overwrites
+        except FileExistsError:
+            raise IssueError(f"{target} already exists; the case may already be in the collection") from None
+        except OSError:  # a file system without hard links
+            with target.open("xb") as out:
+                out.write(content)
+    except OSError as exc:
+        raise IssueError(f"could not write {target}: {exc.strerror or exc}") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
     return target

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 import json
+import unicodedata
 from typing import TYPE_CHECKING
 
-from .schema import example_of, field_schema, resolve, vocab_name, vocabulary
+from .schema import example_of, field_schema, load_schema, resolve, vocab_name, vocabulary
 
 if TYPE_CHECKING:  # importing jsonschema costs 0.15 s; valid files never need it
     from jsonschema.exceptions import ValidationError
@@ -32,8 +33,25 @@ def _kind(value: object) -> str:
 
 
 def _show(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    text = visible(json.dumps(value, ensure_ascii=False))
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+# Characters a reader cannot see or that reorder the text around them: controls (Cc),
+# format characters such as U+200B ZERO WIDTH SPACE and U+202E RIGHT-TO-LEFT OVERRIDE (Cf),
+# line and paragraph separators (Zl, Zp), private-use, surrogate and unassigned code points.
+_INVISIBLE = frozenset(("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"))
+
+
+def visible(text: str) -> str:
+    """`text` with every invisible or reordering character written as an escape (\\u200b)."""
+    if text.isprintable() and text.isascii():
+        return text
+    return "".join(_escape(ch) if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
+
+
+def _escape(ch: str) -> str:
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
 
 
 def _field(parts) -> str:
@@ -118,11 +136,21 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
             f"`{field}` must be {_TYPES.get(expected, expected)}, not {_kind(value)}{hint}"
             + _example(parts, node)
         )
+    if v == "pattern" and error.validator_value == load_schema()["definitions"]["no_formula"]["then"]["pattern"]:
+        first = {"\t": "a tab", "\r": "a carriage return"}.get(value[:1], f"`{value[:1]}`")
+        return parts, "value", (
+            f"`{field}` {_show(value)} starts with {first}: no text may start with = + - @, a tab "
+            "or a carriage return, because a spreadsheet opening the exported CSV runs it as a "
+            "formula (CSV injection, see OWASP); reword it so it starts with a word or a digit"
+        )
     if v == "pattern":
         desc = node.get("description", "")
+        hidden = [ch for ch in value if unicodedata.category(ch) in _INVISIBLE]
+        unseen = (f"; it contains U+{ord(hidden[0]):04X} {unicodedata.name(hidden[0], 'a control character')}"
+                  ", which cannot be seen: delete it") if hidden else ""
         return parts, "value", (
             f"`{field}` {_show(value)} is not in the expected form ({desc.split('。')[0]})"
-            + _example(parts, node)
+            + unseen + _example(parts, node)
         )
     if v == "minLength":
         return parts, "value", f"`{field}` must not be empty" + _example(parts, node)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -62,17 +63,34 @@ def meta(value) -> Markup:
     return Markup(json.dumps(str(escape(" ".join(str(value).split()))), ensure_ascii=False))
 
 
+# The schema's URL pattern already refuses whitespace and < > " ' ` ( ) [ ] { } ! \; this is
+# the same rule again, so a page never depends on validation having run.
+_PLAIN_URL = re.compile(r"https?://[^\s<>\"'`()\[\]{}!\\\x00-\x1f\x7f]+")
+# Characters kept as they are in an href; everything else (non-ASCII, `|`, `^` …) is
+# percent-encoded. `%` stays so an address already encoded is not encoded twice.
+_HREF_SAFE = "/:?#&=+,;@$%*~-._"
+# The link is raw HTML built by a template with autoescape, never Markdown link syntax: the
+# address cannot become `![x](x)`, attribute lists or a second link, and Markdown does not
+# rewrite it. Its text goes through md() like any case text.
+_OUTSIDE = Environment(autoescape=True).from_string(
+    '<a href="{{ href }}" rel="nofollow noopener noreferrer">{{ text }}</a>')
+
+
 def outside_link(url) -> Markup:
-    """A source's web address (untrusted) as a link, only for http(s); anything else as text."""
+    """A source's web address (untrusted) as an HTML link, only for a plain http(s) address.
+
+    The href is percent-encoded (urllib.parse.quote, safe set `_HREF_SAFE`) and HTML-escaped;
+    anything that is not a plain http(s) address is shown as inert text instead.
+    """
     url = str(url).strip()
-    if not re.match(r"https?://[^\s<>\"'`]+$", url):
+    if not _PLAIN_URL.fullmatch(url):
         return md(url)
-    return Markup('<a href="{0}" rel="nofollow noopener">{0}</a>').format(url)
+    return Markup(_OUTSIDE.render(href=quote(url, safe=_HREF_SAFE), text=md(url)))
 
 
 def link(text, url: str) -> Markup:
-    """A Markdown link with untrusted text and a generator-built (trusted) URL."""
-    return Markup(f"[{md(text)}]({url})")
+    """A Markdown link with untrusted text and a generator-built URL (made of slugs), percent-encoded."""
+    return Markup(f"[{md(text)}]({quote(url, safe=_HREF_SAFE)})")
 
 
 def _finalize(value):

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from .load import display_path
 from .problems import ERROR
-from .quantities import agrees, parse_quantities
+from .metric_check import check_metric
+
+
+# Ids the site cannot give a page: a case page is cases/<id>.md and a model page models/<id>.md,
+# and the site writes its own catalogue pages cases/index.md and models/index.md (MkDocs
+# would also read `README` as a folder's index). A model called `index` would overwrite the
+# model catalogue (tests/test_untrusted_output.py checks this list against build_pages).
+RESERVED_IDS = frozenset({"index", "readme"})
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,7 @@ def file_findings(index: int, path: Path, case: dict) -> list[Finding]:
     if not cid.startswith(pinyin + "-"):
         found.append(Finding(index, ("id",), f"id '{cid}' must start with the place pinyin "
                              f"'{pinyin}-', e.g. `id: {pinyin}-{cid}`", "id-place"))
+    found += _reserved(index, case)
     period = case.get("period", {})  # optional: some sources print no year
     if "end" in period and period["end"] < period["start"]:
         found.append(Finding(index, ("period", "end"), f"period ends ({period['end']}) before "
@@ -84,6 +92,20 @@ def file_findings(index: int, path: Path, case: dict) -> list[Finding]:
                                  f"sources; use one of: {', '.join(own_sources)}", "ref-source"))
     for i, metric in enumerate(case.get("metrics", [])):
         found.extend(_check_metric(index, i, metric))
+    return found
+
+
+def _reserved(index: int, case: dict) -> list[Finding]:
+    """Case and model ids that would overwrite a page the site generates (RESERVED_IDS)."""
+    found = []
+    ids = [(("id",), "cases", "case", case["id"])]
+    ids += [(("models", i, "id"), "models", "model", m["id"]) for i, m in enumerate(case.get("models", []))]
+    for parts, folder, what, ident in ids:
+        if ident in RESERVED_IDS:
+            found.append(Finding(index, parts, f"{what} id '{ident}' is reserved: the site writes its "
+                                 f"own page {folder}/{ident}.md (the list of all {folder}) there; pick "
+                                 f"another id, e.g. `id: {case['place']['pinyin']}-{ident}-{what}`",
+                                 "reserved-id"))
     return found
 
 
@@ -130,31 +152,10 @@ def cross_file(cases: list[tuple[int, Path, dict]]) -> list[Finding]:
     return found + cross_findings(keyed)
 
 
-_QUALIFIER_WORDS = {
-    "exact": "no qualifier", "approximately": "约/近/左右", "at_least": "余/多",
-    "more_than": "以上/超过", "less_than": "不到/不足/以下", "at_most": "以内", "range": "a range",
-}
-
-
 def _check_metric(index: int, i: int, metric: dict) -> list[Finding]:
-    """A metric's value must be a number written in its quote, with the quote's qualifier."""
-    quantities = parse_quantities(metric["quote"])
-    value, value_max = metric["value"], metric.get("value_max")
-    matches = [q for q in quantities if agrees(q, value, value_max)]
-    parts = ("metrics", i)
-    if not matches:
-        read = ", ".join(f"{_num(q.value)}{'–' + _num(q.value_max) if q.value_max else ''}"
-                         f" ({q.text})" for q in quantities) or "no numbers"
-        return [Finding(index, parts + ("value",), f"value {_num(value)} is not a number written "
-                        f"in the quote, which reads as: {read}; money is in yuan "
-                        "(40万元 → 400000) and 万 = 10000", "metric-value")]
-    qualifier = metric["qualifier"]
-    if any(q.qualifier == qualifier for q in matches):
-        return []
-    said = matches[0]
-    return [Finding(index, parts + ("qualifier",), f"qualifier is `{qualifier}` but the quote "
-                    f"writes “{said.text}” ({_QUALIFIER_WORDS[said.qualifier]}); "
-                    f"set `qualifier: {said.qualifier}`", "metric-qualifier")]
+    """A metric's figure must be a true reading of its own quote (see metric_check.py)."""
+    return [Finding(index, ("metrics", i, "value"), message, rule)
+            for rule, message in check_metric(metric)]
 
 
 def _num(x: float | None) -> str:

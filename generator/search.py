@@ -15,6 +15,7 @@ a segment (searching 第一书记 would miss 驻村第一书记).
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 # A word jieba can keep whole: Han characters, ASCII letters and digits, and the `+` of
@@ -65,9 +66,29 @@ def search_terms(cases) -> list[str]:
     return sorted(w for w in words if len(w) >= 2)
 
 
+WORD_CAP = 20  # characters: longer "words" are phrases, and are left to jieba to split
+
+
+def dict_word(word: str) -> str | None:
+    """`word` as one safe user-dictionary entry, or None when it cannot be one.
+
+    Case text reaches the dictionary (place names, model names), and jieba reads the file
+    line by line as `word [frequency] [tag]` split at spaces: a newline in a word would add
+    lines (with a frequency of the writer's choosing), a space would make part of the word a
+    frequency. So every character that is whitespace, a control, a format or a separator
+    character (Unicode categories Z* and C*) is removed, and words longer than WORD_CAP are
+    dropped. The frequency is never read from case text: it is always FREQ.
+    """
+    cleaned = "".join(ch for ch in str(word) if unicodedata.category(ch)[0] not in "CZ")
+    if not 2 <= len(cleaned) <= WORD_CAP:
+        return None
+    return cleaned
+
+
 def user_dict(words) -> str:
-    """jieba's user-dictionary format: one `word frequency` line per word."""
-    return "".join(f"{w} {FREQ}\n" for w in words)
+    """jieba's user-dictionary format: one `word frequency` line per word (see dict_word)."""
+    safe = sorted({w for w in map(dict_word, words) if w})
+    return "".join(f"{w} {FREQ}\n" for w in safe)
 
 
 # Material's search worker segments a Chinese query greedily into tokens of the index, but
