@@ -93,7 +93,8 @@ def test_a_tag_releases_the_zipped_data_package():
     assert release["permissions"]["contents"] == "write"
     script = "\n".join(run_lines(release))
     assert "casebook export" in script
-    assert "village-casebook-datapackage.zip" in script and "gh release create" in script
+    assert "village-casebook-data-${DATA_VERSION}.zip" in script and "gh release create" in script
+    assert 'SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"' in script  # created = the tag's commit time
 
 
 def casebook_calls() -> list[tuple[str, list[str]]]:
