@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jsonschema_rs
 
+from . import provenance
 from .advice import Profile, advice, duplicate_findings, profile_of
 from .load import CaseFile, discover, read_case
 from .locate import Locator
@@ -113,22 +114,30 @@ def check_file(case: CaseFile, keep_data: bool = True, derive=None) -> Checked:
     `derive(data)`, if given, runs on a file the schema accepts; its result is kept as
     `CaseFile.derived` (computed in the worker, in parallel, while the data is at hand).
     """
-    keys, findings, hints, profile = None, [], [], None
+    keys, findings, hints, profile, snapshot_problems = None, [], [], None, []
     if case.data is not None:
         findings = schema_findings(0, case.data, case.display)
         if not findings:
             keys = keys_of(case.data)
             findings = file_findings(0, case.path, case.data)
+            # Quotes against the stored source snapshots (issue 15); snapshot files' own
+            # problems come back located in those files.
+            quoted, snapshot_problems = provenance.case_findings(0, case.path, case.data)
+            findings += quoted
             profile = profile_of(case.data)
             if not any(f.severity == ERROR for f in findings):
                 hints = advice(0, case.data)
     # Positions are computed here, while the text is at hand, and only for files with findings.
-    problems = list(case.problems) + locate([case], findings + hints)
+    problems = list(case.problems) + locate([case], findings + hints) + snapshot_problems
     advised = [p for p in problems if p.rule.startswith("advice-")]
     problems = [p for p in problems if not p.rule.startswith("advice-")]
     failed = bool(case.problems) or any(p.is_error for p in problems)
+    derived = None
+    if derive and keys is not None:
+        with provenance.reading(case.path):  # derive(data) may ask which quotes verify
+            derived = derive(case.data)
     slim = CaseFile(case.path, "", case.digest, case.data if keep_data else None, case.problems,
-                    derive(case.data) if derive and keys is not None else None)
+                    derived)
     return Checked(slim, problems, keys, failed, advised, profile)
 
 

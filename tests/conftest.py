@@ -13,6 +13,7 @@ VALID = FIXTURES / "valid"
 INVALID = FIXTURES / "invalid"
 CASES = ROOT / "cases"
 SOURCES = ROOT.parent / "shared" / "sources"
+SNAPSHOTS = ROOT / "sources"  # the stored source snapshots (issue 15, sources/README.md)
 
 
 @pytest.fixture
