@@ -94,6 +94,11 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
         missing = error.message.split("'")[1]
         where = "" if not parts else f" in `{'.'.join(map(str, parts))}`"
         if "then" in error.schema_path and missing == "value_max":
+            if isinstance(value, dict) and value.get("qualifier") == "vague":
+                return parts, "parent", (
+                    "`qualifier: vague` needs `value_max`, the upper bound of the vague quantity "
+                    "(e.g. `value: 100000` and `value_max: 1000000` for 数十万)"
+                )
             return parts, "parent", (
                 "`qualifier: range` needs `value_max`, the upper end of the range "
                 "(e.g. 5 for 三到五天)"
@@ -113,9 +118,13 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
         close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
         hint = f"; did you mean `{close[0]}`?" if close else f"; allowed fields: {', '.join(allowed)}"
         return parts + (extra,), "key", f"unknown field `{extra}`{hint}"
-    if v == "not":  # the metric's if/then/else: value_max without a range
+    if v == "not":  # the metric's if/then/else: value_max without a range or vague quantity
+        qualifier = value.get("qualifier") if isinstance(value, dict) else None
         return parts + ("value_max",), "key", (
-            "`value_max` is only for ranges; set `qualifier: range` or remove `value_max`"
+            f"`value_max` is only for `qualifier: range` (三到五天) and `qualifier: vague` "
+            f"(数十万){f', not `{qualifier}`' if isinstance(qualifier, str) else ''}; remove "
+            "`value_max`, or set one of those if the quote "
+            "writes both ends or a vague quantity"
         )
     if v == "oneOf":
         name = vocab_name(node) or vocab_name(error.schema)

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .load import display_path
-from .problems import ERROR
 from .metric_check import check_metric
-
+from .problems import ERROR
 
 # Ids the site cannot give a page: a case page is cases/<id>.md and a model page models/<id>.md,
 # and the site writes its own catalogue pages cases/index.md and models/index.md (MkDocs
@@ -156,9 +155,3 @@ def _check_metric(index: int, i: int, metric: dict) -> list[Finding]:
     """A metric's figure must be a true reading of its own quote (see metric_check.py)."""
     return [Finding(index, ("metrics", i, "value"), message, rule)
             for rule, message in check_metric(metric)]
-
-
-def _num(x: float | None) -> str:
-    if x is None:
-        return ""
-    return str(int(x)) if float(x).is_integer() else str(x)

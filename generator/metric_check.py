@@ -1,0 +1,191 @@
+"""The metric rule: a metric's figure must be a true reading of its own quote.
+
+A metric records (qualifier, value, value_max). `quantities.readings(quote)` gives, for
+every quantity written in the quote, the set of its true readings; the metric is right
+when its triple is one of them. Otherwise the message, pointed at the metric's `value`,
+says what the words mean and proposes only true readings as YAML lines to paste
+(`value: 4000000`, `qualifier: plus`), or says to leave the figure out when the quote
+supports none. Qualifier words follow PRC Civil Code art. 1259 (以上、以下、以内 include
+the number; 不满、超过、以外 exclude it); see `generator/quantities.py` for the table.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+from .quantities import NotQuantity, Quantity, Reading, is_true_reading, readings
+
+CIVIL_CODE = "PRC Civil Code art. 1259"
+_INCLUSIVE = ("以上", "以下", "以内", "之内")
+_EXCLUSIVE = ("超过", "不满", "以外")
+_KINDS = {
+    "ordinal": "an ordinal (a rank, not a count)",
+    "enumeration": "an enumeration marker (一是, 二是 …), not a count",
+    "date": "a date, not a count",
+    "name": "part of a name or set phrase, not a count",
+}
+_MAX_LISTED = 4
+_SHORT = 30  # quotes up to this many characters are echoed whole
+
+
+def check_metric(metric: dict) -> list[tuple[str, str]]:
+    """Problems of one schema-valid metric as (rule, message); empty when it is right.
+
+    Rules: `metric-value` (the value is no number written in the quote, or not a finite
+    number), `metric-not-quantity` (the value is an ordinal, enumeration, date or name),
+    `metric-qualifier` (the number is written but the qualifier or value_max is not a
+    true reading of it). Every problem is reported at the metric's `value`.
+    """
+    quote = metric["quote"]
+    value, value_max, qualifier = metric["value"], metric.get("value_max"), metric["qualifier"]
+    read = readings(quote)
+    if any(is_true_reading(q, qualifier, value, value_max) for q in read.quantities):
+        return []
+    if not _finite(value) or (value_max is not None and not _finite(value_max)):
+        bad = value if not _finite(value) else value_max
+        field = "value" if not _finite(value) else "value_max"
+        return [("metric-value", f"{field} {_num(bad)} is not a finite number; the quote "
+                 + _what_it_reads(quote, read.quantities))]
+    same = [q for q in read.quantities if _same(q.value, value)]
+    if same:
+        # Of several numbers with this value (一场…一个多小时), the one whose wording is
+        # nearest to the recorded qualifier: a plain number for exact, a qualified one else.
+        plain = qualifier in ("exact", "approximately")
+        q = min(same, key=lambda x: (not x.word) != plain)
+        recorded = f"`qualifier: {qualifier}`" + (
+            f" with `value_max: {_num(value_max)}`" if value_max is not None else "")
+        return [("metric-qualifier", f"{recorded} is not a true reading of {_show(q.text)} in "
+                 f"the quote {_echo(quote, q.start, q.end)}: {_meaning(q)}; {_proposal(q)}")]
+    nots = [n for n in read.not_quantities if any(_same(v, value) for v in n.values)]
+    if nots:
+        n = nots[0]
+        return [("metric-not-quantity", f"value {_num(value)} is not a quantity in the quote "
+                 f"{_echo(quote, n.start, n.start + len(n.text))}: {_show(n.text)} is "
+                 f"{_KINDS[n.kind]}; " + _others(read.quantities))]
+    return [("metric-value", f"value {_num(value)} is not a number written in the quote "
+             + _what_it_reads(quote, read.quantities)
+             + ("; money is in yuan (40万元 → 400000) and 万 = 10000" if read.quantities else ""))]
+
+
+def _what_it_reads(quote: str, quantities: tuple[Quantity, ...]) -> str:
+    """`“quote”, which reads: …` (the caller has just written "the quote")."""
+    if not quantities:
+        return (f"{_echo(quote, 0, 0)}, which states no figure: leave the figure out, "
+                "or quote the sentence that states it")
+    return f"{_echo(quote, quantities[0].start, quantities[-1].end)}, which reads: " + (
+        _listing(quantities))
+
+
+def _others(quantities: tuple[Quantity, ...]) -> str:
+    if not quantities:
+        return "the quote states no figure: leave the figure out"
+    if len(quantities) == 1:
+        q = quantities[0]
+        return f"its only figure is {_show(q.text)}: {_meaning(q)}; {_proposal(q)}"
+    return "its figures read: " + _listing(quantities)
+
+
+def _listing(quantities: tuple[Quantity, ...]) -> str:
+    items = [f"{_show(q.text)} → {_yaml(q.readings[0])}"
+             + (" (or leave the figure out)" if q.qualifier == "vague" else "")
+             for q in quantities[:_MAX_LISTED]]
+    if len(quantities) > _MAX_LISTED:
+        items.append("…")
+    return "; ".join(items)
+
+
+def _meaning(q: Quantity) -> str:
+    """What the words around the number say, in English, with the bounds they give."""
+    w, v = q.word, _num(q.value)
+    kind = q.readings[0].qualifier
+    if kind == "vague":
+        return (f"{_show(w)} is vague (between {_num(q.lower)} and {_num(q.upper)}), "
+                "so it is never exact, at least or plus")
+    if kind == "range":
+        return f"{_show(q.text)} is a range from {v} to {_num(q.value_max)}"
+    if kind == "plus":
+        return f"{w} means more than {v} and below {_num(q.upper)}"
+    if kind == "just_under":
+        return f"{w} means close to {v} but below it"
+    if kind == "approximately":
+        return f"{w} means about {v}"
+    if kind == "exact" and w:  # 满2年, 15天…期满: a completed term
+        return f"{w} names a completed term of {v} (inclusive)"
+    if kind == "exact":
+        return f"{_show(q.text)} is written without a qualifying word"
+    if w in _INCLUSIVE:
+        return f"{w} includes the number itself ({CIVIL_CODE}), so {_BOUND[kind]} {v}"
+    if w in _EXCLUSIVE:
+        return f"{w} excludes the number itself ({CIVIL_CODE}), so {_BOUND[kind]} {v}"
+    return f"{w} means {_BOUND[kind]} {v}"
+
+
+_BOUND = {"at_least": "at least", "more_than": "more than", "at_most": "at most",
+          "less_than": "less than"}
+
+
+def _proposal(q: Quantity) -> str:
+    first, *rest = q.readings
+    text = f"write {_yaml(first)}"
+    if first.qualifier == "vague":
+        return text + ", or leave the figure out"
+    alternatives = [r for r in rest if r.value_max is None and _same(r.value, first.value)]
+    if alternatives:
+        why = " where the article treats the figure as round" if first.qualifier == "exact" else ""
+        text += " (or " + " or ".join(f"`qualifier: {r.qualifier}`" for r in alternatives) + why + ")"
+    return text
+
+
+def _yaml(r: Reading) -> str:
+    lines = [f"`value: {_num(r.value)}`"]
+    if r.value_max is not None:
+        lines.append(f"`value_max: {_num(r.value_max)}`")
+    lines.append(f"`qualifier: {r.qualifier}`")
+    return ", ".join(lines)
+
+
+def _echo(quote: str, start: int, end: int) -> str:
+    """The quote, escaped and short: whole up to 30 characters, else the part around the number."""
+    if len(quote) <= _SHORT:
+        return f"“{_visible(quote)}”"
+    room = max(4, (_SHORT - (end - start)) // 2)
+    a, b = max(0, start - room), min(len(quote), end + room)
+    if a == 0:
+        b = min(len(quote), max(b, _SHORT))
+    if b == len(quote):
+        a = max(0, min(a, len(quote) - _SHORT))
+    return "“" + ("…" if a else "") + _visible(quote[a:b]) + ("…" if b < len(quote) else "") + "”"
+
+
+def _show(text: str) -> str:
+    return _visible(text)
+
+
+# Characters a reader cannot see or that reorder the text around them (controls, format
+# characters such as U+200B and U+202E, line/paragraph separators, private use, unassigned).
+_INVISIBLE = frozenset(("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"))
+
+
+def _visible(text: str) -> str:
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _INVISIBLE else ch
+                   for ch in text)
+
+
+def _finite(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _same(x: float, y: float) -> bool:
+    return _finite(x) and _finite(y) and abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y))
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return ""
+    if not math.isfinite(x):
+        return str(x)
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+__all__ = ["check_metric", "NotQuantity"]
