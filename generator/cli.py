@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .report import format_problem
+from .report import escape, format_problem
 from .validate import Report, validate_paths
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -33,12 +33,13 @@ def _print_completeness(report: Report) -> None:
 
     for case in report.cases:
         score, _ = completeness(case.data)
-        click.echo(f"{case.display}: completeness {score}/100")
+        click.echo(f"{escape(case.display)}: completeness {score}/100")
         missing, groups = missing_items(case.data)
         for group, (filled, total) in groups.items():
             if filled < total:
                 first = next(m for m in missing if m.group == group)
-                click.echo(f"  {first.label}: {total - filled} of {total} missing, e.g. {first.json_path}")
+                click.echo(f"  {first.label}: {total - filled} of {total} missing, "
+                           f"e.g. {escape(first.json_path)}")
 
 
 def _paths_or_default(paths: tuple[Path, ...]) -> list[Path]:
@@ -125,8 +126,8 @@ def from_issue(body, cases_dir: Path, form: Path) -> None:
     try:
         path = write_draft(body.read(), cases_dir, form)
     except IssueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote draft {path.as_posix()}")
+        raise click.ClickException(escape(str(exc))) from exc
+    click.echo(f"wrote draft {escape(path.as_posix())}")
     # Validate with the other cases, so duplicate ids and look-alike cases show up too.
     report = validate_paths([cases_dir])
     mine = Report([c for c in report.cases if c.path == path],
@@ -175,7 +176,7 @@ def migrate(paths: tuple[Path, ...], dry_run: bool) -> None:
 
 def _valid_cases_or_exit(paths: tuple[Path, ...], step: str, **options) -> Report:
     """Validate; on errors print them exactly as `casebook validate` does and exit 1."""
-    click.echo(f"[1] validating {', '.join(map(str, _paths_or_default(paths)))} …", err=True)
+    click.echo(f"[1] validating {escape(', '.join(map(str, _paths_or_default(paths))))} …", err=True)
     report = validate_paths(_paths_or_default(paths), **options)
     if not report.ok:
         _print_report(report, "text")

@@ -4,13 +4,24 @@ The loader is deliberately stricter than PyYAML's defaults: it resolves only the
 YAML 1.2 core scalars (so `no`, `2024-08-20`, `1:30` and `012` stay strings as
 written), rejects duplicate keys and aliases, and refuses files that are empty,
 too large, not UTF-8, start with a BOM or indent with tabs.
+
+Case files come from strangers, so every way a file can fail to read is a located
+`Problem`, never an exception (see `read_case`): files that are not regular files
+(symbolic links, FIFOs, devices, sockets: refused without being opened), names that are
+not `.yaml`/`.yml`, unreadable files, UTF-16, control characters, noncharacters and the
+Unicode line separators (U+0085, U+2028, U+2029, which YAML 1.1 counts as line breaks
+while editors do not), also when written as escapes in double-quoted text; nesting
+deeper than `MAX_DEPTH`; integers longer than `MAX_DIGITS`; floats that overflow to
+infinity or underflow to 0; NaN and infinity; YAML 1.1 number forms under explicit tags.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,10 +36,17 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from .problems import Problem
+from .folding import unfold_cjk
+from .problems import ERROR, WARNING, Problem
 
 MAX_BYTES = 1_000_000
-
+# Lists and mappings nested inside each other: a case needs about 6 levels. Checked before
+# anything recurses over the document (PyYAML's composer and this constructor do).
+MAX_DEPTH = 64
+# Digits of an integer: above 15, spreadsheets (Excel keeps 15 significant digits) and
+# JavaScript (exact to 2**53) change the number. Python refuses to convert above 4,300.
+MAX_DIGITS = 15
+CASE_SUFFIXES = (".yaml", ".yml")  # compared case-insensitively
 
 
 class _PyParser(Reader, Scanner, Parser, Composer):
@@ -99,6 +117,181 @@ def _alias_error(node) -> ConstructorError:
     )
 
 
+# Characters a case file may not contain, raw or written as an escape in double quotes:
+# C0 controls except tab, LF and CR; DEL; C1 controls (U+0085 NEL among them); the line
+# and paragraph separators U+2028/U+2029; surrogates; Unicode noncharacters. YAML 1.1
+# (PyYAML) counts U+0085, U+2028 and U+2029 as line breaks and editors do not: left in,
+# every later line number would be off and text after one inside a `#` comment would be
+# read as YAML.
+_BAD_CHARS = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+)
+_BAD_IN_FILE = re.compile(f"[{_BAD_CHARS}]")
+# In a constructed string a CR can only come from the escape "\r" (line breaks in the file
+# become "\n"): it moves a terminal's cursor and no title or quote needs it.
+_BAD_IN_TEXT = re.compile(f"[{_BAD_CHARS}\r]")
+
+_C0_NAMES = (
+    "null", "start of heading", "start of text", "end of text", "end of transmission",
+    "enquiry", "acknowledge", "bell", "backspace", "tab", "line feed", "vertical tab",
+    "form feed", "carriage return", "shift out", "shift in", "data link escape",
+    "device control one", "device control two", "device control three",
+    "device control four", "negative acknowledge", "synchronous idle",
+    "end of transmission block", "cancel", "end of medium", "substitute", "escape",
+    "file separator", "group separator", "record separator", "unit separator",
+)
+_C1_NAMES = (
+    "padding character", "high octet preset", "break permitted here", "no break here",
+    "index", "next line, NEL", "start of selected area", "end of selected area",
+    "character tabulation set", "character tabulation with justification",
+    "line tabulation set", "partial line forward", "partial line backward",
+    "reverse line feed", "single shift two", "single shift three", "device control string",
+    "private use one", "private use two", "set transmit state", "cancel character",
+    "message waiting", "start of guarded area", "end of guarded area", "start of string",
+    "single graphic character introducer", "single character introducer",
+    "control sequence introducer", "string terminator", "operating system command",
+    "privacy message", "application program command",
+)
+_LINE_BREAKS = {0x85: "next line, NEL", 0x2028: "line separator", 0x2029: "paragraph separator"}
+
+
+def describe_char(char: str) -> str:
+    """Name a refused character: `U+000B (vertical tab)`, `U+2028 (line separator)`."""
+    cp = ord(char)
+    if cp < 0x20:
+        name = _C0_NAMES[cp]
+    elif cp == 0x7F:
+        name = "delete"
+    elif 0x80 <= cp <= 0x9F:
+        name = _C1_NAMES[cp - 0x80]
+    elif cp in _LINE_BREAKS:
+        name = _LINE_BREAKS[cp]
+    elif 0xD800 <= cp <= 0xDFFF:
+        name = "a lone surrogate, half of a UTF-16 pair"
+    else:
+        name = "a Unicode noncharacter"
+    return f"U+{cp:04X} ({name})"
+
+
+def char_message(char: str) -> str:
+    """Why a character is refused and how to fix it (for the file's raw text)."""
+    cp = ord(char)
+    if cp in _LINE_BREAKS:
+        return (f"{describe_char(char)} is not allowed: YAML 1.1 reads it as a line break but "
+                "editors do not, so lines (and comments) would be read wrongly; replace it with a "
+                "normal line break or delete it (it usually comes from text pasted from a web page)")
+    if cp < 0x20 or cp == 0x7F:
+        return (f"control character {describe_char(char)} is not allowed in a case file; "
+                "delete it (it is invisible, and usually comes from copied text)")
+    if cp <= 0x9F:
+        return (f"control character {describe_char(char)} is not allowed in a case file; "
+                "it is often a Windows-1252 quote or dash that was converted wrongly: retype "
+                "that character")
+    return f"{describe_char(char)} is not text; delete it"
+
+
+class BadEscape(ConstructorError):
+    """An escape in double-quoted text ("\\0", "\\e", "\\x1b", "\\L") that writes a refused character."""
+
+    def __init__(self, node):
+        self.char = _BAD_IN_TEXT.search(node.value).group()
+        super().__init__(
+            None, None,
+            f"double-quoted text writes {describe_char(self.char)} with an escape; "
+            "that character is not allowed in a case file: delete the escape",
+            node.start_mark,
+        )
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= 24 else f"{value[:12]}…{value[-6:]} ({len(value):,} characters)"
+
+
+_CORE = {
+    "int": re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z"),
+    "float": re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+)\Z"),
+    "bool": re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z"),
+    "null": re.compile(r"(?:~|null|Null|NULL|)\Z"),
+}
+_NON_FINITE = re.compile(r"[-+]?\.?(?:nan|inf|infinity)\Z", re.IGNORECASE)
+
+
+def _tag_error(node, kind: str) -> ConstructorError:
+    """An explicit `!!int`/`!!float`/`!!bool`/`!!null` on text that is not its YAML 1.2 core form."""
+    shown = f"`!!{kind} {_short(node.value)}`"
+    if kind == "float" and _NON_FINITE.match(node.value):
+        problem = (f"{shown}: NaN and infinity are not data; write the number the source gives, "
+                   "or leave the field out")
+    elif kind in ("int", "float"):
+        problem = (f"{shown} is not a plain decimal number; YAML 1.1 forms (base 60 such as "
+                   "1:30, hex 0x1F, octal 012 or 0o17, 1_000) are not converted: write the "
+                   "number in decimal digits without the tag, or drop the tag to keep it as text")
+    elif kind == "bool":
+        problem = f"{shown} is not converted (YAML 1.1 spelling); write true or false without the tag"
+    else:
+        problem = (f"{shown} would silently drop the text; remove the tag (or write `~` or "
+                   "`null` for an empty value)")
+    return ConstructorError(None, None, problem, node.start_mark)
+
+
+def _build_int(node):
+    value = node.value
+    if not _CORE["int"].match(value):
+        raise _tag_error(node, "int")
+    digits = len(value) - (value[:1] in "+-")
+    if digits > MAX_DIGITS:
+        raise ConstructorError(
+            None, None,
+            f"this whole number has {digits:,} digits, more than the {MAX_DIGITS} a case allows "
+            "(spreadsheets keep no more); check the value",
+            node.start_mark,
+        )
+    return int(value)
+
+
+def _build_float(node):
+    value = node.value
+    if not _CORE["float"].match(value):
+        raise _tag_error(node, "float")
+    number = float(value)
+    if math.isinf(number):
+        raise ConstructorError(
+            None, None,
+            f"the number {_short(value)} is too large: it overflows to infinity (the largest "
+            "number is about 1.8e308); check the value",
+            node.start_mark,
+        )
+    if number == 0 and re.search(r"[1-9]", re.split(r"[eE]", value)[0]):
+        raise ConstructorError(
+            None, None,
+            f"the number {_short(value)} is too close to 0: it would silently become 0 "
+            "(the smallest is about 5e-324); check the value",
+            node.start_mark,
+        )
+    return number
+
+
+def _build_bool(node):
+    if not _CORE["bool"].match(node.value):
+        raise _tag_error(node, "bool")
+    return node.value[0] in "tT"
+
+
+def _build_null(node):
+    if not _CORE["null"].match(node.value):
+        raise _tag_error(node, "null")
+    return None
+
+
+_SCALAR_BUILDERS = {
+    "tag:yaml.org,2002:int": _build_int,
+    "tag:yaml.org,2002:float": _build_float,
+    "tag:yaml.org,2002:bool": _build_bool,
+    "tag:yaml.org,2002:null": _build_null,
+}
+
+
 class StrictConstructor(SafeConstructor):
     """Build only JSON types; collect duplicate keys; refuse aliases and exotic tags."""
 
@@ -106,6 +299,18 @@ class StrictConstructor(SafeConstructor):
         super().__init__()
         self.duplicates: list[tuple[str, object, object]] = []
         self._seen: set[int] = set()
+        self._verbatim = False  # building a `quote` value
+        self._lines: list[str] | None = None  # the file's lines, split when first needed
+
+    def _unfold(self, node) -> str:
+        """A `>` scalar without the spaces its folds put between CJK characters (folding.py)."""
+        text = getattr(self, "_source_text", None)
+        if not isinstance(text, str):
+            return node.value
+        if self._lines is None:
+            self._lines = text.split("\n")
+        return unfold_cjk(node.value, self._lines, node.start_mark.line, node.start_mark.column,
+                          node.end_mark.line)
 
     def construct_document(self, node):
         # One direct recursive pass: about three times faster than PyYAML's generic,
@@ -120,9 +325,15 @@ class StrictConstructor(SafeConstructor):
         cls, tag = node.__class__, node.tag
         if cls is ScalarNode:
             if tag == _STR:
+                # Only double-quoted text has escapes ("\0", "\e"); the raw text of the file
+                # was checked for the same characters before parsing.
+                if node.style == '"' and _BAD_IN_TEXT.search(node.value):
+                    raise BadEscape(node)
+                if node.style == ">" and not self._verbatim:  # folded: no spaces between CJK
+                    return self._unfold(node)
                 return node.value
             if tag in _SCALARS:
-                return self.yaml_constructors[tag](self, node)
+                return _SCALAR_BUILDERS[tag](node)
         elif cls is MappingNode and tag == _MAP:
             result: dict = {}
             first: dict = {}
@@ -134,12 +345,17 @@ class StrictConstructor(SafeConstructor):
                     )
                 # Keys stay text as written (`1:` is the key "1"); interned, so the many
                 # copies of `quote` or `source` share one string in memory and in pickles.
+                if key_node.style == '"' and _BAD_IN_TEXT.search(key_node.value):
+                    raise BadEscape(key_node)
                 key = sys.intern(key_node.value)
                 if key in first:
                     self.duplicates.append((key, first[key].start_mark, key_node.start_mark))
                     continue
                 first[key] = key_node
+                # A quote keeps its spaces exactly as folded (it must match the source).
+                self._verbatim = key == "quote"
                 result[key] = self._build(value_node)
+                self._verbatim = False
             return result
         elif cls is SequenceNode and tag == _SEQ:
             return [self._build(child) for child in node.value]
@@ -208,6 +424,7 @@ class StrictLoader(_Parser, StrictConstructor, CoreResolver):
         _Parser.__init__(self, stream)
         StrictConstructor.__init__(self)
         CoreResolver.__init__(self)
+        self._source_text = stream  # folded scalars are rebuilt from their lines
 
 
 class ExplainingLoader(_PyParser, StrictConstructor, CoreResolver):
@@ -243,7 +460,11 @@ class CaseFile:
 
 
 def display_path(path: Path) -> str:
-    """Path relative to the working directory when possible, for short messages."""
+    """Path relative to the working directory when possible, for short messages.
+
+    The folders are resolved, the file name is not: a symbolic link is shown under its own
+    name, never its target's.
+    """
     return _relative(os.getcwd(), os.fspath(path))
 
 
@@ -252,8 +473,9 @@ def display_path(path: Path) -> str:
 # directory, so a chdir (tests do) never returns a stale answer.
 @lru_cache(maxsize=65_536)
 def _relative(cwd: str, path: str) -> str:
+    folder, name = os.path.split(path)
     try:
-        return str(Path(os.path.realpath(path)).relative_to(_real(cwd)))
+        return str((Path(os.path.realpath(folder or ".")) / name).relative_to(_real(cwd)))
     except ValueError:
         return path
 
@@ -263,29 +485,333 @@ def _real(cwd: str) -> str:
     return os.path.realpath(cwd)
 
 
-def _problem(path: Path, line: int, col: int, message: str, rule: str) -> Problem:
-    return Problem(display_path(path), line, col, message, "", "error", rule)
+def _problem(path: Path, line: int, col: int, message: str, rule: str,
+             severity: str = ERROR) -> Problem:
+    return Problem(display_path(path), line, col, message, "", severity, rule)
 
+
+# ---------------------------------------------------------------------------------------
+# Reading bytes: only regular files with a case file's name, never following a link.
+
+class Refused(Exception):
+    """A path that is not read: `message` says why (and how to fix it); `rule` names the check."""
+
+    def __init__(self, message: str, rule: str, severity: str = ERROR):
+        super().__init__(message)
+        self.message, self.rule, self.severity = message, rule, severity
+
+
+def is_case_name(name: str) -> bool:
+    """True for `x.yaml` and `x.yml`, in any letter case (`x.YAML`)."""
+    return name.lower().endswith(CASE_SUFFIXES)
+
+
+def _leftover(name: str) -> bool:
+    # Hidden files (.DS_Store, vim's .x.yaml.swp, emacs's .#x.yaml) and backups (x.yaml~,
+    # #x.yaml#): an editor or the system makes them next to the file being edited.
+    return name.startswith((".", "#")) or name.endswith(("~", "#"))
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder that could not be listed (is it readable?)"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind_refused(mode: int) -> Refused:
+    if stat.S_ISLNK(mode):
+        return Refused(
+            "is a symbolic link; a case file must be a regular file in the repository (links "
+            "are not followed): put the file itself here", "file-kind")
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return Refused(f"is {kind}, not a regular file, and was not opened; "
+                   "a case file must be a regular file", "file-kind")
+
+
+def _os_refused(exc: OSError) -> Refused:
+    import errno
+
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return Refused("cannot read the file: permission denied; make it readable "
+                       "(e.g. `chmod a+r`) or move it out of the cases folder", "io")
+    if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link that replaced the file
+        return _kind_refused(stat.S_IFLNK)
+    if exc.errno == errno.ENOENT:
+        return Refused("cannot read the file: it does not exist (any more)", "io")
+    return Refused(f"cannot read the file: {(exc.strerror or str(exc)).lower()}", "io")
+
+
+def _size_refused(size: int) -> Refused:
+    return Refused(f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for one case; "
+                   "split it or shorten long texts", "size")
+
+
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+
+def read_bytes(path) -> bytes:
+    """The bytes of one case file, read without ever following a link or blocking.
+
+    The path is `lstat`ed first: a symbolic link, FIFO, device, socket or folder is refused
+    without being opened (so a FIFO cannot hang the run, and a link's target is never read
+    or shown). A regular file is opened with O_NOFOLLOW | O_NONBLOCK and checked again on
+    the open descriptor, in case it was swapped in between. At most MAX_BYTES + 1 bytes are
+    read. Raises `Refused` (message, rule) for every failure, OSError included.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        raise _os_refused(exc) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _kind_refused(info.st_mode)
+    if info.st_size > MAX_BYTES:
+        raise _size_refused(info.st_size)
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        raise _os_refused(exc) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _kind_refused(info.st_mode)
+        chunks, left = [], MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise _os_refused(exc) from None
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    if len(raw) > MAX_BYTES:
+        raise _size_refused(len(raw))
+    return raw
+
+
+def _refuse_name(path: Path) -> Refused | None:
+    name = path.name
+    if is_case_name(name) or (os.path.isdir(path) and not os.path.islink(path)):
+        return None  # a folder that could not be listed: read_bytes says so
+    if _leftover(name):
+        return Refused("not a case file (an editor's or the system's hidden or backup file?); "
+                       "it is not read", "file-name", WARNING)
+    return Refused("not a case file: case files end in .yaml or .yml; rename it if it is a "
+                   "case, otherwise move it out of the cases folder (it was not read)", "file-name")
+
+
+# ---------------------------------------------------------------------------------------
+# Decoding and checking the text before the YAML parser sees it.
+
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32 (little-endian, with a byte-order mark)"),
+    (b"\x00\x00\xfe\xff", "UTF-32 (big-endian, with a byte-order mark)"),
+    (b"\xff\xfe", "UTF-16 (little-endian, with a byte-order mark)"),
+    (b"\xfe\xff", "UTF-16 (big-endian, with a byte-order mark)"),
+)
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """Name the encoding of a UTF-16/UTF-32 file (by BOM, or by the NUL bytes of its ASCII)."""
+    for bom, name in _WIDE_BOMS:
+        if raw.startswith(bom):
+            return name
+    # Without a BOM, YAML 1.2 (5.2) detects the encoding from the NULs of the first character.
+    for test, codec, name in (
+        (raw[:3] == b"\x00\x00\x00", "utf-32-be", "UTF-32 (big-endian)"),
+        (raw[1:4] == b"\x00\x00\x00", "utf-32-le", "UTF-32 (little-endian)"),
+        (raw[:1] == b"\x00", "utf-16-be", "UTF-16 (big-endian)"),
+        (raw[1:2] == b"\x00", "utf-16-le", "UTF-16 (little-endian)"),
+    ):
+        if test and len(raw) >= 2:
+            try:
+                decoded = raw.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in decoded:  # else: a UTF-8 file that starts with a NUL
+                return f"{name}, without a byte-order mark"
+    return None
+
+
+def _decode_error(raw: bytes, exc: UnicodeDecodeError) -> tuple[int, int, str]:
+    """(line, col, message) for bytes that are not UTF-8; col counts characters."""
+    at = exc.start
+    start = raw.rfind(b"\n", 0, at) + 1
+    line = raw.count(b"\n", 0, at) + 1
+    col = len(raw[start:at].decode("utf-8", errors="replace")) + 1
+    b = raw[at:at + 3]
+    if len(b) == 3 and b[0] == 0xED and 0xA0 <= b[1] <= 0xBF and 0x80 <= b[2] <= 0xBF:
+        cp = (b[0] & 0x0F) << 12 | (b[1] & 0x3F) << 6 | (b[2] & 0x3F)
+        return line, col, (f"file holds U+{cp:04X} (a lone surrogate, half of a UTF-16 pair), "
+                           "which UTF-8 does not allow; delete it or retype the character")
+    return line, col, (f"file is not valid UTF-8 (byte 0x{raw[at]:02x}); "
+                       "save it with UTF-8 encoding (GBK/GB2312 files must be converted)")
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def text_position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, col) of a character index, counting lines as editors and YAML 1.2 do.
+
+    LF, CRLF and a lone CR end a line (so a CRLF file gives the same positions as LF);
+    U+0085, U+2028 and U+2029 do not. Columns count characters (code points).
+    """
+    crlf = text.count("\r\n", 0, index)
+    line = text.count("\n", 0, index) + text.count("\r", 0, index) - crlf + 1
+    start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+    return line, index - start + 1
+
+
+def _line_start(text: str, line: int) -> int:
+    """Character index where 1-based `line` starts (the inverse of `text_position`)."""
+    if line <= 1:
+        return 0
+    for number, match in enumerate(_BREAK.finditer(text), 2):
+        if number == line:
+            return match.end()
+    return len(text)
+
+
+MAX_CHAR_PROBLEMS = 50
+
+
+def _char_problems(path: Path, text: str) -> list[Problem]:
+    """Every refused character of the raw text at its line and column (fast when none)."""
+    if _BAD_IN_FILE.search(text) is None:  # one pass in C: almost every file
+        return []
+    found = []
+    matches = list(_BAD_IN_FILE.finditer(text))
+    for match in matches[:MAX_CHAR_PROBLEMS]:
+        line, col = text_position(text, match.start())
+        found.append(_problem(path, line, col, char_message(match.group()), "character"))
+    if len(matches) > MAX_CHAR_PROBLEMS:
+        line, col = text_position(text, matches[MAX_CHAR_PROBLEMS].start())
+        found.append(_problem(
+            path, line, col,
+            f"and {len(matches) - MAX_CHAR_PROBLEMS:,} more such characters from here on; "
+            "was the file saved in another encoding?", "character"))
+    return found
+
+
+_SIMPLE_ESCAPES = {
+    "0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "\t": "\t", "n": "\n", "v": "\x0b",
+    "f": "\x0c", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
+    "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
+}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+def _escape_at(text: str, line: int, col: int) -> tuple[int, int, str] | None:
+    """Find the first escape writing a refused character in the double-quoted scalar that
+    starts at (line, col): its own (line, col) and how it is written, e.g. `\\e`."""
+    i = _line_start(text, line) + col - 1
+    if text[i:i + 1] != '"':
+        return None
+    i, col = i + 1, col + 1
+    while i < len(text):
+        c = text[i]
+        if c == '"':
+            return None
+        if c == "\\":
+            kind = text[i + 1:i + 2]
+            size = 2 + _HEX_ESCAPES.get(kind, 0)
+            if kind in _HEX_ESCAPES:
+                try:
+                    char = chr(int(text[i + 2:i + size], 16))
+                except ValueError:
+                    char = ""
+            else:
+                char = _SIMPLE_ESCAPES.get(kind, "")
+            if char and _BAD_IN_TEXT.match(char):
+                return line, col, text[i:i + size]
+            if kind in ("\n", "\r"):  # an escaped line break: count it below
+                i += 1
+                col += 1
+                continue
+            i, col = i + size, col + size
+            continue
+        if c == "\n" or (c == "\r" and text[i + 1:i + 2] != "\n"):
+            line, col = line + 1, 1
+        elif c != "\r":
+            col += 1
+        i += 1
+    return None
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where lists and mappings first nest deeper than MAX_DEPTH, or None.
+
+    Must run before anything recurses over the document (PyYAML's composer and the
+    constructor do, and a Python RecursionError or a C stack overflow must never happen).
+    Cheap bound first: a block level needs one more column of indentation (or of `- `,
+    `? `, `: ` before the node), a flow level a `[` or `{` (a `[a: b]` pair adds a mapping
+    too). Only a file that could be too deep is walked event by event, and libyaml's
+    parser keeps its own stack, so that walk does not recurse.
+    """
+    budget = MAX_DEPTH - 2 - 2 * text.count("[") - text.count("{")
+    if budget > 0 and not _indent_at_least(budget).search(text):
+        return None
+    try:
+        return _deepest(StrictLoader(text))
+    except yaml.YAMLError:
+        # libyaml's scanner looks ahead for keys and stops at its own limit (1,000 levels)
+        # before handing over a single event; PyYAML's scanner looks ahead too, without a limit.
+        try:
+            return _deepest(ExplainingLoader(text))
+        except yaml.YAMLError:
+            return None  # a syntax error comes first; the parse reports it
+
+
+def _deepest(loader) -> tuple[int, int] | None:
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            kind = event.__class__
+            if kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+            elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+                depth -= 1
+    finally:
+        loader.dispose()
+    return None
+
+
+@lru_cache(maxsize=128)
+def _indent_at_least(width: int) -> re.Pattern:
+    return re.compile(f"^[ ?:-]{{{width}}}", re.MULTILINE)
+
+
+# ---------------------------------------------------------------------------------------
+# The one entry point.
 
 def read_case(path: Path, raw: bytes | None = None) -> CaseFile:
-    """Read and parse one case file; every failure becomes a Problem, never an exception."""
+    """Read and parse one case file; every failure becomes a Problem, never an exception.
+
+    `raw`, when given, is the file's content (nothing is read from disk). Without it the
+    path must have a case file's name and be a regular file (see `read_bytes`). Problems
+    are located at their line and column; a file with any is returned without data.
+    """
     path = Path(path)
     case = CaseFile(path)
     if raw is None:
         try:
-            size = path.stat().st_size
-        except OSError as exc:
-            case.problems.append(_problem(path, 1, 1, f"cannot read the file: {exc.strerror}", "io"))
+            refused = _refuse_name(path)
+            if refused:
+                raise refused
+            raw = read_bytes(path)
+        except Refused as exc:
+            case.problems.append(_problem(path, 1, 1, exc.message, exc.rule, exc.severity))
             return case
-        if size > MAX_BYTES:
-            case.problems.append(_problem(
-                path, 1, 1,
-                f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for one case; "
-                "split it or shorten long texts",
-                "size",
-            ))
-            return case
-        raw = path.read_bytes()
     elif len(raw) > MAX_BYTES:
         case.problems.append(_problem(path, 1, 1, f"file is over the {MAX_BYTES:,}-byte limit", "size"))
         return case
@@ -297,26 +823,58 @@ def read_case(path: Path, raw: bytes | None = None) -> CaseFile:
             "encoding",
         ))
         return case
+    wide = _wide_encoding(raw)
+    if wide:
+        case.problems.append(_problem(
+            path, 1, 1, f"file is encoded as {wide}; save it as UTF-8 (without BOM)", "encoding"))
+        return case
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        case.problems.append(_problem(
-            path, line, col,
-            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
-            "save it with UTF-8 encoding (GBK/GB2312 files must be converted)",
-            "encoding",
-        ))
+        line, col, message = _decode_error(raw, exc)
+        case.problems.append(_problem(path, line, col, message, "encoding"))
         return case
     case.text = text
+    try:
+        _parse(case, path, text)
+    except RecursionError:  # not expected after _too_deep; never a traceback
+        case.problems.append(_problem(
+            path, 1, 1, f"lists and mappings are nested too deep to read (the limit is {MAX_DEPTH})",
+            "depth"))
+    except MemoryError:
+        case.problems.append(_problem(
+            path, 1, 1, "the file needs more memory to read than is available", "size"))
+    except (ValueError, OverflowError) as exc:
+        case.problems.append(_problem(path, 1, 1, f"a value cannot be read: {exc}", "yaml"))
+    except yaml.YAMLError as exc:  # ReaderError and any other error without a mark
+        index = getattr(exc, "position", 0) or 0
+        line, col = text_position(text, index)
+        case.problems.append(_problem(path, line, col, f"cannot read the file: {exc}", "yaml"))
+    if case.problems and any(p.is_error for p in case.problems):
+        case.data = None
+    return case
+
+
+def _parse(case: CaseFile, path: Path, text: str) -> None:
+    """Check the text, parse it and set `case.data`, or add the problems found."""
+    chars = _char_problems(path, text)
+    if chars:
+        case.problems.extend(chars)
+        return
     tabs = _tab_indents(text)
     if tabs:
         case.problems.extend(
             _problem(path, line, col, "tab character in indentation; indent with spaces", "tabs")
             for line, col in tabs
         )
-        return case
+        return
+    deep = _too_deep(text)
+    if deep:
+        case.problems.append(_problem(
+            path, *deep,
+            f"lists and mappings are nested more than {MAX_DEPTH} deep here; a case needs only "
+            "a few levels: check the brackets and indentation", "depth"))
+        return
     loader = StrictLoader(text)
     try:
         data = loader.get_single_data()
@@ -324,15 +882,23 @@ def read_case(path: Path, raw: bytes | None = None) -> CaseFile:
         if not isinstance(exc, ConstructorError) and _Parser is not _PyParser:
             exc = _python_error(text) or exc
         mark = exc.problem_mark or exc.context_mark
-        if isinstance(exc, ConstructorError):
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        rule = "yaml"
+        if isinstance(exc, BadEscape):
+            found = _escape_at(text, line, col)
+            written = found[2] if found else "an escape"
+            line, col = found[:2] if found else (line, col)
+            message = (f"the escape `{written}` in double-quoted text writes "
+                       f"{describe_char(exc.char)}, which is not allowed in a case file; "
+                       "delete it")
+            rule = "character"
+        elif isinstance(exc, ConstructorError):
             message = exc.problem
         else:
             what = f"{exc.context}: {exc.problem}" if exc.context else exc.problem
             message = f"YAML syntax error: {what}; check quoting and indentation here"
-        case.problems.append(_problem(
-            path, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, message, "yaml",
-        ))
-        return case
+        case.problems.append(_problem(path, line, col, message, rule))
+        return
     finally:
         loader.dispose()
     for key, first, mark in loader.duplicates:
@@ -343,15 +909,14 @@ def read_case(path: Path, raw: bytes | None = None) -> CaseFile:
             "duplicate-key",
         ))
     if case.problems:
-        return case
+        return
     if data is None:
         case.problems.append(_problem(
             path, 1, 1, "file is empty; start from `casebook new <id>` for a filled-in skeleton",
             "empty",
         ))
-        return case
+        return
     case.data = data
-    return case
 
 
 def _python_error(text: str) -> yaml.MarkedYAMLError | None:
@@ -360,6 +925,8 @@ def _python_error(text: str) -> yaml.MarkedYAMLError | None:
         explainer.get_single_data()
     except yaml.MarkedYAMLError as exc:
         return exc
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError):
+        return None  # keep libyaml's wording
     finally:
         explainer.dispose()
     return None
@@ -381,12 +948,44 @@ def compose(text: str):
     return yaml.compose(text, Loader=StrictLoader)
 
 
+CASES_FOLDER = "cases"
+
+
 def discover(paths) -> list[Path]:
-    """Expand files and folders to a sorted list of `.yaml`/`.yml` files."""
+    """Everything `validate` must look at under the given files or folders, sorted.
+
+    Folders are walked without following symbolic links; `.yaml`/`.yml` files count in any
+    letter case (`x.YAML` too). In a cases folder (one named `cases`, or inside one) every
+    other entry that is not a folder is listed too (other files, links, FIFOs, devices,
+    sockets), so that `read_case` reports it, without opening it, instead of skipping it
+    silently: a case saved as `x.json` or `x.yml.txt` would otherwise never be checked or
+    published. Other folders (test fixtures keep an `expected.txt` next to their cases)
+    contribute only their case files. A path given explicitly is kept as given, and a
+    folder given explicitly is walked even when it is a link.
+    """
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+            strict = CASES_FOLDER in {part.lower() for part in p.parts} or (
+                p.resolve().name.lower() == CASES_FOLDER)
+            found.extend(_walk(p, strict))
         else:
             found.append(p)
     return sorted(set(found))
+
+
+def _walk(folder: Path, strict: bool):
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = list(entries)
+        except OSError:
+            yield current  # an unreadable folder: read_case says so
+            continue
+        for entry in listed:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+            elif strict or is_case_name(entry.name):
+                yield Path(entry.path)

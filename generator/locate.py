@@ -22,6 +22,8 @@ class Locator:
     def position(self, parts, at: str = "value") -> tuple[int, int]:
         """1-based (line, col) of the value, its key (`at='key'`) or its parent (`'parent'`)."""
         node, key = self._tree(), None
+        if node is None:  # empty text (a file gone or refused since it was read)
+            return 1, 1
         for part in parts:
             child = key_node = None
             if isinstance(node, MappingNode):

@@ -1,8 +1,50 @@
-"""Stage 3 for validation: print problems for people (text) or for GitHub Actions."""
+"""Stage 3 for validation: print problems for people (text) or for GitHub Actions.
+
+Everything printed passes through `escape`, once, here: case text, keys and file names
+come from strangers, and a raw ESC, CR or newline in them could recolour or erase the
+terminal's lines or forge a `path:line:col` line of its own.
+"""
 
 from __future__ import annotations
 
+import re
+
 from .problems import Problem
+
+# Characters shown escaped: controls (C0, DEL, C1), the format characters (Unicode
+# category Cf: bidi controls such as U+202E, zero-width characters, soft hyphen …), the
+# line and paragraph separators, surrogates and noncharacters. The list follows Unicode
+# 14 (Python 3.11's unicodedata); tests/test_untrusted.py checks it against unicodedata.
+_UNSAFE_RANGES = (
+    "\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+)
+UNSAFE = re.compile(f"[{_UNSAFE_RANGES}]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(match: re.Match) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    cp = ord(char)
+    if cp < 0x100:
+        return f"\\x{cp:02x}"
+    return f"\\u{cp:04x}" if cp < 0x10000 else f"\\U{cp:08x}"
+
+
+def escape(text: str) -> str:
+    """Text safe to print on one terminal line: controls and invisible format characters
+    escaped the way Python writes them (`\\x1b`, `\\n`, `\\r`, `\\u2028`, `\\u202e`).
+
+    Printable text, Chinese included, is unchanged; so is a backslash.
+    """
+    if UNSAFE.search(text) is None:  # one pass in C: almost every message
+        return text
+    return UNSAFE.sub(_escaped, text)
 
 
 def _escape_data(text: str) -> str:
@@ -14,12 +56,17 @@ def _escape_prop(text: str) -> str:
 
 
 def format_problem(problem: Problem, fmt: str = "text") -> str:
-    """One problem as `path:line:col: message [json.path]` or a GitHub annotation."""
-    tail = f" [{problem.json_path}]" if problem.json_path else ""
+    """One problem as `path:line:col: message [json.path]` or a GitHub annotation.
+
+    The path, message and JSON path are escaped (see `escape`), so one problem is always
+    exactly one line, in both formats.
+    """
+    path, message = escape(problem.path), escape(problem.message)
+    tail = f" [{escape(problem.json_path)}]" if problem.json_path else ""
     if fmt == "github":
         level = "error" if problem.is_error else "warning"
-        return (f"::{level} file={_escape_prop(problem.path)},line={problem.line},"
-                f"col={problem.col},title={_escape_prop(problem.rule or 'casebook')}::"
-                f"{_escape_data(problem.message + tail)}")
+        return (f"::{level} file={_escape_prop(path)},line={problem.line},"
+                f"col={problem.col},title={_escape_prop(escape(problem.rule) or 'casebook')}::"
+                f"{_escape_data(message + tail)}")
     level = "" if problem.is_error else "warning: "
-    return f"{problem.path}:{problem.line}:{problem.col}: {level}{problem.message}{tail}"
+    return f"{path}:{problem.line}:{problem.col}: {level}{message}{tail}"

@@ -17,7 +17,7 @@ import jsonschema_rs
 
 from . import provenance
 from .advice import Profile, advice, duplicate_findings, profile_of
-from .load import CaseFile, discover, read_case
+from .load import CaseFile, Refused, discover, read_bytes, read_case
 from .locate import Locator
 from .messages import explain
 from .problems import ERROR, Problem, format_json_path
@@ -221,7 +221,10 @@ def combine(results: list[Checked], text_of=None) -> tuple[list[Problem], list[i
 
 
 def _read_text(path: Path) -> str:
-    return Path(path).read_bytes().decode("utf-8", errors="replace")
+    try:  # the same safe read as the first time (no link followed, no FIFO opened)
+        return read_bytes(path).decode("utf-8", errors="replace")
+    except Refused:
+        return ""
 
 
 def check(files: list[CaseFile]) -> Report:
@@ -293,7 +296,7 @@ class Checker:
 
 
 def _digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+    try:  # a file swapped for a FIFO or a link since the last build is not opened
+        return hashlib.sha256(read_bytes(path)).hexdigest()
+    except Refused:
         return None
