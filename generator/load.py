@@ -36,6 +36,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from .folding import unfold_cjk
 from .problems import ERROR, WARNING, Problem
 
 MAX_BYTES = 1_000_000
@@ -298,6 +299,18 @@ class StrictConstructor(SafeConstructor):
         super().__init__()
         self.duplicates: list[tuple[str, object, object]] = []
         self._seen: set[int] = set()
+        self._verbatim = False  # building a `quote` value
+        self._lines: list[str] | None = None  # the file's lines, split when first needed
+
+    def _unfold(self, node) -> str:
+        """A `>` scalar without the spaces its folds put between CJK characters (folding.py)."""
+        text = getattr(self, "_source_text", None)
+        if not isinstance(text, str):
+            return node.value
+        if self._lines is None:
+            self._lines = text.split("\n")
+        return unfold_cjk(node.value, self._lines, node.start_mark.line, node.start_mark.column,
+                          node.end_mark.line)
 
     def construct_document(self, node):
         # One direct recursive pass: about three times faster than PyYAML's generic,
@@ -316,6 +329,8 @@ class StrictConstructor(SafeConstructor):
                 # was checked for the same characters before parsing.
                 if node.style == '"' and _BAD_IN_TEXT.search(node.value):
                     raise BadEscape(node)
+                if node.style == ">" and not self._verbatim:  # folded: no spaces between CJK
+                    return self._unfold(node)
                 return node.value
             if tag in _SCALARS:
                 return _SCALAR_BUILDERS[tag](node)
@@ -337,7 +352,10 @@ class StrictConstructor(SafeConstructor):
                     self.duplicates.append((key, first[key].start_mark, key_node.start_mark))
                     continue
                 first[key] = key_node
+                # A quote keeps its spaces exactly as folded (it must match the source).
+                self._verbatim = key == "quote"
                 result[key] = self._build(value_node)
+                self._verbatim = False
             return result
         elif cls is SequenceNode and tag == _SEQ:
             return [self._build(child) for child in node.value]
@@ -406,6 +424,7 @@ class StrictLoader(_Parser, StrictConstructor, CoreResolver):
         _Parser.__init__(self, stream)
         StrictConstructor.__init__(self)
         CoreResolver.__init__(self)
+        self._source_text = stream  # folded scalars are rebuilt from their lines
 
 
 class ExplainingLoader(_PyParser, StrictConstructor, CoreResolver):

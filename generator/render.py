@@ -22,10 +22,8 @@ _LINE_START = re.compile(r"(?m)^(\s*)([-=]|\d+\.)")
 # Anything md() would change: HTML-special or Markdown-special characters, or a line start
 # that reads as a list or heading. Most Chinese sentences have none and pass as they are.
 _SPECIAL = re.compile(r"[&<>'\"\\`*_\[\](){}#+!|~]|^\s*(?:[-=]|\d+\.)", re.M)
-# YAML's folded scalars (>-) join lines with a space; in Chinese prose that shows as a
-# stray gap after the full-width punctuation where the author broke the line. Spaces
-# between two characters (一人一资源 全团共享) are the source's own and stay.
-_CJK_GAP = re.compile(r"(?<=[，。；：、！？）」』”’])[ \t]+(?=[\u3000-\u9fff\uff00-\uffef“‘])")
+# The stray spaces YAML's folded scalars (>-) put between Chinese characters are dropped by
+# the loader (generator/folding.py), so the site shows the same text as the data package.
 
 
 def md(value) -> Markup:
@@ -50,7 +48,7 @@ def cell(value) -> Markup:
 
 def paras(value) -> Markup:
     """Untrusted multi-line text (editors' prose, never quotes) as Markdown paragraphs."""
-    lines = [_CJK_GAP.sub("", line.strip()) for line in str(value).splitlines() if line.strip()]
+    lines = [line.strip() for line in str(value).splitlines() if line.strip()]
     return Markup("\n\n").join(md(line) for line in lines)
 
 
