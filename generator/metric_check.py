@@ -45,7 +45,8 @@ def check_metric(metric: dict) -> list[tuple[str, str]]:
     if not _finite(value) or (value_max is not None and not _finite(value_max)):
         bad = value if not _finite(value) else value_max
         field = "value" if not _finite(value) else "value_max"
-        return [("metric-value", f"{field} {_num(bad)} is not a finite number; the quote "
+        return [("metric-value", f"{field} {_num(bad)} is not a finite number (YAML reads 1e400 "
+                 "as infinity); the figure must be one the quote writes: the quote "
                  + _what_it_reads(quote, read.quantities))]
     same = [q for q in read.quantities if _same(q.value, value)]
     if same:
@@ -82,7 +83,9 @@ def _others(quantities: tuple[Quantity, ...]) -> str:
         return "the quote states no figure: leave the figure out"
     if len(quantities) == 1:
         q = quantities[0]
-        return f"its only figure is {_show(q.text)}: {_meaning(q)}; {_proposal(q)}"
+        if q.qualifier == "vague":  # the meaning starts with the words themselves
+            return f"the quote's only figure: {_meaning(q)}; {_proposal(q)}"
+        return f"the quote's only figure is {_show(q.text)}: {_meaning(q)}; {_proposal(q)}"
     return "its figures read: " + _listing(quantities)
 
 
@@ -132,9 +135,14 @@ def _proposal(q: Quantity) -> str:
         return text + ", or leave the figure out"
     alternatives = [r for r in rest if r.value_max is None and _same(r.value, first.value)]
     if alternatives:
-        why = " where the article treats the figure as round" if first.qualifier == "exact" else ""
-        text += " (or " + " or ".join(f"`qualifier: {r.qualifier}`" for r in alternatives) + why + ")"
+        text += " (or " + " or ".join(
+            f"`qualifier: {r.qualifier}`" + (_ROUND if first.qualifier == "exact"
+                                             and r.qualifier == "approximately" else "")
+            for r in alternatives) + ")"
     return text
+
+
+_ROUND = " where the article treats the figure as round"
 
 
 def _yaml(r: Reading) -> str:
@@ -146,15 +154,11 @@ def _yaml(r: Reading) -> str:
 
 
 def _echo(quote: str, start: int, end: int) -> str:
-    """The quote, escaped and short: whole up to 30 characters, else the part around the number."""
+    """The quote, escaped and short: whole up to 30 characters, else 30 around the number."""
     if len(quote) <= _SHORT:
         return f"“{_visible(quote)}”"
-    room = max(4, (_SHORT - (end - start)) // 2)
-    a, b = max(0, start - room), min(len(quote), end + room)
-    if a == 0:
-        b = min(len(quote), max(b, _SHORT))
-    if b == len(quote):
-        a = max(0, min(a, len(quote) - _SHORT))
+    a = max(0, min(start - 8, len(quote) - _SHORT))
+    b = a + _SHORT
     return "“" + ("…" if a else "") + _visible(quote[a:b]) + ("…" if b < len(quote) else "") + "”"
 
 
