@@ -211,9 +211,11 @@ def _qualifier_v2(metric: CommentedMap) -> object:
         return qualifier
     if not isinstance(quote, str) or isinstance(value, bool) or not isinstance(value, int | float):
         return qualifier
-    quantity = next((q for q in parse_quantities(quote) if abs(q.value - value) < 1e-6), None)
-    if quantity is None:
+    same = [q for q in parse_quantities(quote) if abs(q.value - value) < 1e-6]
+    if not same:
         return qualifier
+    # 一场长达一个多小时: the value 1 is written twice; the qualified one is meant.
+    quantity = next((q for q in same if q.qualifier != "exact"), same[0])
     start, end = quantity.start, quantity.start + len(quantity.text)
     before, after = quote[max(0, start - 2):start], quote[end:end + 6]
     if qualifier == "at_least":

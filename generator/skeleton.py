@@ -62,11 +62,17 @@ def new_case_path(case_id: str, cases_dir: Path) -> Path:
     target = Path(cases_dir) / f"{case_id}.yaml"
     if target.exists():
         raise SkeletonError(f"{target} already exists; edit it, or choose another id")
-    text = render({"schema_version": current_version(), "id": case_id, "place": {"pinyin": pinyin}},
+    text = render({"schema_version": current_version(), "id": case_id, "place": {"pinyin": pinyin},
+                   "sources": [_SOURCE]},
                   header=_HEADER.format(path=target.as_posix()))
     with target.open("x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
         out.write(text)
     return target
+
+
+# A source's title is optional only when `title_note` says why it is missing; most sources
+# print one, so the skeleton asks for it.
+_SOURCE = {"title": ""}
 
 
 def current_version() -> int:
@@ -86,7 +92,7 @@ _TEMPLATE_HEADER = """\
 
 def template() -> str:
     """The skeleton with an empty id, committed as .github/case-template.yaml."""
-    return render({"schema_version": current_version()}, header=_TEMPLATE_HEADER)
+    return render({"schema_version": current_version(), "sources": [_SOURCE]}, header=_TEMPLATE_HEADER)
 
 
 def render(data: dict, header: str = "") -> str:

@@ -74,7 +74,7 @@ def test_optional_fields_are_commented_out_and_required_ones_are_not(skeleton):
     root = resolve(load_schema())
     assert set(data) == set(root["required"])
     assert set(data["place"]) == set(resolve(root["properties"]["place"])["required"])
-    assert set(data["sources"][0]) == {"id", "title", "language"}
+    assert set(data["sources"][0]) == {"id", "title", "language", "evidence_type"}
 
 
 def test_empty_skeleton_fails_at_every_placeholder_and_nowhere_else(skeleton):
@@ -85,8 +85,8 @@ def test_empty_skeleton_fails_at_every_placeholder_and_nowhere_else(skeleton):
     assert got == {
         "$.title", "$.title_en", "$.headline", "$.summary", "$.summary_en", "$.background",
         "$.approach", "$.outcomes", "$.lessons[0]", "$.place.province", "$.place.prefecture",
-        "$.place.division_code", "$.scope", "$.themes[0]", "$.sources[0].id",
-        "$.sources[0].title", "$.sources[0].language",
+        "$.place.division_code", "$.scope", "$.case_type", "$.themes[0]", "$.sources[0].id",
+        "$.sources[0].title", "$.sources[0].language", "$.sources[0].evidence_type",
     }
     lines = skeleton.read_text(encoding="utf-8").splitlines()
     for p in report.problems:  # each error points at the placeholder itself
@@ -130,6 +130,7 @@ def test_a_filled_skeleton_validates(skeleton):
         ("lessons", "-"): "推动村级工作由“单打独斗”转向“抱团发展”。",
         ("place", "province"): "山东省", ("place", "prefecture"): "东营市",
         ("place", "division_code"): '"370523"', ("scope", "scope"): "town", ("themes", "-"): "party_building",
+        ("case_type", "case_type"): "cross_village_joint_construction", ("sources", "evidence_type"): "editorial",
         ("sources", "id"): "dawang-commentary", ("sources", "language"): "zh",
         ("sources", "title"): "【评论员文章】解读广饶县2023年乡村振兴政策——跨村联建激发乡村振兴新动能",
     }
