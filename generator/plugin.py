@@ -2,8 +2,9 @@
 
 It validates `cases/` (failing the build with the same `path:line:col` lines that
 `casebook validate` prints), adds the generated pages and the data package with
-`File.generated`, writes jieba's user dictionary of the collection's own words, and
-makes `mkdocs serve` watch the cases folder.
+`File.generated`, marks case, model and hand-written pages for the Pagefind search and
+indexes the built site with it (generator/site_search.py), and makes `mkdocs serve`
+watch the cases folder.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from mkdocs.structure.files import File
 from .export import created_from_env, package_files
 from .pages import build_pages
 from .report import format_problem
-from .search import fix_query_segmentation, search_terms, user_dict
+from .search import search_terms
+from .site_search import annotate, run_pagefind, t2s_map, write_t2s
 from .validate import Checker
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -43,6 +45,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._pages: dict[str, str] = {}
         self._page_cache: dict = {}  # case and model pages by case digests, across serve rebuilds
         self._data: dict[str, bytes] = {}
+        self._search: dict[str, tuple[list[str], list[str]]] = {}  # src_uri → (formulas, words)
+        self._search_words: list[str] = []
+        self._site_chars: set[str] = set()
 
     def on_startup(self, *, command, dirty):
         """Defined so MkDocs keeps this instance, and its Checker cache, across serve rebuilds.
@@ -66,32 +71,27 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._pages = build_pages(report.cases, self.config.edit_url or None, cache=self._page_cache)
         # Same bytes as `casebook export`: the site serves the very package researchers cite.
         self._data = package_files(report.cases, created_from_env()) if self.config.data_package else {}
-        self._write_user_dict(config, report.cases)
+        self._plan_search(report.cases)
         return config
 
-    def _write_user_dict(self, config, cases) -> None:
-        """Write jieba's user dictionary (1+12+X, 岚皋, 五个一 …) where the search plugin loads it.
+    def _plan_search(self, cases) -> None:
+        """What each searchable page adds to the Pagefind index (see generator/site_search.py).
 
-        `jieba_dict_user` in mkdocs.yml names the file, relative to mkdocs.yml. The search
-        plugin would open it relative to the working directory and never close it, so this
-        plugin loads it itself and clears the option. Plugins run in mkdocs.yml order:
-        casebook must come before search.
+        A case page: the formulas of its models and the case's search words (1+12+X, 岚皋 …);
+        a model page: its own formula and its case's words. Hand-written pages are indexed
+        as they are; lists, themes and comparisons (which repeat case text and grow with the
+        collection) are not indexed.
         """
-        search = config.plugins.get("material/search") or config.plugins.get("search")
-        if search is None or not hasattr(search.config, "jieba_dict_user"):
-            return
-        path = Path(search.config.jieba_dict_user or "build/jieba_user_dict.txt")
-        if not path.is_absolute():
-            path = Path(config.config_file_path).parent / path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = user_dict(search_terms(cases))
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-        import jieba  # the search plugin segments with the process-wide jieba
-
-        with path.open("rb") as words:
-            jieba.load_userdict(words)
-        search.config.jieba_dict_user = None
+        self._search = {}
+        self._site_chars = set()
+        for case in cases:
+            data = case.data
+            words = search_terms([case])
+            models = data.get("models") or []
+            self._search[f"cases/{data['id']}.md"] = ([m.get("formula") for m in models], words)
+            for model in models:
+                self._search[f"models/{model['id']}.md"] = ([model.get("formula")], words)
+        self._search_words = search_terms(cases)
 
     def on_files(self, files, *, config):
         """Add generated pages and data files; hand-written pages in docs_dir win."""
@@ -102,10 +102,23 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             files.append(File.generated(config, f"data/{name}", content=content))
         return files
 
+    def on_post_page(self, output, *, page, config):
+        """Mark case, model and hand-written pages for Pagefind, with their hidden search words."""
+        file = page.file
+        planned = self._search.get(file.src_uri)
+        if planned is None and (file.generated_by is not None or not file.is_documentation_page()):
+            return output
+        formulas, words = planned or ((), ())
+        self._site_chars.update(output)
+        return annotate(output, formulas, words)
+
     def on_post_build(self, *, config):
-        """Fix the built search worker's Chinese query segmentation (see generator/search.py)."""
-        if not fix_query_segmentation(config.site_dir):
-            log.info("casebook: Material's search worker has changed; whole-query fix not applied")
+        """Index the built site with Pagefind and write the traditional → simplified map."""
+        write_t2s(config.site_dir, t2s_map(self._site_chars, self._search_words))
+        try:
+            run_pagefind(config.site_dir)
+        except (OSError, RuntimeError) as exc:
+            raise PluginError(f"casebook: search index: {exc}") from exc
 
     def on_serve(self, server, *, config, builder):
         """Rebuild when a case file changes."""

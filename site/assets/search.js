@@ -1,0 +1,304 @@
+/* Casebook search: Material's search box, Pagefind's index (generator/site_search.py).
+ *
+ * Nothing is fetched until the reader opens or focuses the box; then pagefind/pagefind.js
+ * (with its wasm and metadata) and assets/search/t2s.json load from this site, and each
+ * query fetches only the index chunks and the result fragments it needs.
+ *
+ * The query is normalised before Pagefind sees it (mirrored in Python by
+ * generator/site_search.py `normalise` and `token_query`, tested against each other):
+ * NFKC (full-width １＋１２＋Ｘ → 1+12+X), lower case, traditional → simplified (OpenCC's
+ * data, the site's slice), formulas → one token each (1+12+X → cbf1j12jx, 文体+ →
+ * cbfu6587u4f53j: the model pages carry the same tokens), a trailing 模式/做法/经验
+ * dropped. A second query, the collection's words as tokens (岚皋 → cbwu5c9au7682), runs
+ * beside it, because Pagefind segments Chinese one way when indexing and another way
+ * (Intl.Segmenter) when searching; the two result lists are merged by score.
+ *
+ * Search runs on every `input` event (typing, IME commit, paste from the menu, voice
+ * input, autofill), never on key events alone.
+ */
+(function () {
+  "use strict";
+
+  var HAN = "\\u3400-\\u9fff";
+  var ITEM = "(?:[0-9a-z]+|[" + HAN + "]+)";
+  var FORMULA = new RegExp(ITEM + "(?:\\+" + ITEM + ")+\\+?|" + ITEM + "\\+", "g");
+  var SUFFIX = /(.)(?:模式|做法|经验)$/;
+  var HAN_RUN = new RegExp("[" + HAN + "]{2,}", "g");
+  var TOKEN = /\bcb[fw][0-9a-z]+\b/g;
+  var HAS_TOKEN = /\bcb[fw][0-9a-z]+\b/;
+  var PAGE = 5; // results whose fragments are fetched at a time
+
+  function spell(text) {
+    var out = "";
+    for (var ch of text) {
+      if (ch === "+") out += "j";
+      else if (/^[0-9a-z]$/.test(ch)) out += ch;
+      else out += "u" + ch.codePointAt(0).toString(16);
+    }
+    return out;
+  }
+
+  function fold(text) {
+    return text.normalize("NFKC").toLowerCase();
+  }
+
+  function toSimplified(text, table) {
+    var phrases = (table && table.phrases) || {};
+    var chars = (table && table.chars) || {};
+    var longest = 0;
+    for (var key in phrases) longest = Math.max(longest, Array.from(key).length);
+    var list = Array.from(text);
+    var out = "";
+    var i = 0;
+    while (i < list.length) {
+      var done = false;
+      for (var n = Math.min(longest, list.length - i); n > 1; n--) {
+        var piece = list.slice(i, i + n).join("");
+        if (Object.prototype.hasOwnProperty.call(phrases, piece)) {
+          out += phrases[piece];
+          i += n;
+          done = true;
+          break;
+        }
+      }
+      if (!done) {
+        var ch = list[i];
+        out += Object.prototype.hasOwnProperty.call(chars, ch) ? chars[ch] : ch;
+        i += 1;
+      }
+    }
+    return out;
+  }
+
+  function normalise(query, table) {
+    var text = fold(query);
+    if (table) text = toSimplified(text, table);
+    var words = text.split(/\s+/).filter(Boolean).map(function (word) {
+      word = word.replace(SUFFIX, "$1");
+      return word.replace(FORMULA, function (f) { return " cbf" + spell(f) + " "; });
+    });
+    return words.join(" ").split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  function tokenQuery(normalised) {
+    if (!normalised.match(HAN_RUN)) return null;
+    return normalised.replace(HAN_RUN, function (w) { return "cbw" + spell(w); });
+  }
+
+  // For tests (tests/test_search_browser.py compares these with the Python mirror).
+  window.casebookSearch = { normalise: normalise, tokenQuery: tokenQuery, toSimplified: toSimplified };
+
+  var root = document.querySelector("[data-cb-search]");
+  if (!root) return;
+  var input = root.querySelector(".md-search__input");
+  var form = root.querySelector(".md-search__form");
+  var meta = root.querySelector(".md-search-result__meta");
+  var list = root.querySelector(".md-search-result__list");
+  var toggle = document.getElementById("__search");
+  var base = new URL((root.getAttribute("data-base") || ".") + "/", location.href);
+  var loading = null;
+  var seq = 0;
+  var shown = [];
+  var pending = [];
+
+  function load() {
+    if (!loading) {
+      var pagefind = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
+        // pageLength 0.3 (Pagefind: 0.75): a case page, long, still ranks beside its short model pages.
+        return Promise.resolve(pf.options({ baseUrl: base.pathname, ranking: { pageLength: 0.3 } })).then(function () {
+          pf.init();
+          return pf;
+        });
+      });
+      var table = fetch(new URL("assets/search/t2s.json", base).href)
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .catch(function () { return {}; });
+      loading = Promise.all([pagefind, table]);
+      loading.catch(function () { loading = null; });
+    }
+    return loading;
+  }
+
+  function say(text) {
+    meta.textContent = text;
+  }
+
+  function count(n) {
+    if (n === 0) return root.getAttribute("data-none");
+    if (n === 1) return root.getAttribute("data-one");
+    return root.getAttribute("data-other").replace("#", String(n));
+  }
+
+  // Pagefind's excerpt is escaped text with <mark> around hits: keep only text and marks.
+  function excerpt(html, into) {
+    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
+    doc.body.querySelectorAll("p").forEach(function (p) {
+      p.childNodes.forEach(function (node) {
+        var text = node.textContent.replace(TOKEN, "").replace(/\s{2,}/g, " ");
+        if (!text) return;
+        if (node.nodeName === "MARK") {
+          var mark = document.createElement("mark");
+          mark.textContent = text;
+          into.appendChild(mark);
+        } else {
+          into.appendChild(document.createTextNode(text));
+        }
+      });
+    });
+  }
+
+  function item(data) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item";
+    var a = document.createElement("a");
+    a.className = "md-search-result__link";
+    a.href = data.url;
+    a.tabIndex = -1;
+    var article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    var icon = document.createElement("div");
+    icon.className = "md-search-result__icon md-icon";
+    var h1 = document.createElement("h1");
+    h1.textContent = (data.meta && data.meta.title) || data.url;
+    var p = document.createElement("p");
+    var text = data.excerpt || "";
+    if (HAS_TOKEN.test(text) || !text) {
+      // The hit is only in the hidden search words: show the page's opening instead.
+      p.textContent = (data.content || "").replace(TOKEN, "").slice(0, 120);
+    } else {
+      excerpt(text, p);
+    }
+    article.append(icon, h1, p);
+    a.appendChild(article);
+    li.appendChild(a);
+    return li;
+  }
+
+  function more(mine) {
+    var next = pending.splice(0, PAGE);
+    if (!next.length) return Promise.resolve();
+    return Promise.all(next.map(function (r) { return r.data(); })).then(function (data) {
+      if (mine !== seq) return;
+      var old = list.querySelector(".cb-search-more");
+      if (old) old.remove();
+      data.forEach(function (d) { list.appendChild(item(d)); });
+      shown = shown.concat(data);
+      if (pending.length) {
+        var li = document.createElement("li");
+        li.className = "md-search-result__item cb-search-more";
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "md-search-result__more cb-search-more__button";
+        button.textContent = root.getAttribute("data-more");
+        button.addEventListener("click", function () { more(mine); });
+        li.appendChild(button);
+        list.appendChild(li);
+      }
+    });
+  }
+
+  function merge(found) {
+    var score = new Map();
+    found.forEach(function (search) {
+      if (!search) return;
+      search.results.forEach(function (r) {
+        var had = score.get(r.id);
+        score.set(r.id, { r: r, s: (had ? had.s : 0) + r.score });
+      });
+    });
+    return Array.from(score.values()).sort(function (a, b) { return b.s - a.s; })
+      .map(function (x) { return x.r; });
+  }
+
+  function search(raw) {
+    var mine = ++seq;
+    var query = raw.trim();
+    if (!query) {
+      list.replaceChildren();
+      say(root.getAttribute("data-placeholder"));
+      return Promise.resolve();
+    }
+    if (!loading) say(root.getAttribute("data-loading"));
+    return load().then(function (loaded) {
+      if (mine !== seq) return;
+      var pf = loaded[0];
+      var q = normalise(query, loaded[1]);
+      var tq = tokenQuery(q);
+      var searches = [pf.search(q)];
+      if (tq && tq !== q) searches.push(pf.search(tq));
+      return Promise.all(searches).then(function (found) {
+        if (mine !== seq) return;
+        var results = merge(found);
+        list.replaceChildren();
+        shown = [];
+        pending = results;
+        say(count(results.length));
+        root.setAttribute("data-results", String(results.length));
+        return more(mine);
+      });
+    }, function () {
+      if (mine === seq) say(root.getAttribute("data-failed"));
+    });
+  }
+
+  function open() {
+    if (toggle && !toggle.checked) toggle.checked = true;
+    load();
+  }
+
+  input.addEventListener("input", function (event) {
+    if (event.isComposing) return; // the IME's commit sends its own input event
+    open();
+    search(input.value);
+  });
+  input.addEventListener("compositionend", function () { search(input.value); });
+  input.addEventListener("focus", open);
+  if (toggle) {
+    toggle.addEventListener("change", function () {
+      if (toggle.checked) {
+        load();
+        setTimeout(function () { input.focus(); }, 50);
+      } else {
+        input.blur();
+      }
+    });
+  }
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var first = list.querySelector(".md-search-result__link");
+    if (first) location.href = first.href;
+  });
+  form.addEventListener("reset", function () {
+    setTimeout(function () { search(""); input.focus(); }, 0);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      if (toggle) toggle.checked = false;
+      input.blur();
+    } else if (event.key === "ArrowDown") {
+      var first = list.querySelector(".md-search-result__link");
+      if (first) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+  });
+  list.addEventListener("keydown", function (event) {
+    var links = Array.from(list.querySelectorAll(".md-search-result__link"));
+    var at = links.indexOf(document.activeElement);
+    if (at < 0) return;
+    if (event.key === "ArrowDown" && at + 1 < links.length) {
+      event.preventDefault();
+      links[at + 1].focus();
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      (at > 0 ? links[at - 1] : input).focus();
+    }
+  });
+  // Material's keyboard shortcuts (/, s, f) only open the box: focus it too.
+  document.addEventListener("keydown", function (event) {
+    if (["/", "s", "f"].indexOf(event.key) < 0 || event.target === input) return;
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName)) return;
+    setTimeout(function () { if (toggle && toggle.checked) input.focus(); }, 50);
+  });
+})();
