@@ -108,7 +108,7 @@ def descriptor(cases, created: str | None = None) -> dict:
     for case in cases:
         derived = getattr(case, "derived", None)
         for source in derived["sources"] if derived is not None else case.data["sources"]:
-            entry = {"title": source["title"]}
+            entry = {"title": source.get("title") or source["title_note"]}  # title_note: none seen
             if "url" in source:
                 entry["path"] = source["url"]
             sources.append(entry)

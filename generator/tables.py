@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import provenance
 from .schema import VOCABULARIES, field_schema, vocabulary
 
 PERIOD = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$"
 DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+DAY = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,18 @@ LABEL_EN = Column(
     "label_en", required=True, title="英文标签 English label", description="英文标签。English label."
 )
 MODEL_ID = Column("model_id", ("models", 0, "id"), required=True)
+
+QUOTE_VERIFIED = Column(
+    "quote_verified",
+    type="boolean",
+    title="引语已核对 Quote verified",
+    description=(
+        "引语是否逐字出现在仓库保存的来源快照（sources/<来源编号>.txt）中；false 表示未核对（来源没有快照）。"
+        "True when the quote is an exact substring of the source's snapshot stored in the repository "
+        "(sources/<source-id>.txt); false means not verified (the source has no snapshot). "
+        "Computed by casebook validate, not written by authors."
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -115,8 +129,10 @@ TABLES: list[Table] = [
             Column("lat", ("place", "coordinates", "lat"), "number"),
             Column("lon", ("place", "coordinates", "lon"), "number"),
             Column("case_scope", ("scope",), required=True, vocabulary="scope_level"),
+            Column("case_type", ("case_type",), required=True, vocabulary="case_type"),
             Column("period_start", ("period", "start"), pattern=PERIOD),
             Column("period_end", ("period", "end"), pattern=PERIOD),
+            Column("last_reviewed", ("last_reviewed",), pattern=DAY),
             Column("notes", ("notes",)),
         ],
         ["id"],
@@ -213,6 +229,7 @@ TABLES: list[Table] = [
             Column("count", ("models", 0, "terms", 0, "count"), "number"),
             Column("frequency", ("models", 0, "terms", 0, "frequency")),
             Column("quote", ("models", 0, "terms", 0, "quote")),
+            QUOTE_VERIFIED,
             Column("source_id", ("models", 0, "terms", 0, "source")),
         ],
         ["model_id", "position"],
@@ -237,6 +254,7 @@ TABLES: list[Table] = [
             MODEL_ID,
             _pos("evidence"),
             Column("quote", ("models", 0, "evidence", 0, "quote"), required=True),
+            QUOTE_VERIFIED,
             Column("source_id", ("models", 0, "evidence", 0, "source"), required=True),
         ],
         ["model_id", "position"],
@@ -271,6 +289,7 @@ TABLES: list[Table] = [
             Column("title_en", ("practices", 0, "title_en")),
             Column("description", ("practices", 0, "description"), required=True),
             Column("quote", ("practices", 0, "quote"), required=True),
+            QUOTE_VERIFIED,
             Column("source_id", ("practices", 0, "source"), required=True),
         ],
         ["case_id", "position"],
@@ -318,6 +337,7 @@ TABLES: list[Table] = [
             Column("theme", ("metrics", 0, "theme"), required=True, vocabulary="theme"),
             Column("model_id", ("metrics", 0, "model")),
             Column("quote", ("metrics", 0, "quote"), required=True),
+            QUOTE_VERIFIED,
             Column("source_id", ("metrics", 0, "source"), required=True),
         ],
         ["case_id", "position"],
@@ -336,6 +356,7 @@ TABLES: list[Table] = [
             Column("village", ("people", 0, "village")),
             Column("did", ("people", 0, "did"), required=True),
             Column("quote", ("people", 0, "quote"), required=True),
+            QUOTE_VERIFIED,
             Column("source_id", ("people", 0, "source"), required=True),
         ],
         ["case_id", "position"],
@@ -349,7 +370,19 @@ TABLES: list[Table] = [
             Column("id", ("sources", 0, "id"), required=True),
             CASE_ID,
             _pos("sources"),
-            Column("title", ("sources", 0, "title"), required=True),
+            Column("title", ("sources", 0, "title")),
+            Column("title_note", ("sources", 0, "title_note")),
+            Column("evidence_type", ("sources", 0, "evidence_type"), required=True,
+                   vocabulary="evidence_type"),
+            Column(
+                "snapshot_sha256",
+                title="快照 SHA-256 Snapshot SHA-256",
+                description=(
+                    "仓库中该来源文本快照（sources/<来源编号>.txt）的 SHA-256；为空表示没有快照，引语未核对。"
+                    "SHA-256 of the source's text snapshot in the repository (sources/<source-id>.txt); "
+                    "empty when there is none and its quotes are not verified."
+                ),
+            ),
             Column("publisher", ("sources", 0, "publisher")),
             Column("published", ("sources", 0, "published"), pattern=DATE),
             Column("url", ("sources", 0, "url")),
@@ -384,6 +417,8 @@ _CASE_FIELDS = [
     "background",
     "approach",
     "outcomes",
+    "case_type",
+    "last_reviewed",
     "notes",
 ]
 _PLACE_FIELDS = {
@@ -411,8 +446,12 @@ def rows_of(cases) -> dict[str, list[dict]]:
         for name in VOCABULARIES
         for k, v in vocabulary(name).items()
     ]
-    for case in (c.data for c in cases):
+    for case_file in cases:
+        case = case_file.data
         cid, place = case["id"], case["place"]
+        # Which quotes are in their source's stored snapshot (issue 15): marked after the rows.
+        verdicts = provenance.verified_quotes(getattr(case_file, "path", None), case)
+        first_row = {name: len(out[name]) for name in _QUOTED}
         row = _pick(case, _CASE_FIELDS)
         row.update({col: place.get(key) for col, key in _PLACE_FIELDS.items()})
         row["lat"] = place.get("coordinates", {}).get("lat")
@@ -515,7 +554,8 @@ def rows_of(cases) -> dict[str, list[dict]]:
             out["sources"].append(
                 _pick(
                     s,
-                    ["id", "title", "publisher", "published", "url", "language", "note"],
+                    ["id", "title", "title_note", "evidence_type", "publisher", "published", "url",
+                     "language", "note"],
                     case_id=cid,
                     position=i,
                 )
@@ -523,4 +563,22 @@ def rows_of(cases) -> dict[str, list[dict]]:
             out["source_authors"] += [
                 {"source_id": s["id"], "position": j, "name": a} for j, a in enumerate(s.get("authors", []))
             ]
+        _mark_verified(out, first_row, verdicts)
     return out
+
+
+_QUOTED = ("model_terms", "model_evidence", "practices", "metrics", "people", "sources")
+
+
+def _mark_verified(out: dict, first_row: dict, verdicts) -> None:
+    """Fill `quote_verified` of one case's rows and `snapshot_sha256` of its sources."""
+    for row in out["sources"][first_row["sources"]:]:
+        snap = verdicts.snapshots.get(row["id"])
+        row["snapshot_sha256"] = snap.sha256 if snap is not None else None
+    texts = {sid: snap.text for sid, snap in verdicts.snapshots.items() if snap is not None}
+    only = next(iter(verdicts.snapshots)) if len(verdicts.snapshots) == 1 else None
+    for name in _QUOTED[:-1]:
+        for row in out[name][first_row[name]:]:
+            if row.get("quote") is not None:
+                text = texts.get(row.get("source_id") or only)
+                row["quote_verified"] = text is not None and row["quote"] in text
