@@ -103,6 +103,11 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
                 "`qualifier: range` needs `value_max`, the upper end of the range "
                 "(e.g. 5 for 三到五天)"
             )
+        if "then" in error.schema_path and missing == "as_of_basis":
+            return parts + ("as_of",), "key", (
+                "`as_of` needs `as_of_basis`: `printed` when the article prints that year, "
+                "`inferred` when you worked it out (e.g. 今年 in an article dated 2024-08-20)"
+            )
         if "then" in error.schema_path and missing == "caveat":
             return parts, "parent", (
                 "a model with `terms: []` must say in `caveat` why its parts are not listed, "
@@ -131,6 +136,17 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
         if name:
             return parts, "value", f"`{field}` {_show(value)} is not in the {name} vocabulary" + (
                 _vocab_hint(name, value))
+    if v == "const" and field == "unit" and "allOf" in error.schema_path:  # the indicator code's unit
+        metric = error.parent.instance if error.parent is not None else None
+        code = metric.get("indicator_code") if isinstance(metric, dict) else None
+        if code is None:
+            path = list(error.schema_path)
+            rule = resolve(load_schema()["definitions"]["metric"])["allOf"][path[path.index("allOf") + 1]]
+            code = rule["if"]["properties"]["indicator_code"]["const"]
+        return parts, "value", (
+            f"`indicator_code: {code}` counts in `{error.validator_value}`, but `unit` is "
+            f"{_show(value)}; use that unit, another code whose unit fits, or no code"
+        )
     if v == "const":
         return parts, "value", f"`{field}` must be {_show(error.validator_value)}, not {_show(value)}"
     if v == "type":

@@ -91,6 +91,50 @@ def file_findings(index: int, path: Path, case: dict) -> list[Finding]:
                                  f"sources; use one of: {', '.join(own_sources)}", "ref-source"))
     for i, metric in enumerate(case.get("metrics", [])):
         found.extend(_check_metric(index, i, metric))
+    found += part_of_findings(index, case.get("metrics", []))
+    return found
+
+
+def part_of_findings(index: int, metrics: list[dict]) -> list[Finding]:
+    """Metric ids are unique in the case; each `part_of` names another metric of the same
+    case, in the same unit, and following `part_of` never comes back (no cycles).
+
+    Errors point at the duplicate `id` or at the `part_of` value; rules metric-id and part-of.
+    """
+    found: list[Finding] = []
+    ids: dict[str, int] = {}
+    for i, metric in enumerate(metrics):
+        mid = metric.get("id")
+        if mid is None:
+            continue
+        if mid in ids:
+            found.append(Finding(index, ("metrics", i, "id"), f"metric id '{mid}' is already used by "
+                                 f"metrics[{ids[mid]}]; metric ids must be unique in the case, pick "
+                                 "another", "metric-id"))
+        else:
+            ids[mid] = i
+    for i, metric in enumerate(metrics):
+        whole = metric.get("part_of")
+        if whole is None:
+            continue
+        parts = ("metrics", i, "part_of")
+        if whole not in ids:
+            known = ", ".join(ids) or "none: give the whole an `id` first"
+            found.append(Finding(index, parts, f"part_of '{whole}' is not the id of a metric in this "
+                                 f"case; use one of: {known}", "part-of"))
+            continue
+        chain, at = [metric.get("id") or f"metrics[{i}]"], whole
+        while at is not None and at not in chain:
+            chain.append(at)
+            at = metrics[ids[at]].get("part_of") if at in ids else None
+        if at is not None:
+            loop = " → ".join(chain[chain.index(at):] + [at])
+            found.append(Finding(index, parts, f"part_of makes a cycle ({loop}); a figure cannot be "
+                                 "part of itself: point part_of at the larger figure only", "part-of"))
+        elif metrics[ids[whole]]["unit"] != metric["unit"]:
+            found.append(Finding(index, parts, f"part_of '{whole}' is counted in "
+                                 f"`{metrics[ids[whole]]['unit']}` but this figure in `{metric['unit']}`; "
+                                 "a part must be in the same unit as its whole", "part-of"))
     return found
 
 

@@ -30,6 +30,8 @@ def test_every_rule_has_a_fixture():
         # issue 11: figures read truthfully (the refused rows of ../shared/review/figures.md)
         "metric-vague", "metric-ordinal", "metric-vague-tens", "metric-just-under",
         "metric-inclusive", "metric-exclusive", "metric-not-finite", "vague-needs-max",
+        # issue 11 part B: part_of names another metric of the case, no cycles; codes and units
+        "part-of", "indicator-unit", "as-of-basis",
     }
     assert set(RULES) == expected
 
