@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -186,6 +188,29 @@ def _valid_cases_or_exit(paths: tuple[Path, ...], step: str, **options) -> Repor
     return report
 
 
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "…"
+
+
+def _export_or_exit(cases, out: Path, created: str | None) -> list[Path]:
+    """export_package, with its failures (disk full, read-only, `ulimit -f`, a concurrent
+    export) as a one-line message and exit 1."""
+    import signal
+
+    from .export import ExportError, export_package
+
+    if hasattr(signal, "SIGXFSZ"):
+        # Past `ulimit -f` the kernel sends SIGXFSZ, which kills the process outright;
+        # ignored, the write fails with EFBIG instead and is reported.
+        with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    try:
+        return export_package(cases, out, created)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/data"),
@@ -197,12 +222,12 @@ def export(paths: tuple[Path, ...], out: Path) -> None:
     is written (exit 1). The output is byte-identical for the same cases; set
     SOURCE_DATE_EPOCH to record a `created` time.
     """
-    from .export import case_rows, created_from_env, export_package
+    from .export import case_rows, created_from_env
 
     # Each case is flattened to CSV rows in the worker that validates it; only rows return.
     report = _valid_cases_or_exit(paths, "export", keep_data=False, derive=case_rows)
     click.echo(f"[2] exporting the data package to {out} …", err=True)
-    written = export_package(report.cases, out, created_from_env())
+    written = _export_or_exit(report.cases, out, created_from_env())
     click.echo(f"wrote {len(written)} files to {out.as_posix()}/ "
                f"(datapackage.json, {sum(p.suffix == '.csv' for p in written)} CSV tables, zip)")
 
@@ -222,17 +247,30 @@ def build(config_file: Path, data_out: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from .export import created_from_env, export_package
+    from .export import created_from_env
 
     report = _valid_cases_or_exit((), "build")
-    click.echo(f"[2] exporting the data package to {data_out} …", err=True)
-    export_package(report.cases, data_out, created_from_env())
-    click.echo(f"[3] building the site from {config_file} (strict) …", err=True)
+    # Everything the site step needs is checked before anything is written: mkdocs.yml
+    # loads (strict), its theme and plugins are installed, docs_dir exists, and the site
+    # folder can be written. A broken config never leaves a new build/data behind.
     try:
         config = load_config(config_file=str(config_file), strict=True)
+    except (MkDocsException, OSError, ValueError) as exc:
+        raise click.ClickException(f"{_one_line(exc)} in {config_file}; fix it first "
+                                   "(nothing was written)") from None
+    site_parent = Path(config.site_dir).parent
+    while not site_parent.exists() and site_parent != site_parent.parent:
+        site_parent = site_parent.parent
+    if not os.access(site_parent, os.W_OK):
+        raise click.ClickException(f"cannot write the site into {config.site_dir}: {site_parent} "
+                                   "is not writable (nothing was written)")
+    click.echo(f"[2] exporting the data package to {data_out} …", err=True)
+    _export_or_exit(report.cases, data_out, created_from_env())
+    click.echo(f"[3] building the site from {config_file} (strict) …", err=True)
+    try:
         mkdocs_build(config)
-    except MkDocsException as exc:
-        raise click.ClickException(f"site build failed: {exc}") from exc
+    except (MkDocsException, OSError) as exc:
+        raise click.ClickException(f"site build failed: {_one_line(exc)}") from None
     click.echo(f"data package: {data_out.as_posix()}/datapackage.json")
     site = Path(config.site_dir).as_posix()
     click.echo(f"site: {site}/index.html (view it with `python -m http.server -d {site}` or `mkdocs serve`)")

@@ -7,11 +7,17 @@ Field titles and descriptions come from the case JSON Schema, never written twic
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
+import errno
+import fcntl
+import gc
 import io
 import json
 import os
 import shutil
+import sys
 import tempfile
 import zipfile
 from datetime import UTC, datetime
@@ -233,29 +239,154 @@ def _zip(files: dict[str, bytes], date_time: tuple[int, ...]) -> bytes:
     return buffer.getvalue()
 
 
+class ExportError(Exception):
+    """The package could not be written (disk full, read-only folder, file size limit, another
+    export running, `out` not a folder); the message is one line and the old package is kept."""
+
+
+STAGING_PREFIX = ".export-"  # staging folders next to `out`: .export-<out name>-<random>
+
+
 def export_package(cases, out: Path, created: str | None = None) -> list[Path]:
-    """Write the package into `out`, replacing it whole; a failure leaves `out` untouched."""
-    out = Path(out)
-    files = package_files(cases, created)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out.parent))
+    """Write the package into `out`, replacing it whole; a failure leaves `out` untouched.
+
+    - Atomic swap, no missing-folder window: the package is written into a staging folder
+      beside `out`, then exchanged with `out` in one step by Linux's renameat2(RENAME_EXCHANGE)
+      (`out` stays a real folder; readers see the old package or the new one, never
+      nothing). Where that call is missing (other systems, file systems without it) two
+      renames are used, and `out` is missing for the instant between them.
+    - `out` a symlink: the folder it points to is replaced (the link is kept).
+    - One export at a time per folder: an advisory lock (`.<out name>.lock` beside `out`);
+      an export that finds it held stops with ExportError instead of racing.
+    - Staging folders left by a killed run (`.export-<out name>-*`) are removed by the next.
+    - Any OSError (ENOSPC, EROFS, EACCES, EFBIG under `ulimit -f` once SIGXFSZ is ignored …)
+      becomes ExportError with a one-line message; the staging folder is removed and `out`
+      is left as it was.
+    """
     try:
-        for name, content in files.items():
-            (staging / name).write_bytes(content)
-        if out.exists():
-            # Two renames in one folder: `out` is never half-written, and if the second
-            # rename fails the previous package is put back.
-            old = staging.with_name(staging.name + "-old")
-            out.rename(old)
+        files = _quietly(package_files, cases, created)  # the xlsx writer uses temporary files
+    except OSError as exc:
+        raise ExportError(f"could not make the data package: {_why(exc)}; nothing was written") from None
+    out = Path(out)
+    if out.is_symlink():
+        out = Path(os.path.realpath(out))  # update the folder the link points to
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"cannot export to {out}: it exists and is not a folder")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with _export_lock(out):
+            _remove_stale_staging(out)
+            staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out.name}-", dir=out.parent))
             try:
-                staging.rename(out)
-            except BaseException:
-                old.rename(out)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+                staging.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a package is for everyone
+                for name, content in files.items():
+                    (staging / name).write_bytes(content)
+                _swap_in(staging, out)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)  # after a swap: the old package
+    except OSError as exc:
+        raise ExportError(f"could not write the data package to {out}: {_why(exc)}; "
+                          f"the previous package (if any) is unchanged") from None
     return [out / name for name in files]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _quietly(function, *args):
+    """Call `function`; if it fails, collect what it abandoned without printing tracebacks.
+
+    A writer that fails mid-stream (openpyxl under a full disk) leaves generators whose
+    cleanup raises again; Python would print each as "Exception ignored in …".
+    """
+    try:
+        return function(*args)
+    except OSError as exc:
+        # A fresh error without the traceback, whose frames would keep the writer alive.
+        failure = OSError(exc.errno, exc.strerror, exc.filename)
+    hook, sys.unraisablehook = sys.unraisablehook, lambda unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise failure
+
+
+def _why(exc: OSError) -> str:
+    name = errno.errorcode.get(exc.errno or 0, "")
+    hint = {"ENOSPC": " (disk full)", "EFBIG": " (file size limit, e.g. `ulimit -f`)",
+            "EROFS": " (read-only file system)", "EACCES": " (no permission)"}.get(name, "")
+    where = f" at {exc.filename}" if exc.filename else ""
+    return f"{exc.strerror or exc}{hint}{where}"
+
+
+@contextlib.contextmanager
+def _export_lock(out: Path):
+    lock_path = out.parent / f".{out.name}.lock"
+    with open(lock_path, "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ExportError(f"another export is writing to {out} right now; wait for it to "
+                              "finish, then run this one again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _remove_stale_staging(out: Path) -> None:
+    """Remove staging folders a killed export left beside `out` (we hold the lock: none is live)."""
+    for stale in out.parent.glob(f"{STAGING_PREFIX}{out.name}-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Put `staging` at `out`; afterwards `staging` holds the old package (or nothing)."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        return
+    old = staging.with_name(staging.name + "-old")  # fallback: two renames in one folder
+    os.rename(out, old)
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        os.rename(old, out)
+        raise
+    os.rename(old, staging)  # so the caller's cleanup removes it
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with renameat2(RENAME_EXCHANGE); False where unsupported."""
+    libc = _libc()
+    if libc is None:
+        return False
+    at_fdcwd = -100
+    if libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False  # kernel or file system without RENAME_EXCHANGE
+    raise OSError(err, os.strerror(err), str(b))
+
+
+@cache
+def _libc():
+    if sys.platform != "linux":
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                                   ctypes.c_uint]
+        return libc
+    except (OSError, AttributeError):  # no renameat2 in this C library (glibc < 2.28, musl)
+        return None

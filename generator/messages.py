@@ -50,6 +50,12 @@ def visible(text: str) -> str:
     return "".join(_escape(ch) if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
 
 
+def _name(ch: str) -> str:
+    """The Unicode name of a character; controls, which have none, by their usual name."""
+    return unicodedata.name(ch, "") or {"\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN",
+                                        "\x1b": "ESCAPE", "\x00": "NULL"}.get(ch, "CONTROL CHARACTER")
+
+
 def _escape(ch: str) -> str:
     return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
 
@@ -168,11 +174,16 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
             "or a carriage return, because a spreadsheet opening the exported CSV runs it as a "
             "formula (CSV injection, see OWASP); reword it so it starts with a word or a digit"
         )
+    if v == "pattern" and error.validator_value == r"^[^\s]+$":  # place names
+        return parts, "value", (
+            f"`{field}` {_show(value)} holds a space or a line break; a place name is one word "
+            "as printed, with nothing after it" + _example(parts, node)
+        )
     if v == "pattern":
         desc = node.get("description", "")
         hidden = [ch for ch in value if unicodedata.category(ch) in _INVISIBLE]
-        unseen = (f"; it contains U+{ord(hidden[0]):04X} {unicodedata.name(hidden[0], 'a control character')}"
-                  ", which cannot be seen: delete it") if hidden else ""
+        unseen = (f"; it contains U+{ord(hidden[0]):04X} {_name(hidden[0])}, which cannot be seen: "
+                  "delete it") if hidden else ""
         return parts, "value", (
             f"`{field}` {_show(value)} is not in the expected form ({desc.split('。')[0]})"
             + unseen + _example(parts, node)
