@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
           "六": 6, "七": 7, "八": 8, "九": 9}
@@ -243,6 +243,7 @@ _NOT_QUANTITY = [
     ("name", "|".join(map(re.escape, _SET_PHRASES)) + r"(?![钟])"),
     ("name", r"(?<![\d数几上一二两三四五六七八九十])千万(?![元人])"),
     ("name", r"十分(?!钟)"),
+    ("name", r"一起(?!纠纷|案|事故|事件|矛盾|诉讼|信访)"),  # 一起 "together"; 一起纠纷 is one dispute
 ]
 _NOT_RE = [(kind, re.compile(pattern)) for kind, pattern in _NOT_QUANTITY]
 # A short quoted name: “五个一”, ‘两优一先’, “1+12+X” (at most 8 characters inside).
@@ -406,6 +407,9 @@ def readings(text: str) -> Read:
             continue
         found.append(q)
         pos = max(q.end, pos + 1)
+    if norm != text:  # echo the quote's own characters (１２, not 12)
+        found = [replace(q, text=text[q.start:q.end]) for q in found]
+        nots = [replace(n, text=text[n.start:n.start + len(n.text)]) for n in nots]
     return Read(tuple(found), tuple(nots))
 
 

@@ -1,46 +1,253 @@
-"""The Chinese quantity reader: examples from the issue, then properties."""
+"""The Chinese quantity reader and the metric rule built on it.
+
+1. every row of ../shared/review/figures.md (exact message; the refused rows also as
+   fixtures under tests/fixtures/invalid/, where the line is checked too);
+2. readings of each kind: Civil Code qualifiers, 余/多, 近, vague words, ranges, numerals;
+3. non-quantities: ordinals, enumerations, dates, names and set phrases;
+4. held-out-style examples of every kind, with the exact message;
+5. properties (hypothesis).
+"""
 
 from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.quantities import chinese_to_number, parse_quantities
-
-
-@pytest.mark.parametrize(
-    ("text", "value", "qualifier", "value_max"),
-    [
-        ("帮销农特产品400余万元", 4_000_000, "at_least", None),
-        ("销售额4.57亿元", 457_000_000, "exact", None),
-        ("1万余人次", 10_000, "at_least", None),
-        ("2.4万平方米", 24_000, "exact", None),
-        ("占比29.62%", 29.62, "exact", None),
-        ("900多万元", 9_000_000, "at_least", None),
-        ("奖励10万元以上", 100_000, "more_than", None),
-        ("驻村两年", 2, "exact", None),
-        ("每个月抽出三到五天时间", 3, "range", 5),
-        ("一个多小时", 1, "at_least", None),
-        ("约3000人", 3000, "approximately", None),
-        ("近5000户", 5000, "approximately", None),
-        ("超过200人", 200, "more_than", None),
-        ("3万到5万元", 30_000, "range", 50_000),
-        ("一百零八个单位", 108, "exact", None),
-        ("1000人左右", 1000, "approximately", None),
-        ("每半年至少1次", 1, "at_least", None),
-        ("每年不少于1次", 1, "at_least", None),
-        ("不低于100万元保额", 1_000_000, "at_least", None),
-        ("不超过3人", 3, "at_most", None),
-        ("点击率上万", 10_000, "at_least", None),
-        ("每月至少办理1件民生实事", 1, "at_least", None),
-        ("每月至少到挂点联系村开展1次全民集中劳动日活动", 1, "at_least", None),
-        ("至少，3人", 3, "exact", None),
-    ],
+from generator.metric_check import check_metric
+from generator.quantities import (
+    Reading,
+    chinese_to_number,
+    is_true_reading,
+    parse_quantities,
+    readings,
 )
-def test_examples(text, value, qualifier, value_max):
-    first = parse_quantities(text)[0]
-    assert (first.value, first.qualifier, first.value_max) == (value, qualifier, value_max)
+from generator.validate import validate_paths
+
+from .conftest import VALID
+
+NUM = "数十万 is vague (between 100000 and 1000000), so it is never exact, at least or plus"
+SHI_WAN = "目前，全国有数十万名驻村第一书记和工作队员在岗"
+
+
+def metric(quote: str, value, qualifier: str, value_max=None) -> dict:
+    out = {"quote": quote, "value": value, "qualifier": qualifier}
+    if value_max is not None:
+        out["value_max"] = value_max
+    return out
+
+
+def messages(quote: str, value, qualifier: str, value_max=None) -> list[str]:
+    return [message for _rule, message in check_metric(metric(quote, value, qualifier, value_max))]
+
+
+# --- 1. figures.md, row by row -------------------------------------------------------------
+
+FIGURES = [
+    (SHI_WAN, 100000, "exact", None, [
+        f"`qualifier: exact` is not a true reading of 数十万 in the quote “{SHI_WAN}”: {NUM}; "
+        "write `value: 100000`, `value_max: 1000000`, `qualifier: vague`, or leave the figure out"]),
+    (SHI_WAN, 1, "exact", None, [
+        f"value 1 is not a quantity in the quote “{SHI_WAN}”: 第一 is an ordinal (a rank, not a "
+        f"count); the quote's only figure: {NUM}; write `value: 100000`, `value_max: 1000000`, "
+        "`qualifier: vague`, or leave the figure out"]),
+    ("几十个村参与", 10, "exact", None, [
+        "`qualifier: exact` is not a true reading of 几十 in the quote “几十个村参与”: 几十 is vague "
+        "(between 10 and 100), so it is never exact, at least or plus; write `value: 10`, "
+        "`value_max: 100`, `qualifier: vague`, or leave the figure out"]),
+    ("2025年接待游客近40万人次", 400000, "approximately", None, []),
+    ("2025年接待游客近40万人次", 400000, "just_under", None, []),
+    ("2025年接待游客近40万人次", 400000, "exact", None, [
+        "`qualifier: exact` is not a true reading of 40万 in the quote “2025年接待游客近40万人次”: "
+        "近 means close to 400000 but below it; write `value: 400000`, `qualifier: just_under` "
+        "(or `qualifier: approximately`)"]),
+    ("帮销农特产品400余万元", 4000000, "exact", None, [
+        "`qualifier: exact` is not a true reading of 400余万 in the quote “帮销农特产品400余万元”: "
+        "余 means more than 4000000 and below 5000000; write `value: 4000000`, `qualifier: plus`"]),
+    ("资金10万元以上", 100000, "more_than", None, [
+        "`qualifier: more_than` is not a true reading of 10万 in the quote “资金10万元以上”: 以上 "
+        "includes the number itself (PRC Civil Code art. 1259), so at least 100000; write "
+        "`value: 100000`, `qualifier: at_least`"]),
+    ("超过100人", 100, "at_least", None, [
+        "`qualifier: at_least` is not a true reading of 100 in the quote “超过100人”: 超过 excludes "
+        "the number itself (PRC Civil Code art. 1259), so more than 100; write `value: 100`, "
+        "`qualifier: more_than`"]),
+    ("每个月抽出三到五天时间跨镇服务", 3, "range", 5, []),
+    ("涉及资金4.57亿元", 457000000, "exact", None, []),
+    ("帮销农特产品400余万元", math.inf, "plus", None, [
+        "value inf is not a finite number (YAML reads 1e400 as infinity); the figure must be one "
+        "the quote writes: the quote “帮销农特产品400余万元”, which reads: 400余万 → "
+        "`value: 4000000`, `qualifier: plus`"]),
+]
+
+
+@pytest.mark.parametrize(("quote", "value", "qualifier", "value_max", "want"), FIGURES)
+def test_figures_review_rows(quote, value, qualifier, value_max, want):
+    assert messages(quote, value, qualifier, value_max) == want
+
+
+def test_figures_review_refused_rows_are_fixtures_with_lines():
+    """The refused rows are fixtures in tests/fixtures/invalid/ (lines checked by test_validate)."""
+    invalid = VALID.parent / "invalid"
+    expected = {
+        "metric-vague": "73:12: `qualifier: exact` is not a true reading of 数十万",
+        "metric-ordinal": "73:12: value 1 is not a quantity in the quote",
+        "metric-vague-tens": "73:12: `qualifier: exact` is not a true reading of 几十",
+        "metric-just-under": "73:12: `qualifier: exact` is not a true reading of 40万",
+        "metric-qualifier": "72:12: `qualifier: exact` is not a true reading of 400余万",
+        "metric-inclusive": "73:12: `qualifier: more_than` is not a true reading of 10万",
+        "metric-exclusive": "73:12: `qualifier: at_least` is not a true reading of 100",
+        "metric-not-finite": "73:12: the number 1e400 is too large",
+    }
+    for folder, start in expected.items():
+        text = (invalid / folder / "expected.txt").read_text(encoding="utf-8")
+        assert text.startswith("langao-fixture-mini.yaml:" + start), folder
+
+
+def _case_with(tmp_path: Path, quote: str, value: str, qualifier: str,
+               value_max: str | None = None) -> Path:
+    folder = tmp_path / "cases"
+    shutil.copytree(VALID, folder)
+    path = folder / "langao-fixture-mini.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = ("    value: 4000000\n    unit: cny\n    qualifier: plus\n    claim_type: result\n"
+           "    status: achieved\n    theme: consumption_assistance\n"
+           "    quote: 帮销农特产品400余万元\n    source: langao-fixture-source\n")
+    assert old in text
+    new = (f"    value: {value}\n" + (f"    value_max: {value_max}\n" if value_max else "")
+           + f"    unit: person\n    qualifier: {qualifier}\n    claim_type: result\n"
+           f"    status: achieved\n    theme: consumption_assistance\n    quote: {quote}\n"
+           "    source: figures-review-examples\n")
+    text = text.replace(old, new).rstrip("\n") + (
+        "\n  - id: figures-review-examples\n    title: 数字读法审查示例\n    publisher: 审查示例\n"
+        "    language: zh\n    evidence_type: editorial\n")
+    path.write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(("quote", "value", "qualifier", "value_max"), [
+    ("2025年接待游客近40万人次", "400000", "approximately", None),
+    ("2025年接待游客近40万人次", "400000", "just_under", None),
+    ("每个月抽出三到五天时间跨镇服务", "3", "range", "5"),
+    ("涉及资金4.57亿元", "457000000", "exact", None),
+    (SHI_WAN, "100000", "vague", "1000000"),
+])
+def test_figures_review_accepted_rows_validate(tmp_path, quote, value, qualifier, value_max):
+    report = validate_paths([_case_with(tmp_path, quote, value, qualifier, value_max)])
+    assert report.errors == []
+
+
+def test_a_refused_row_fails_validation_at_the_value_line(tmp_path):
+    report = validate_paths([_case_with(tmp_path, "几十个村参与", "10", "exact")])
+    assert [(p.line, p.col, p.rule) for p in report.errors] == [(73, 12, "metric-qualifier")]
+
+
+# --- 2. readings of each kind --------------------------------------------------------------
+
+
+def reads(text: str) -> list[tuple[str, list[tuple]]]:
+    return [(q.text, [(r.qualifier, r.value, r.value_max) for r in q.readings])
+            for q in readings(text).quantities]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # plain cardinals: exact, or approximately where the article treats them as round
+    ("将97个村划设29个联合党组织", [("97", [("exact", 97, None), ("approximately", 97, None)]),
+                                ("29", [("exact", 29, None), ("approximately", 29, None)])]),
+    ("两年前", [("两", [("exact", 2, None), ("approximately", 2, None)])]),
+    # Civil Code art. 1259: 以上/以下/以内 inclusive, 超过/不满/以外 exclusive
+    ("奖励10万元以上", [("10万", [("at_least", 100000, None)])]),
+    ("至少3人", [("3", [("at_least", 3, None)])]),
+    ("不少于1次", [("1", [("at_least", 1, None)])]),
+    ("不低于100万元保额", [("100万", [("at_least", 1000000, None)])]),
+    ("超过200人", [("200", [("more_than", 200, None)])]),
+    ("多于5个", [("5", [("more_than", 5, None)])]),
+    ("高于80分", [("80", [("more_than", 80, None)])]),
+    ("三公里以外", [("三", [("more_than", 3, None)])]),
+    ("60岁以下", [("60", [("at_most", 60, None)])]),
+    ("10公里以内", [("10", [("at_most", 10, None)])]),
+    ("最多3人", [("3", [("at_most", 3, None)])]),
+    ("不超过3人", [("3", [("at_most", 3, None)])]),
+    ("不满18周岁", [("18", [("less_than", 18, None)])]),
+    ("不到100人", [("100", [("less_than", 100, None)])]),
+    ("不足10%", [("10", [("less_than", 10, None)])]),
+    ("少于5户", [("5", [("less_than", 5, None)])]),
+    # 余/多: more than N, below the next step of N's last unit
+    ("帮销农特产品400余万元", [("400余万", [("plus", 4000000, None)])]),
+    ("40余人", [("40余", [("plus", 40, None)])]),
+    ("700多天", [("700多", [("plus", 700, None)])]),
+    ("1万余人次", [("1万余", [("plus", 10000, None)])]),
+    ("一个多小时", [("一个多", [("plus", 1, None)])]),
+    ("两年多", [("两年多", [("plus", 2, None)])]),
+    ("百余人", [("百余", [("plus", 100, None)])]),
+    # 近/将近/接近: just under (and about)
+    ("近5000户", [("5000", [("just_under", 5000, None), ("approximately", 5000, None)])]),
+    ("将近百人", [("百", [("just_under", 100, None), ("approximately", 100, None)])]),
+    ("接近90%", [("90", [("just_under", 90, None), ("approximately", 90, None)])]),
+    ("驻村近两年", [("两", [("just_under", 2, None), ("approximately", 2, None)])]),
+    # 近两年来 is "the last two years", not "nearly"
+    ("近两年来", [("两", [("exact", 2, None), ("approximately", 2, None)])]),
+    # 约/大约/左右/上下
+    ("约3000人", [("3000", [("approximately", 3000, None)])]),
+    ("大约50户", [("50", [("approximately", 50, None)])]),
+    ("1000人左右", [("1000", [("approximately", 1000, None)])]),
+    ("100人上下", [("100", [("approximately", 100, None)])]),
+    ("十来个人", [("十来", [("approximately", 10, None)])]),
+    # 满/届满/期满: a completed term, inclusive
+    ("驻村满2年", [("2", [("exact", 2, None), ("at_least", 2, None)])]),
+    ("15天交接期满", [("15", [("exact", 15, None), ("at_least", 15, None)])]),
+    ("任期2年届满", [("2", [("exact", 2, None), ("at_least", 2, None)])]),
+    # ranges keep both ends
+    ("每个月抽出三到五天", [("三到五", [("range", 3, 5)])]),
+    ("3至5人", [("3至5", [("range", 3, 5)])]),
+    ("3—5人", [("3—5", [("range", 3, 5)])]),
+    ("3万到5万元", [("3万到5万", [("range", 30000, 50000)])]),
+    ("3到5万元", [("3到5万", [("range", 30000, 50000)])]),
+    ("三五天", [("三五", [("range", 3, 5)])]),
+    ("三四天", [("三四", [("range", 3, 4)])]),
+    ("一两天", [("一两", [("range", 1, 2)])]),
+    ("七八十人", [("七八十", [("range", 70, 80)])]),
+    ("十五六岁", [("十五六", [("range", 15, 16)])]),
+    # vague: value = lower bound, value_max = upper bound, nothing else
+    ("数十万名", [("数十万", [("vague", 100000, 1000000)])]),
+    ("数万人", [("数万", [("vague", 10000, 100000)])]),
+    ("几十个村", [("几十", [("vague", 10, 100)])]),
+    ("十几个村", [("十几", [("vague", 10, 20)])]),
+    ("二十几万", [("二十几万", [("vague", 200000, 300000)])]),
+    ("几百人", [("几百", [("vague", 100, 1000)])]),
+    ("数百名", [("数百", [("vague", 100, 1000)])]),
+    ("几千元", [("几千", [("vague", 1000, 10000)])]),
+    ("上百人", [("上百", [("vague", 100, 1000)])]),
+    ("上千户", [("上千", [("vague", 1000, 10000)])]),
+    ("点击率上万", [("上万", [("vague", 10000, 100000)])]),
+    ("成百上千", [("成百上千", [("vague", 100, 10000)])]),
+    ("成千上万", [("成千上万", [("vague", 1000, 100000)])]),
+    ("数以万计", [("数以万计", [("vague", 10000, 100000)])]),
+    ("几个村", [("几", [("vague", 1, 10)])]),
+    # numerals
+    ("销售额4.57亿元", [("4.57亿", [("exact", 457000000, None), ("approximately", 457000000, None)])]),
+    ("1.1万人次", [("1.1万", [("exact", 11000, None), ("approximately", 11000, None)])]),
+    ("１２人", [("１２", [("exact", 12, None), ("approximately", 12, None)])]),
+    ("1,000元", [("1,000", [("exact", 1000, None), ("approximately", 1000, None)])]),
+    ("廿三人", [("廿三", [("exact", 23, None), ("approximately", 23, None)])]),
+    ("一百零八个单位", [("一百零八", [("exact", 108, None), ("approximately", 108, None)])]),
+    ("两万元", [("两万", [("exact", 20000, None), ("approximately", 20000, None)])]),
+    ("百分之三十", [("百分之三十", [("exact", 30, None), ("approximately", 30, None)])]),
+    ("占比29.62%", [("29.62", [("exact", 29.62, None), ("approximately", 29.62, None)])]),
+    # adverbs reach over a verb phrase in the same clause, not over punctuation
+    ("每月至少到挂点联系村开展1次全民集中劳动日活动", [("1", [("at_least", 1, None)])]),
+    ("至少，3人", [("3", [("exact", 3, None), ("approximately", 3, None)])]),
+    # words that only look like qualifiers
+    ("最近3年", [("3", [("exact", 3, None), ("approximately", 3, None)])]),
+    ("延伸到临近三个村", [("三", [("exact", 3, None), ("approximately", 3, None)])]),
+    ("节约100万元", [("100万", [("exact", 1000000, None), ("approximately", 1000000, None)])]),
+])
+def test_readings(text, want):
+    assert reads(text) == want
 
 
 def test_several_numbers_in_one_sentence():
@@ -48,9 +255,170 @@ def test_several_numbers_in_one_sentence():
     assert got == [(3, "exact"), (500_000, "exact")]
 
 
-def test_words_that_only_look_like_qualifiers():
-    assert parse_quantities("最近3年")[0].qualifier == "exact"
+def test_bounds_of_plus_and_inclusive_words():
+    [q] = parse_quantities("帮销农特产品400余万元")
+    assert (q.lower, q.upper, q.lower_open, q.upper_open) == (4_000_000, 5_000_000, True, True)
+    [q] = parse_quantities("资金10万元以上")
+    assert (q.lower, q.upper, q.lower_open) == (100_000, None, False)
+    [q] = parse_quantities("超过100人")
+    assert (q.lower, q.lower_open) == (100, True)
+    [q] = parse_quantities("不满18周岁")
+    assert (q.upper, q.upper_open) == (18, True)
+    [q] = parse_quantities("10公里以内")
+    assert (q.upper, q.upper_open) == (10, False)
 
+
+# --- 3. non-quantities ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind", "phrase"), [
+    ("第一书记", "ordinal", "第一"),
+    ("第一批", "ordinal", "第一"),
+    ("第二书记", "ordinal", "第二"),
+    ("中央1号文件", "ordinal", "1号"),
+    ("一是加强组织", "enumeration", "一是"),
+    ("二是壮大集体经济", "enumeration", "二是"),
+    ("一村一品", "name", "一村一品"),
+    ("一人一资源", "name", "一人一资源"),
+    ("一户一策", "name", "一户一策"),
+    ("推行“五个一”工作法", "name", "五个一"),
+    ("五个一工作法", "name", "五个一"),
+    ("两优一先", "name", "两优一先"),
+    ("一线", "name", "一线"),
+    ("统一部署", "name", "统一"),
+    ("一起", "name", "一起"),
+    ("措施之一", "name", "之一"),
+    ("唯一", "name", "唯一"),
+    ("一体推进", "name", "一体"),
+    ("一站式服务", "name", "一站式"),
+    ("千方百计", "name", "千方百计"),
+    ("老百姓", "name", "百姓"),
+    ("村两委", "name", "两委"),
+    ("“1+12+X”服务模式", "name", "1+12+X"),
+    ("“90后”", "name", "90后"),
+    ("5年如一日", "name", "如一日"),
+    ("2022年", "date", "2022年"),
+    ("二〇二三年", "date", "二〇二三年"),
+    ("去年9月起", "date", "9月"),
+    ("1—9月", "date", "1—9月"),
+])
+def test_not_quantities(text, kind, phrase):
+    read = readings(text)
+    assert [(n.kind, n.text) for n in read.not_quantities] == [(kind, phrase)]
+    blocked = range(text.index(phrase), text.index(phrase) + len(phrase))
+    assert not [q for q in read.quantities if q.start in blocked]
+
+
+# --- 4. held-out-style examples, one or more per kind, exact messages -----------------------
+
+HELD_OUT = [
+    ("数百名党员干部下沉", 100, "at_least", None, [
+        "`qualifier: at_least` is not a true reading of 数百 in the quote “数百名党员干部下沉”: "
+        "数百 is vague (between 100 and 1000), so it is never exact, at least or plus; write "
+        "`value: 100`, `value_max: 1000`, `qualifier: vague`, or leave the figure out"]),
+    ("数百名党员干部下沉", 100, "vague", 1000, []),
+    ("几千元", 1000, "exact", None, [
+        "`qualifier: exact` is not a true reading of 几千 in the quote “几千元”: 几千 is vague "
+        "(between 1000 and 10000), so it is never exact, at least or plus; write `value: 1000`, "
+        "`value_max: 10000`, `qualifier: vague`, or leave the figure out"]),
+    ("十几个村", 10, "plus", None, [
+        "`qualifier: plus` is not a true reading of 十几 in the quote “十几个村”: 十几 is vague "
+        "(between 10 and 20), so it is never exact, at least or plus; write `value: 10`, "
+        "`value_max: 20`, `qualifier: vague`, or leave the figure out"]),
+    ("带动成千上万群众增收", 1000, "at_least", None, [
+        "`qualifier: at_least` is not a true reading of 成千上万 in the quote “带动成千上万群众增收”: "
+        "成千上万 is vague (between 1000 and 100000), so it is never exact, at least or plus; "
+        "write `value: 1000`, `value_max: 100000`, `qualifier: vague`, or leave the figure out"]),
+    ("第二书记", 2, "exact", None, [
+        "value 2 is not a quantity in the quote “第二书记”: 第二 is an ordinal (a rank, not a "
+        "count); the quote states no figure: leave the figure out"]),
+    ("一是加强组织建设，二是壮大集体经济", 2, "exact", None, [
+        "value 2 is not a quantity in the quote “一是加强组织建设，二是壮大集体经济”: 二是 is an "
+        "enumeration marker (一是, 二是 …), not a count; the quote states no figure: leave the "
+        "figure out"]),
+    ("推行一村一品", 1, "exact", None, [
+        "value 1 is not a quantity in the quote “推行一村一品”: 一村一品 is part of a name or set "
+        "phrase, not a count; the quote states no figure: leave the figure out"]),
+    ("推行“五个一”工作法", 5, "exact", None, [
+        "value 5 is not a quantity in the quote “推行“五个一”工作法”: 五个一 is part of a name or "
+        "set phrase, not a count; the quote states no figure: leave the figure out"]),
+    ("每月三四天", 3, "exact", None, [
+        "`qualifier: exact` is not a true reading of 三四 in the quote “每月三四天”: 三四 is a range "
+        "from 3 to 4; write `value: 3`, `value_max: 4`, `qualifier: range`"]),
+    ("每月三四天", 3, "range", 4, []),
+    ("驻村近两年", 2, "exact", None, [
+        "`qualifier: exact` is not a true reading of 两 in the quote “驻村近两年”: 近 means close "
+        "to 2 but below it; write `value: 2`, `qualifier: just_under` (or `qualifier: "
+        "approximately`)"]),
+    ("近两年来培训1万余人次", 2, "exact", None, []),
+    ("将近百人报名", 100, "exact", None, [
+        "`qualifier: exact` is not a true reading of 百 in the quote “将近百人报名”: 将近 means "
+        "close to 100 but below it; write `value: 100`, `qualifier: just_under` (or `qualifier: "
+        "approximately`)"]),
+    ("贫困发生率不足10%", 10, "at_most", None, [
+        "`qualifier: at_most` is not a true reading of 10 in the quote “贫困发生率不足10%”: 不足 "
+        "means less than 10; write `value: 10`, `qualifier: less_than`"]),
+    ("服务半径在10公里以内", 10, "less_than", None, [
+        "`qualifier: less_than` is not a true reading of 10 in the quote “服务半径在10公里以内”: "
+        "以内 includes the number itself (PRC Civil Code art. 1259), so at most 10; write "
+        "`value: 10`, `qualifier: at_most`"]),
+    ("任期2年届满", 2, "more_than", None, [
+        "`qualifier: more_than` is not a true reading of 2 in the quote “任期2年届满”: 届满 names a "
+        "completed term of 2 (inclusive); write `value: 2`, `qualifier: exact` (or `qualifier: "
+        "at_least`)"]),
+    ("未成年人不满18周岁", 18, "at_most", None, [
+        "`qualifier: at_most` is not a true reading of 18 in the quote “未成年人不满18周岁”: 不满 "
+        "excludes the number itself (PRC Civil Code art. 1259), so less than 18; write "
+        "`value: 18`, `qualifier: less_than`"]),
+    ("县财政每年为每个服务队预算2万元工作经费", 20000, "at_least", None, [
+        "`qualifier: at_least` is not a true reading of 2万 in the quote “县财政每年为每个服务队预算2万元"
+        "工作经费”: 2万 is written without a qualifying word; write `value: 20000`, `qualifier: "
+        "exact` (or `qualifier: approximately` where the article treats the figure as round)"]),
+    ("这一幕,是两年前贵州省黔南州乡村振兴驻村工作队出征仪式的现场", 2, "approximately", None, []),
+    ("在开展驻村帮扶的700多天里", 700, "at_least", None, [
+        "`qualifier: at_least` is not a true reading of 700多 in the quote “在开展驻村帮扶的700多天里”: "
+        "多 means more than 700 and below 800; write `value: 700`, `qualifier: plus`"]),
+    ("在开展驻村帮扶的700多天里", 700, "approximately", None, [
+        "`qualifier: approximately` is not a true reading of 700多 in the quote “在开展驻村帮扶的700多天"
+        "里”: 多 means more than 700 and below 800; write `value: 700`, `qualifier: plus`"]),
+    ("本村推行网格化管理", 3, "exact", None, [
+        "value 3 is not a number written in the quote “本村推行网格化管理”, which states no figure: "
+        "leave the figure out, or quote the sentence that states it"]),
+    ("帮销农特产品400余万元", 400, "plus", None, [
+        "value 400 is not a number written in the quote “帮销农特产品400余万元”, which reads: "
+        "400余万 → `value: 4000000`, `qualifier: plus`; money is in yuan (40万元 → 400000) and "
+        "万 = 10000"]),
+    ("本村有三个\u202e网格", 3, "plus", None, [
+        "`qualifier: plus` is not a true reading of 三 in the quote “本村有三个\\u202e网格”: 三 is "
+        "written without a qualifying word; write `value: 3`, `qualifier: exact` (or `qualifier: "
+        "approximately` where the article treats the figure as round)"]),
+    ("每个月抽出三到五天时间跨镇服务", 3, "range", 6, [
+        "`qualifier: range` with `value_max: 6` is not a true reading of 三到五 in the quote "
+        "“每个月抽出三到五天时间跨镇服务”: 三到五 is a range from 3 to 5; write `value: 3`, "
+        "`value_max: 5`, `qualifier: range`"]),
+    ("一场长达一个多小时的践行社会主义核心价值观宣讲", 1, "at_least", None, [
+        "`qualifier: at_least` is not a true reading of 一个多 in the quote “一场长达一个多小时的践行"
+        "社会主义核心价值观宣讲”: 多 means more than 1 and below 2; write `value: 1`, "
+        "`qualifier: plus`"]),
+]
+
+
+@pytest.mark.parametrize(("quote", "value", "qualifier", "value_max", "want"), HELD_OUT)
+def test_held_out_examples(quote, value, qualifier, value_max, want):
+    assert messages(quote, value, qualifier, value_max) == want
+
+
+def test_a_long_quote_is_echoed_short():
+    quote = "在全镇现有168个网格的基础上，将97个村划设29个联合党组织，由21名科级干部联系39家合作社"
+    [message] = messages(quote, 5, "exact")
+    assert message == (
+        "value 5 is not a number written in the quote “在全镇现有168个网格的基础上，将97个村划设29个"
+        "联合党组…”, which reads: 168 → `value: 168`, `qualifier: exact`; 97 → `value: 97`, "
+        "`qualifier: exact`; 29 → `value: 29`, `qualifier: exact`; 21 → `value: 21`, "
+        "`qualifier: exact`; …; money is in yuan (40万元 → 400000) and 万 = 10000")
+
+
+# --- 5. properties -------------------------------------------------------------------------
 
 DIGITS = "零一二三四五六七八九"
 
@@ -85,16 +453,23 @@ def test_chinese_numerals_round_trip(n):
     assert chinese_to_number(to_chinese(n)) == n
 
 
-@given(st.integers(min_value=1, max_value=10**9))
-def test_arabic_numbers_read_back(n):
-    [q] = parse_quantities(f"共有{n}人")
+@given(st.integers(min_value=1, max_value=10**9), st.booleans(), st.booleans())
+def test_arabic_numbers_round_trip(n, commas, wide):
+    written = f"{n:,}" if commas else str(n)
+    if wide:
+        written = written.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    [q] = parse_quantities(f"共有{written}人")
     assert (q.value, q.qualifier) == (n, "exact")
+    assert q.text == written  # the text echoed is the quote's own
 
 
 @given(st.integers(min_value=1, max_value=9999), st.sampled_from(["余", "多"]))
-def test_wan_with_at_least_marker(n, marker):
+def test_plus_is_above_n_and_below_the_next_step(n, marker):
     [q] = parse_quantities(f"帮销{n}{marker}万元")
-    assert (q.value, q.qualifier) == (n * 10_000, "at_least")
+    step = 10 ** (len(str(n)) - len(str(n).rstrip("0")))
+    assert (q.value, q.qualifier) == (n * 10_000, "plus")
+    assert (q.lower, q.upper, q.lower_open, q.upper_open) == (
+        n * 10_000, (n + step) * 10_000, True, True)
 
 
 @given(st.integers(min_value=1, max_value=99), st.integers(min_value=1, max_value=99))
@@ -107,3 +482,72 @@ def test_ranges(a, b):
 def test_yi_scales_decimals(d):
     [q] = parse_quantities(f"实现{d}亿元")
     assert q.value == pytest.approx(float(d) * 1e8)
+
+
+PHRASES = st.sampled_from([
+    "帮销农特产品400余万元", "资金10万元以上", "超过100人", "近40万人次", "约3000人", "不满18周岁",
+    "10公里以内", "三到五天", "三四天", "数十万名", "几十个村", "十几个村", "上万", "成千上万",
+    "数以万计", "驻村满2年", "1000人左右", "700多天", "4.57亿元", "一百零八个", "两年前", "几个村",
+])
+
+
+@given(st.lists(PHRASES, min_size=1, max_size=4), st.sampled_from(["，", "；", "、", "和"]))
+def test_bounds_always_contain_the_value(phrases, joint):
+    for q in parse_quantities(joint.join(phrases)):
+        assert q.lower is None or q.lower <= q.value
+        assert q.upper is None or q.value <= q.upper
+        if q.value_max is not None:
+            assert q.value <= q.value_max
+            assert q.upper is None or q.value_max <= q.upper
+        for r in q.readings:
+            assert r.value == q.value
+            assert r.value_max == (q.value_max if r.qualifier in ("range", "vague") else None)
+
+
+VAGUE = st.sampled_from(["数十万", "数万", "几十", "十几", "几百", "上百", "上千", "上万", "成百上千",
+                         "成千上万", "数以万计", "数百", "几千", "二十几", "几十万", "十几万", "数百万"])
+
+
+@given(VAGUE, st.sampled_from(["", "有", "带动", "全国共"]), st.sampled_from(["名", "人", "个村", "元"]),
+       st.sampled_from(["exact", "at_least", "plus", "more_than", "approximately"]))
+def test_exact_is_never_offered_for_a_vague_word(word, before, after, qualifier):
+    quote = f"{before}{word}{after}"
+    [q] = parse_quantities(quote)
+    assert [r.qualifier for r in q.readings] == ["vague"]
+    [(rule, message)] = check_metric(metric(quote, q.value, qualifier))
+    proposal = message.split("; write ", 1)[1]
+    assert proposal == (f"`value: {int(q.value)}`, `value_max: {int(q.value_max)}`, "
+                        "`qualifier: vague`, or leave the figure out")
+    assert check_metric(metric(quote, q.value, "vague", q.value_max)) == []
+
+
+ORDINAL_NUMBERS = st.integers(min_value=1, max_value=99).map(to_chinese)
+
+
+@given(ORDINAL_NUMBERS, st.sampled_from(["书记", "批", "名", "次", "届"]))
+def test_ordinals_back_no_reading(numeral, noun):
+    quote = f"第{numeral}{noun}"
+    assert parse_quantities(quote) == []
+    [(rule, message)] = check_metric(metric(quote, chinese_to_number(numeral), "exact"))
+    assert rule == "metric-not-quantity"
+    assert message.endswith("the quote states no figure: leave the figure out")
+
+
+@given(PHRASES, st.sampled_from([math.inf, -math.inf, math.nan]),
+       st.sampled_from(["exact", "plus", "vague", "range"]))
+def test_non_finite_values_never_match(phrase, bad, qualifier):
+    for q in parse_quantities(phrase):
+        assert not is_true_reading(q, qualifier, bad)
+        assert not is_true_reading(q, qualifier, q.value, bad)
+    [(rule, _message)] = check_metric(metric(phrase, bad, qualifier))
+    assert rule == "metric-value"
+
+
+def test_every_true_reading_is_accepted_and_every_message_proposes_true_readings():
+    quotes = [row[0] for row in FIGURES + HELD_OUT]
+    for quote in quotes:
+        for q in parse_quantities(quote):
+            for r in q.readings:
+                assert check_metric(metric(quote, r.value, r.qualifier, r.value_max)) == [], (quote, r)
+            first: Reading = q.readings[0]
+            assert is_true_reading(q, first.qualifier, first.value, first.value_max)
