@@ -23,14 +23,15 @@ XLSX_NAME = "casebook.xlsx"
 _SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
 
 
-def table_order(tables: list[Table] = TABLES) -> list[Table]:
+def table_order(tables: list[Table] | None = None) -> list[Table]:
     """The tables with every referenced table before the tables that reference it.
 
     A stable topological sort of the foreign keys (ties keep the `tables` order), so a
     key-enforcing load (SQLite with foreign keys on, DuckDB with constraints) can insert
     them in this order. A table's reference to itself is allowed. Raises ValueError on a
-    cycle between tables or a reference to a table that does not exist.
+    cycle between tables or a reference to a table that does not exist. Default: TABLES.
     """
+    tables = TABLES if tables is None else tables
     by_name = {t.name: t for t in tables}
     needs = {t.name: {r for _, r, _ in t.foreign_keys if r != t.name} for t in tables}
     for name, refs in needs.items():
@@ -105,8 +106,9 @@ def create_statements(table: Table) -> list[str]:
     return out
 
 
-def sqlite_bytes(csvs: dict[str, bytes]) -> bytes:
-    """The SQLite database of the package: one table per CSV (`csvs`: table name → bytes).
+def sqlite_bytes(csvs: dict[str, bytes], tables: list[Table] | None = None) -> bytes:
+    """The SQLite database of the package: one table per CSV (`csvs`: table name → bytes;
+    `tables`: default TABLES).
 
     Tables are created and filled in `table_order`, with foreign keys enforced while
     inserting; raises sqlite3.IntegrityError if a row breaks a key, and ValueError if
@@ -116,7 +118,7 @@ def sqlite_bytes(csvs: dict[str, bytes]) -> bytes:
     db = sqlite3.connect(":memory:")
     try:
         db.execute("PRAGMA foreign_keys = ON")
-        for table in table_order():
+        for table in table_order(tables):
             for statement in create_statements(table):
                 db.execute(statement)
             marks = ", ".join("?" for _ in table.columns)
@@ -138,8 +140,12 @@ _XLSX_TIME = datetime(2000, 1, 1)
 TEXT_FORMAT = "@"  # Excel's "Text" number format: codes like 610925 and years like 2023 stay text
 
 
-def xlsx_bytes(csvs: dict[str, bytes], date_time: tuple[int, ...] = (1980, 1, 1, 0, 0, 0)) -> bytes:
-    """The Excel workbook of the package: one sheet per table, in `table_order`.
+def xlsx_bytes(
+    csvs: dict[str, bytes],
+    date_time: tuple[int, ...] = (1980, 1, 1, 0, 0, 0),
+    tables: list[Table] | None = None,
+) -> bytes:
+    """The Excel workbook of the package: one sheet per table (default TABLES), in `table_order`.
 
     Row 1 holds the column names in bold and stays frozen; string columns are written as
     text cells (type "s", format "@"), so 610925, 2023 or a value starting with "=" stay
@@ -154,7 +160,7 @@ def xlsx_bytes(csvs: dict[str, bytes], date_time: tuple[int, ...] = (1980, 1, 1,
     book.properties.created = book.properties.modified = _XLSX_TIME
     book.properties.creator = "casebook export"
     bold = Font(bold=True)
-    for table in table_order():
+    for table in table_order(tables):
         sheet = book.create_sheet(table.name[:31])  # Excel's limit on sheet names
         sheet.append([c.name for c in table.columns])
         for cell in sheet[1]:
@@ -167,8 +173,11 @@ def xlsx_bytes(csvs: dict[str, bytes], date_time: tuple[int, ...] = (1980, 1, 1,
                 if is_text and cell.value is not None:
                     cell.data_type = "s"  # never a formula, whatever the text starts with
                     cell.number_format = TEXT_FORMAT
+    # Workbook.save() would stamp the current time as `modified`; ExcelWriter keeps ours.
+    from openpyxl.writer.excel import ExcelWriter
+
     buffer = io.BytesIO()
-    book.save(buffer)
+    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()  # closes the zip
     return _restamp(buffer.getvalue(), date_time)
 
 

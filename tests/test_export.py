@@ -312,15 +312,3 @@ def test_every_field_is_documented():
     unit = next(f for f in metrics["schema"]["fields"] if f["name"] == "unit")
     assert "cny" in unit["constraints"]["enum"]
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
-
-
-def test_readme_loading_snippets_match_the_codebook():
-    """The README and the package's codebook show the same pandas, R and DuckDB code."""
-    from generator.codebook import LOADING
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Data package", 1)[1].split("\n## ", 1)[0]
-    blocks = section.split("```")[1::2]
-    assert [b.split("\n", 1)[0] for b in blocks] == ["python", "r", "sql"]
-    code = [line for b in blocks for line in b.split("\n")[1:] if line and not line.startswith("--")]
-    assert [line for line in code if line not in LOADING] == []

@@ -1,0 +1,569 @@
+"""The data package as researchers load it: zip, SQLite/Datasette, Excel, README loaders, release.
+
+Everything here reads the exported package of the real cases (tests/test_export.py covers the
+round trip and the golden descriptor). The README's loading snippets are taken from README.md
+itself and run in a subprocess, in a UTF-8 and in a non-UTF-8 (C) locale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from frictionless import Package
+from frictionless import validate as frictionless_validate
+
+from generator.codebook import LOADING, codebook_markdown
+from generator.export import ZIP_NAME, _cell, export_package, package_files
+from generator.formats import (
+    SQLITE_NAME,
+    XLSX_NAME,
+    create_statements,
+    table_order,
+    typed_rows,
+    xlsx_bytes,
+)
+from generator.release import data_version, zip_name
+from generator.schema import VOCABULARIES
+from generator.tables import TABLES, Column, Table
+from generator.validate import validate_paths
+
+from .conftest import CASES, ROOT, VALID
+
+CREATED = "2026-11-22T11:43:44Z"
+BY_NAME = {t.name: t for t in TABLES}
+LOCALES = ["C.UTF-8", "C"]  # C: ASCII, the locale that made R read one case in five
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory) -> Path:
+    """The real cases (and the fixture case) exported once, with a `created` time."""
+    report = validate_paths([VALID, CASES])
+    assert report.ok, [p.message for p in report.errors][:5]
+    out = tmp_path_factory.mktemp("package") / "data"
+    export_package(report.cases, out, CREATED)
+    return out
+
+
+def csv_rows(package: Path, name: str) -> list[list[str]]:
+    """A table's CSV as text cells, header first."""
+    with (package / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+# --- the zip is a package ---------------------------------------------------------------
+
+
+def test_zip_validates_every_table_as_a_package(package):
+    report = frictionless_validate(str(package / ZIP_NAME))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert [task.name for task in report.tasks] == [t.name for t in table_order()]
+
+
+def test_zip_loads_with_frictionless_package(package):
+    loaded = Package(str(package / ZIP_NAME))
+    assert [r.name for r in loaded.resources] == [t.name for t in table_order()]
+    for resource in loaded.resources:
+        assert len(resource.read_rows()) == len(csv_rows(package, resource.name)) - 1, resource.name
+    assert loaded.version == data_version()
+
+
+def test_zip_holds_every_file_at_its_root(package):
+    with zipfile.ZipFile(package / ZIP_NAME) as archive:
+        names = archive.namelist()
+        assert names == sorted(p.name for p in package.iterdir() if p.name != ZIP_NAME)
+        for name in names:
+            assert archive.read(name) == (package / name).read_bytes(), name
+        assert {i.date_time for i in archive.infolist()} == {(2026, 11, 22, 11, 43, 44)}
+    assert {"CITATION.cff", "datapackage.json", SQLITE_NAME, XLSX_NAME, "README.md"} <= set(names)
+
+
+# --- SQLite and Datasette ---------------------------------------------------------------
+
+
+def test_sqlite_has_every_table_with_its_keys_and_rows(package):
+    db = sqlite3.connect(package / SQLITE_NAME)
+    try:
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        query = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid"
+        names = [r[0] for r in db.execute(query)]
+        assert names == [t.name for t in table_order()]
+        for table in TABLES:
+            info = db.execute(f'PRAGMA table_info("{table.name}")').fetchall()
+            assert [(r[1], r[2], bool(r[3])) for r in info] == [
+                (c.name, {"string": "TEXT", "integer": "INTEGER", "number": "REAL"}[c.type], c.required)
+                for c in table.columns
+            ], table.name
+            pk = sorted((r[5], r[1]) for r in info if r[5])
+            assert [name for _, name in pk] == table.primary_key, table.name
+            keys: dict[int, tuple] = {}
+            # rows: id, seq, referenced table, from column, to column, on update, on delete, match
+            for key_id, _seq, ref, src, dst, *_ in db.execute(f'PRAGMA foreign_key_list("{table.name}")'):
+                key = keys.setdefault(key_id, ([], ref, []))
+                key[0].append(src)
+                key[2].append(dst)
+            assert sorted(keys.values()) == sorted(table.foreign_keys), table.name
+            # Every foreign key is served by an index whose columns start with it.
+            indexed = [
+                [r[2] for r in db.execute(f'PRAGMA index_info("{i[1]}")')]
+                for i in db.execute(f'PRAGMA index_list("{table.name}")')
+            ]
+            for fields, _, _ in table.foreign_keys:
+                assert any(cols[: len(fields)] == fields for cols in indexed), (table.name, fields)
+            rows = db.execute(f'SELECT * FROM "{table.name}"').fetchall()
+            text = csv_rows(package, table.name)
+            assert len(rows) == len(text) - 1, table.name
+            assert [[_cell(v) for v in row] for row in rows] == text[1:], table.name
+    finally:
+        db.close()
+
+
+def test_sqlite_is_byte_identical_and_rebuilt_from_the_csvs(package, tmp_path):
+    again = export_package(validate_paths([VALID, CASES]).cases, tmp_path / "again", CREATED)
+    assert [p.read_bytes() for p in again] == [(package / p.name).read_bytes() for p in again]
+
+
+def test_datasette_opens_it_with_its_keys(package):
+    from datasette.app import Datasette
+
+    async def look():
+        ds = Datasette([str(package / SQLITE_NAME)])
+        await ds.invoke_startup()
+        db = ds.get_database("casebook")
+        assert await db.table_names() == [t.name for t in table_order()]
+        for table in TABLES:
+            assert await db.primary_keys(table.name) == table.primary_key
+            single = [(f[0], r, d[0]) for f, r, d in table.foreign_keys if len(f) == 1]
+            found = await db.foreign_keys_for_table(table.name)
+            assert sorted((k["column"], k["other_table"], k["other_column"]) for k in found) == sorted(
+                single
+            ), table.name
+        response = await ds.client.get("/casebook/metrics.json?_shape=array&_size=max&_labels=on")
+        assert response.status_code == 200
+        rows = response.json()
+        assert len(rows) == len(csv_rows(package, "metrics")) - 1
+        # Datasette follows the keys: each metric's source is shown with its title.
+        titles = {r[0]: r[3] for r in csv_rows(package, "sources")[1:]}
+        assert all(r["source_id"]["label"] == titles[r["source_id"]["value"]] for r in rows)
+
+    asyncio.run(look())
+
+
+def test_frictionless_publishes_every_row_to_sqlite(package, tmp_path):
+    """Package.publish (frictionless's SQL adapter) keeps every table, row and foreign key."""
+    target = tmp_path / "published.db"
+    Package(str(package / "datapackage.json")).publish(f"sqlite:///{target}")
+    db = sqlite3.connect(target)
+    try:
+        for table in TABLES:
+            count = db.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
+            assert count == len(csv_rows(package, table.name)) - 1, table.name
+            keys = {r[0] for r in db.execute(f'PRAGMA foreign_key_list("{table.name}")')}
+            assert len(keys) == len(table.foreign_keys), table.name
+    finally:
+        db.close()
+
+
+def test_no_pattern_on_an_optional_field(package):
+    """frictionless's SQL adapter applies `pattern` to empty cells and drops the table."""
+    descriptor = json.loads((package / "datapackage.json").read_bytes())
+    for resource in descriptor["resources"]:
+        for field in resource["schema"]["fields"]:
+            constraints = field.get("constraints", {})
+            assert "pattern" not in constraints or constraints.get("required"), (
+                resource["name"],
+                field["name"],
+            )
+
+
+# --- Excel --------------------------------------------------------------------------------
+
+
+def test_xlsx_every_cell_equals_the_csv(package):
+    from openpyxl import load_workbook
+
+    book = load_workbook(package / XLSX_NAME)
+    assert book.sheetnames == [t.name for t in table_order()]
+    for table in TABLES:
+        sheet = book[table.name]
+        assert sheet.freeze_panes == "A2"
+        assert all(cell.font.bold for cell in sheet[1])
+        text = csv_rows(package, table.name)
+        got = [list(row) for row in sheet.iter_rows()]
+        assert len(got) == len(text), table.name
+        assert [c.value for c in got[0]] == text[0]
+        for cells, want in zip(got[1:], text[1:], strict=True):
+            for column, cell, value in zip(table.columns, cells, want, strict=True):
+                if value == "":
+                    assert cell.value is None, (table.name, column.name)
+                elif column.type == "string":
+                    assert (cell.data_type, cell.value) == ("s", value), (table.name, column.name)
+                else:
+                    assert (cell.data_type, cell.value) == ("n", float(value)), (table.name, column.name)
+
+
+def test_xlsx_keeps_codes_years_and_formula_like_text_as_text():
+    table = Table(
+        "t",
+        "T",
+        "test",
+        [Column("code"), Column("year"), Column("note"), Column("n", type="number")],
+        ["code"],
+    )
+    data = "code,year,note,n\r\n610925,2023,=1+1,29.62\r\n000001,2023-05,@SUM(A1),400000\r\n"
+    content = xlsx_bytes({"t": data.encode()}, (2026, 11, 22, 11, 43, 44), [table])
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content))["t"]
+    rows = [[(c.data_type, c.value) for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows == [
+        [("s", "610925"), ("s", "2023"), ("s", "=1+1"), ("n", 29.62)],
+        [("s", "000001"), ("s", "2023-05"), ("s", "@SUM(A1)"), ("n", 400000)],
+    ]
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2026, 11, 22, 11, 43, 44)}
+        assert b"<f>" not in b"".join(archive.read(n) for n in archive.namelist())
+
+
+def test_codebook_says_why_xlsx():
+    book = codebook_markdown()
+    assert "## 为什么是 xlsx Why an xlsx file for Excel" in book
+    assert "open `casebook.xlsx`" in book
+
+
+# --- table order, columns --------------------------------------------------------------------
+
+
+def test_referenced_tables_come_first(package):
+    descriptor = json.loads((package / "datapackage.json").read_bytes())
+    seen: set[str] = set()
+    for resource in descriptor["resources"]:
+        for key in resource["schema"].get("foreignKeys", []):
+            ref = key["reference"]["resource"]
+            assert ref in seen or ref == resource["name"], (resource["name"], ref)
+        seen.add(resource["name"])
+    assert seen == set(BY_NAME)
+    assert [t.name for t in table_order()][:1] == ["cases"]
+
+
+def test_table_order_refuses_a_cycle():
+    a = Table("a", "A", "", [Column("id")], ["id"], [(["id"], "b", ["id"])])
+    b = Table("b", "B", "", [Column("id")], ["id"], [(["id"], "a", ["id"])])
+    with pytest.raises(ValueError, match="foreign keys form a cycle among: a, b"):
+        table_order([a, b])
+    with pytest.raises(ValueError, match="table a references unknown table"):
+        table_order([a])
+
+
+def test_duckdb_loads_every_table_with_its_keys_in_package_order(package):
+    """A key-enforcing load (DuckDB with PRIMARY KEY/FOREIGN KEY) in datapackage.json's order."""
+    import duckdb
+
+    descriptor = json.loads((package / "datapackage.json").read_bytes())
+    db = duckdb.connect()
+    try:
+        for resource in descriptor["resources"]:
+            table = BY_NAME[resource["name"]]
+            for statement in create_statements(table):
+                db.execute(statement)
+            types = {c.name: {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE"}[c.type]
+                     for c in table.columns}
+            db.execute(
+                f'INSERT INTO "{table.name}" SELECT * FROM read_csv(?, header = true, columns = ?)',
+                [str(package / resource["path"]), types],
+            )
+            count = db.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
+            assert count == len(csv_rows(package, table.name)) - 1
+    finally:
+        db.close()
+
+
+def test_joined_tables_share_no_column_name():
+    """metrics ⋈ cases (the README's join) gives no scope_x/scope_y: names say what they are."""
+    cases = {c.name for c in BY_NAME["cases"].columns}
+    metrics = {c.name for c in BY_NAME["metrics"].columns}
+    assert cases & metrics == set()
+    assert "case_scope" in cases and "metric_scope" in metrics
+
+
+# --- the README's loaders, as written -------------------------------------------------------
+
+
+def readme_blocks() -> list[tuple[str, str]]:
+    """(language, code) of every fenced block of the README's Data package section."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Data package\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```(\w+)\n(.*?)```", section, re.S)
+
+
+def block(language: str, needle: str) -> str:
+    found = [code for lang, code in readme_blocks() if lang == language and needle in code]
+    assert len(found) == 1, (language, needle)
+    return found[0]
+
+
+def test_readme_blocks_are_the_codebooks():
+    """The README shows the package codebook's pandas, polars, R and DuckDB code, unchanged."""
+    blocks = readme_blocks()
+    assert [lang for lang, _ in blocks] == ["python", "python", "r", "sql"]
+    codebook = dict.fromkeys(re.findall(r"```\w+\n(.*?)```", LOADING, re.S))
+    for lang, code in blocks:
+        code = "\n".join(line for line in code.split("\n") if not line.startswith("-- "))
+        assert code in codebook, lang
+
+
+def run(command: list[str], cwd: Path, locale: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHON"))}
+    env.update(LANG=locale, LC_ALL=locale, PYTHONUTF8="0", PYTHONIOENCODING="")
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert b"Warning" not in done.stderr, done.stderr.decode("utf-8", "replace")
+    return done.stdout.decode("ascii")
+
+
+# Each tool dumps what it loaded as JSON (ASCII escapes: any locale can carry it).
+PY_DUMP = """
+import json
+def dump(frame, path):
+    rows = frame.to_dicts() if hasattr(frame, "to_dicts") else frame.astype(object).where(
+        frame.notna(), None).to_dict("records")
+    with open(path, "w", encoding="ascii") as f:
+        json.dump({"columns": list(frame.columns), "rows": rows}, f, default=str)
+dump(table, "joined.json")
+for name in NAMES:
+    dump(READ(name), name + ".loaded.json")
+"""
+
+PANDAS_READ = """
+def READ(name):
+    return pd.read_csv(name + ".csv", dtype=text, keep_default_na=False, na_values=[""])
+"""
+
+POLARS_READ = """
+def READ(name):
+    return pl.read_csv(name + ".csv", schema_overrides=text, infer_schema_length=None)
+"""
+
+
+def check_loaded(package: Path, loaded: dict, name: str):
+    """Every string cell is the CSV's text exactly; numbers equal; empty cells missing."""
+    table = BY_NAME[name]
+    text = csv_rows(package, name)
+    assert loaded["columns"] == text[0], name
+    assert len(loaded["rows"]) == len(text) - 1, name
+    for got, want in zip(loaded["rows"], text[1:], strict=True):
+        for column in table.columns:
+            value, cell = got[column.name], want[text[0].index(column.name)]
+            if cell == "":
+                assert value is None, (name, column.name, value)
+            elif column.type == "string":
+                assert value == cell, (name, column.name, value, cell)
+            else:
+                assert float(value) == float(cell), (name, column.name, value, cell)
+
+
+def check_join(package: Path, joined: dict):
+    metrics = csv_rows(package, "metrics")
+    assert len(joined["rows"]) == len(metrics) - 1
+    assert not [c for c in joined["columns"] if re.search(r"(_x|_y|_right|\.x|\.y)$", c)]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("tool", ["pandas", "polars"])
+def test_readme_python_loader(tool, locale, package, tmp_path):
+    work = tmp_path / "data"
+    shutil.copytree(package, work)
+    code = block("python", "import pandas" if tool == "pandas" else "import polars")
+    read = PANDAS_READ if tool == "pandas" else POLARS_READ
+    names = [t.name for t in TABLES]
+    script = code + read + f"NAMES = {names!r}\n" + PY_DUMP
+    run([sys.executable, "-c", script], work, locale)
+    check_join(package, json.loads((work / "joined.json").read_text(encoding="ascii")))
+    for name in names:
+        check_loaded(package, json.loads((work / f"{name}.loaded.json").read_text(encoding="ascii")), name)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_readme_duckdb_loader(locale, package, tmp_path):
+    work = tmp_path / "data"
+    shutil.copytree(package, work)
+    sql = block("sql", "read_csv")
+    # The README's text columns (its `types`), for every table that has them.
+    text = set(re.findall(r"'(\w+)': 'VARCHAR'", sql))
+    tables = {t.name: sorted(c.name for c in t.columns if c.name in text) for t in TABLES}
+    reads = {
+        name: f"SELECT * FROM read_csv('{name}.csv'"
+        + (", types = {" + ", ".join(f"'{c}': 'VARCHAR'" for c in text) + "}" if text else "")
+        + ")"
+        for name, text in tables.items()
+    }
+    script = (
+        "import duckdb, json\n"
+        f"rows = duckdb.sql({sql!r}).fetchall()\n"
+        "json.dump({'titles': sorted({r[0] for r in rows}), 'rows': len(rows)}, open('joined.json', 'w'))\n"
+        f"for name, query in {reads!r}.items():\n"
+        "    rel = duckdb.sql(query)\n"
+        "    rows = [dict(zip(rel.columns, r)) for r in rel.fetchall()]\n"
+        "    out = open(name + '.loaded.json', 'w')\n"
+        "    json.dump({'columns': rel.columns, 'rows': rows}, out, default=str)\n"
+    )
+    run([sys.executable, "-c", script], work, locale)
+    joined = json.loads((work / "joined.json").read_text(encoding="ascii"))
+    assert joined["rows"] == len(csv_rows(package, "metrics")) - 1
+    titles = {row[2] for row in csv_rows(package, "cases")[1:]}  # exact Chinese titles
+    assert joined["titles"] and set(joined["titles"]) <= titles
+    for name in tables:
+        check_loaded(package, json.loads((work / f"{name}.loaded.json").read_text(encoding="ascii")), name)
+
+
+RSCRIPT = shutil.which("Rscript")
+
+R_DUMP = r"""
+esc <- function(x) {
+  missing <- is.na(x)
+  x <- enc2utf8(as.character(x))
+  for (p in list(c("\\", "\\\\"), c("\t", "\\t"), c("\n", "\\n"), c("\r", "\\r")))
+    x <- gsub(p[1], p[2], x, fixed = TRUE, useBytes = TRUE)
+  x[missing] <- "\\N"
+  x
+}
+dump <- function(frame, path) {
+  con <- file(path, open = "wb")
+  writeLines(paste(names(frame), collapse = "\t"), con, useBytes = TRUE)
+  if (nrow(frame) > 0) {
+    cells <- lapply(frame, esc)
+    writeLines(do.call(paste, c(cells, sep = "\t")), con, useBytes = TRUE)
+  }
+  close(con)
+}
+dump(table, "joined.tsv")
+"""
+
+
+def read_dump(path: Path) -> dict:
+    lines = path.read_bytes().decode("utf-8").split("\n")[:-1]
+    columns = lines[0].split("\t")
+
+    def unescape(cell: str):
+        if cell == "\\N":
+            return None
+        return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"}.get(m[1], m[1]), cell)
+
+    rows = [dict(zip(columns, map(unescape, line.split("\t")), strict=True)) for line in lines[1:]]
+    return {"columns": columns, "rows": rows}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_readme_r_loader(locale, package, tmp_path):
+    if RSCRIPT is None:
+        if os.environ.get("CI") == "true":
+            raise RuntimeError("CI=true but Rscript is missing: .ci/run must install r-base-core")
+        pytest.skip("R (Rscript) is not installed")
+    work = tmp_path / "data"
+    shutil.copytree(package, work)
+    code = block("r", "read.csv")
+    # The README's text columns (its colClasses), for every table that has them.
+    text = set(re.findall(r'(\w+) = "character"', code))
+    per_table = []
+    for table in TABLES:
+        mine = [c.name for c in table.columns if c.name in text]
+        classes = "c(" + ", ".join(f'{c} = "character"' for c in mine) + ")" if mine else "NA"
+        per_table.append(
+            f'dump(read.csv("{table.name}.csv", encoding = "UTF-8", na.strings = "", '
+            f'colClasses = {classes}), "{table.name}.loaded.tsv")'
+        )
+    (work / "load.R").write_text(code + R_DUMP + "\n".join(per_table) + "\n", encoding="utf-8")
+    run([RSCRIPT, "--vanilla", "load.R"], work, locale)
+    check_join(package, read_dump(work / "joined.tsv"))
+    for table in TABLES:
+        check_loaded(package, read_dump(work / f"{table.name}.loaded.tsv"), table.name)
+
+
+# --- a citable data release ---------------------------------------------------------------
+
+
+def test_data_version_is_in_descriptor_zip_changelog_and_citation(package):
+    version = data_version()
+    assert re.fullmatch(r"[0-9]{4}\.(0[1-9]|1[0-2])\.[0-9]+", version)
+    descriptor = json.loads((package / "datapackage.json").read_bytes())
+    assert descriptor["version"] == version
+    assert ZIP_NAME == zip_name() == f"village-casebook-data-{version}.zip"
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.findall(r"^## (\S+) ", changelog, re.M)[0] == version
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["version"] == version
+    assert citation["license"] == descriptor["licenses"][0]["name"] == "CC-BY-4.0"
+    assert (package / "CITATION.cff").read_bytes() == (ROOT / "CITATION.cff").read_bytes()
+    assert f"data version {version}" in (package / "README.md").read_text(encoding="utf-8")
+
+
+def _check_cff(path: Path) -> subprocess.CompletedProcess:
+    checker = Path(sys.executable).with_name("check-jsonschema")
+    return subprocess.run(
+        [str(checker), "--builtin-schema", "vendor.citation-file-format", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_citation_cff_is_valid_and_the_check_can_fail(tmp_path):
+    done = _check_cff(ROOT / "CITATION.cff")
+    assert done.returncode == 0, done.stdout + done.stderr
+    broken = tmp_path / "CITATION.cff"
+    broken.write_text(
+        (ROOT / "CITATION.cff").read_text(encoding="utf-8").replace("cff-version: 1.2.0", "cff-version: 9"),
+        encoding="utf-8",
+    )
+    assert _check_cff(broken).returncode == 1
+
+
+def test_descriptor_is_data_package_v2_with_categories(package):
+    descriptor = json.loads((package / "datapackage.json").read_bytes())
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert descriptor["contributors"] == [
+        {"title": "Village Assistance Casebook contributors", "roles": ["creator"]}
+    ]
+    assert descriptor["created"] == CREATED
+    assert "homepage" not in descriptor  # no URL is invented; CASEBOOK_HOMEPAGE sets it
+    vocabulary_fields = 0
+    for resource in descriptor["resources"]:
+        assert resource["$schema"] == "https://datapackage.org/profiles/2.0/dataresource.json"
+        assert resource["schema"]["$schema"] == "https://datapackage.org/profiles/2.0/tableschema.json"
+        columns = BY_NAME[resource["name"]].columns
+        for field, column in zip(resource["schema"]["fields"], columns, strict=True):
+            if column.vocabulary:
+                vocabulary_fields += 1
+                assert [c["value"] for c in field["categories"]] == field["constraints"]["enum"]
+                assert all(c["label"].strip() for c in field["categories"])
+            else:
+                assert "categories" not in field
+    assert vocabulary_fields >= len({c.vocabulary for t in TABLES for c in t.columns if c.vocabulary})
+    assert {c.vocabulary for t in TABLES for c in t.columns if c.vocabulary} <= set(VOCABULARIES)
+
+
+def test_homepage_comes_from_the_environment(monkeypatch):
+    cases = validate_paths([VALID]).cases
+    monkeypatch.setenv("CASEBOOK_HOMEPAGE", "https://example.org/casebook")
+    descriptor = json.loads(package_files(cases)["datapackage.json"])
+    assert descriptor["homepage"] == "https://example.org/casebook"
+    monkeypatch.setenv("CASEBOOK_HOMEPAGE", "javascript:alert(1)")
+    with pytest.raises(ValueError, match="CASEBOOK_HOMEPAGE must be an http"):
+        package_files(cases)
+
+
+def test_typed_rows_refuses_a_wrong_header():
+    with pytest.raises(ValueError, match="header"):
+        typed_rows(BY_NAME["themes"], b"id,label\r\n")
