@@ -153,7 +153,9 @@ def _reserved(index: int, case: dict) -> list[Finding]:
 
 
 def cross_findings(cases: list[tuple[int, str, Keys]]) -> list[Finding]:
-    """Rules across files: unique case, model and source ids; model references resolve.
+    """Rules across files: unique case, model and source ids; model references resolve, and a
+    metric's `model` is a model of its own case (rule ref-model-case; its `source` is checked
+    to be the case's own by ref-source in file_findings).
 
     `cases` holds (index, display path, keys) of the schema-valid cases, in path order.
     """
@@ -179,6 +181,14 @@ def cross_findings(cases: list[tuple[int, str, Keys]]) -> list[Finding]:
             unique(source_ids, source_id, index, parts, "source")
     for index, _name, keys in cases:
         for parts, ref, where in keys.model_refs:
+            if ref in model_ids and where == "metric" and model_ids[ref] != index:
+                # A figure describes a model of its own case (issue 14); adopts and
+                # adapted_from are the fields that point at other cases' models.
+                own = ", ".join(m for _, m in keys.models) or "none: this case has no `models`"
+                found.append(Finding(index, parts, f"model '{ref}' belongs to {names[model_ids[ref]]}, "
+                                     "not to this case; a metric describes a model of its own case: "
+                                     f"use one of: {own}", "ref-model-case"))
+                continue
             if ref in model_ids:
                 continue
             hint = ("use the id of a model from cases/" if where == "case"

@@ -32,6 +32,8 @@ def test_every_rule_has_a_fixture():
         "metric-inclusive", "metric-exclusive", "metric-not-finite", "vague-needs-max",
         # issue 11 part B: part_of names another metric of the case, no cycles; codes and units
         "part-of", "indicator-unit", "as-of-basis",
+        # issue 14: a metric's source and model belong to its own case (two cases citing each other's)
+        "ref-source-case", "ref-model-case",
     }
     assert set(RULES) == expected
 
