@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import provenance
-from .schema import VOCABULARIES, field_schema, vocabulary
+from .schema import VOCABULARIES, field_schema, load_schema, vocabulary
 
 PERIOD = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$"
 DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
@@ -124,7 +124,9 @@ TABLES: list[Table] = [
             Column("prefecture", ("place", "prefecture"), required=True),
             Column("county", ("place", "county")),
             Column("town", ("place", "town")),
+            Column("village", ("place", "village")),
             Column("division_code", ("place", "division_code"), required=True, pattern=r"^[1-8][0-9]{5}$"),
+            Column("village_code", ("place", "village_code"), pattern=r"^[1-8][0-9]{11}$"),
             Column("place_pinyin", ("place", "pinyin"), required=True),
             Column("lat", ("place", "coordinates", "lat"), "number"),
             Column("lon", ("place", "coordinates", "lon"), "number"),
@@ -132,6 +134,7 @@ TABLES: list[Table] = [
             Column("case_type", ("case_type",), required=True, vocabulary="case_type"),
             Column("period_start", ("period", "start"), pattern=PERIOD),
             Column("period_end", ("period", "end"), pattern=PERIOD),
+            Column("period_basis", ("period", "basis"), vocabulary="date_basis"),
             Column("last_reviewed", ("last_reviewed",), pattern=DAY),
             Column("notes", ("notes",)),
         ],
@@ -172,6 +175,32 @@ TABLES: list[Table] = [
         ["vocabulary", "value"],
     ),
     Table(
+        "indicator_codes",
+        "共用指标代码 Indicator codes",
+        "共用指标词表：代码、中英文定义及其要求的计量单位（metrics.indicator_code 引用）。"
+        "The shared indicator vocabulary: code, labels and the unit of measure it expects "
+        "(referenced by metrics.indicator_code).",
+        [
+            Column(
+                "id",
+                required=True,
+                vocabulary="indicator_code",
+                title="指标代码 Indicator code",
+                description="共用指标代码。Indicator code.",
+            ),
+            LABEL_ZH,
+            LABEL_EN,
+            Column(
+                "unit",
+                required=True,
+                vocabulary="unit",
+                title="计量单位 Unit",
+                description="使用该代码的指标必须采用的计量单位。The unit a metric with this code must use.",
+            ),
+        ],
+        ["id"],
+    ),
+    Table(
         "case_themes",
         "案例主题 Case themes",
         "案例与主题的对应。Which themes each case covers.",
@@ -195,6 +224,7 @@ TABLES: list[Table] = [
             Column("name_en", ("models", 0, "name_en"), required=True),
             Column("formula", ("models", 0, "formula")),
             Column("kind", ("models", 0, "kind"), required=True, vocabulary="model_kind"),
+            Column("structure", ("models", 0, "structure"), vocabulary="structure"),
             Column("summary", ("models", 0, "summary"), required=True),
             Column("summary_en", ("models", 0, "summary_en")),
             Column("caveat", ("models", 0, "caveat")),
@@ -324,15 +354,22 @@ TABLES: list[Table] = [
         [
             CASE_ID,
             _pos("metrics"),
+            Column("metric_id", ("metrics", 0, "id")),
             Column("indicator", ("metrics", 0, "indicator"), required=True),
             Column("indicator_en", ("metrics", 0, "indicator_en"), required=True),
+            Column("indicator_code", ("metrics", 0, "indicator_code"), vocabulary="indicator_code"),
+            Column("part_of", ("metrics", 0, "part_of")),
             Column("value", ("metrics", 0, "value"), "number", required=True),
             Column("value_max", ("metrics", 0, "value_max"), "number"),
             Column("unit", ("metrics", 0, "unit"), required=True, vocabulary="unit"),
+            Column("denominator", ("metrics", 0, "denominator"), vocabulary="denominator"),
             Column("qualifier", ("metrics", 0, "qualifier"), required=True, vocabulary="qualifier"),
             Column("per", ("metrics", 0, "per"), vocabulary="per"),
+            Column("claim_type", ("metrics", 0, "claim_type"), required=True, vocabulary="claim_type"),
+            Column("status", ("metrics", 0, "status"), required=True, vocabulary="status"),
             Column("period", ("metrics", 0, "period")),
             Column("as_of", ("metrics", 0, "as_of"), pattern=PERIOD),
+            Column("as_of_basis", ("metrics", 0, "as_of_basis"), vocabulary="date_basis"),
             Column("metric_scope", ("metrics", 0, "scope")),
             Column("theme", ("metrics", 0, "theme"), required=True, vocabulary="theme"),
             Column("model_id", ("metrics", 0, "model")),
@@ -341,7 +378,9 @@ TABLES: list[Table] = [
             Column("source_id", ("metrics", 0, "source"), required=True),
         ],
         ["case_id", "position"],
-        [TO_CASE, TO_SOURCE, TO_MODEL],
+        # part_of → metric_id within the case is checked by casebook validate (rules.py):
+        # (case_id, metric_id) is not the primary key, so SQLite could not enforce it.
+        [TO_CASE, TO_SOURCE, TO_MODEL, (["indicator_code"], "indicator_codes", ["id"])],
     ),
     Table(
         "people",
@@ -426,7 +465,9 @@ _PLACE_FIELDS = {
     "prefecture": "prefecture",
     "county": "county",
     "town": "town",
+    "village": "village",
     "division_code": "division_code",
+    "village_code": "village_code",
     "place_pinyin": "pinyin",
 }
 
@@ -440,6 +481,10 @@ def rows_of(cases) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {t.name: [] for t in TABLES}
     out["themes"] = [
         {"id": k, "label_zh": v["zh"], "label_en": v["en"]} for k, v in vocabulary("theme").items()
+    ]
+    out["indicator_codes"] = [
+        {"id": item["const"], "label_zh": item["title"], "label_en": item["description"], "unit": item["unit"]}
+        for item in load_schema()["definitions"]["indicator_code"]["oneOf"]
     ]
     out["vocabularies"] = [
         {"vocabulary": name, "value": k, "label_zh": v["zh"], "label_en": v["en"]}
@@ -458,6 +503,7 @@ def rows_of(cases) -> dict[str, list[dict]]:
         row["lon"] = place.get("coordinates", {}).get("lon")
         row["period_start"] = case.get("period", {}).get("start")
         row["period_end"] = case.get("period", {}).get("end")
+        row["period_basis"] = case.get("period", {}).get("basis")
         row["case_scope"] = case["scope"]  # named apart from metrics.metric_scope
         out["cases"].append(row)
         out["case_lessons"] += [
@@ -471,7 +517,8 @@ def rows_of(cases) -> dict[str, list[dict]]:
             out["models"].append(
                 _pick(
                     m,
-                    ["id", "name", "name_en", "formula", "kind", "summary", "summary_en", "caveat"],
+                    ["id", "name", "name_en", "formula", "kind", "structure", "summary", "summary_en",
+                     "caveat"],
                     case_id=cid,
                     position=i,
                 )
@@ -523,18 +570,25 @@ def rows_of(cases) -> dict[str, list[dict]]:
                     [
                         "indicator",
                         "indicator_en",
+                        "indicator_code",
+                        "part_of",
                         "value",
                         "value_max",
                         "unit",
+                        "denominator",
                         "qualifier",
                         "per",
+                        "claim_type",
+                        "status",
                         "period",
                         "as_of",
+                        "as_of_basis",
                         "theme",
                         "quote",
                     ],
                     case_id=cid,
                     position=i,
+                    metric_id=m.get("id"),
                     metric_scope=m.get("scope"),
                     model_id=m.get("model"),
                     source_id=m["source"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -14,7 +15,7 @@ from click.testing import CliRunner
 from frictionless import validate as frictionless_validate
 
 from generator.cli import main
-from generator.export import ZIP_NAME, export_package, package_files
+from generator.export import ZIP_NAME, ExportError, export_package, package_files
 from generator.load import discover
 from generator.schema import load_schema, resolve
 from generator.tables import TABLES
@@ -87,6 +88,9 @@ def rebuild(tables) -> list[dict]:
             "lon",
             "period_start",
             "period_end",
+            "period_basis",
+            "village",
+            "village_code",
             "case_scope",
         )
         case["scope"] = row["case_scope"]
@@ -97,7 +101,9 @@ def rebuild(tables) -> list[dict]:
                 ("prefecture", "prefecture"),
                 ("county", "county"),
                 ("town", "town"),
+                ("village", "village"),
                 ("division_code", "division_code"),
+                ("village_code", "village_code"),
                 ("pinyin", "place_pinyin"),
             ]
             if c in row
@@ -108,6 +114,8 @@ def rebuild(tables) -> list[dict]:
             case["period"] = {"start": row["period_start"]}
             if "period_end" in row:
                 case["period"]["end"] = row["period_end"]
+            if "period_basis" in row:
+                case["period"]["basis"] = row["period_basis"]
         case["lessons"] = [r["text"] for r in _children(tables["case_lessons"], "case_id", cid)]
         case["themes"] = [r["theme"] for r in _children(tables["case_themes"], "case_id", cid)]
         models = []
@@ -163,7 +171,9 @@ def rebuild(tables) -> list[dict]:
         for key in ("metrics", "people"):
             items = []
             for r in _children(tables[key], "case_id", cid):
-                item = _strip(r, "case_id", "position", "source_id", "model_id", "metric_scope")
+                item = _strip(r, "case_id", "position", "source_id", "model_id", "metric_scope", "metric_id")
+                if "metric_id" in r:
+                    item = {"id": r["metric_id"], **item}
                 item["source"] = r["source_id"]
                 if "metric_scope" in r:
                     item["scope"] = r["metric_scope"]
@@ -283,12 +293,16 @@ def test_a_failed_export_keeps_the_previous_package(tmp_path, monkeypatch):
 
     def failing_write(self, data):
         if self.name == ZIP_NAME:  # written after datapackage.json, which differs this time
-            raise OSError("disk full")
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
         return real_write(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", failing_write)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(ExportError) as failed:
         export_package(fixture_cases(), out, created="2023-11-14T22:13:20Z")
+    staging = failed.value.__str__().split(" at ")[1].split(ZIP_NAME)[0]
+    assert str(failed.value) == (f"could not write the data package to {out}: No space left on device "
+                                 f"(disk full) at {staging}{ZIP_NAME}; the previous package (if any) "
+                                 "is unchanged")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["data"]  # no staging folder left behind
 
@@ -297,7 +311,7 @@ def test_broken_case_refuses_and_writes_nothing(tmp_path):
     out = tmp_path / "data"
     result = CliRunner().invoke(main, ["export", str(INVALID / "type"), "--out", str(out)])
     assert result.exit_code == 1
-    assert ":71:12: `value` must be a number, not text" in result.output
+    assert ":72:12: `value` must be a number, not text" in result.output
     assert "nothing was written" in result.output
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
