@@ -634,7 +634,8 @@ def _wide_encoding(raw: bytes) -> str | None:
                 decoded = raw.decode(codec)
             except UnicodeDecodeError:
                 continue
-            if "\x00" not in decoded:  # else: a UTF-8 file that starts with a NUL
+            # A YAML mapping has a `:`; a NUL left over means a UTF-8 file that starts with one.
+            if ":" in decoded and "\x00" not in decoded:
                 return f"{name}, without a byte-order mark"
     return None
 
