@@ -212,6 +212,7 @@ _SET_PHRASES = sorted("""
 三番五次 万无一失 千篇一律 一路 一行 一带 一环 一身 一生 一辈子 一次性 一键 一网通办 一网统管
 一门式 一窗 一件事 零距离 零星 零散 一盘 一方 一并 一员 三五成群 十之八九 千千万万 万万 亿万
 一号 一把 一点点 一肩 一家亲 一张 一桌 一码 一图 一本账 一张表 一览 万家 一如 一成不变
+十二五 十三五 十四五 十五五 双十一 双十二 三十而立
 """.split(), key=len, reverse=True)
 
 _NOT_QUANTITY = [
@@ -243,6 +244,8 @@ _NOT_QUANTITY = [
     ("name", "|".join(map(re.escape, _SET_PHRASES)) + r"(?![钟])"),
     ("name", r"(?<![\d数几上一二两三四五六七八九十])千万(?![元人])"),
     ("name", r"十分(?!钟)"),
+    ("name", r"\d[Gg](?![A-Za-z])"),  # 5G
+    ("name", r"\d+\s*[×xX*]\s*\d+"),  # 7×24小时 service
     ("name", r"一起(?!纠纷|案|事故|事件|矛盾|诉讼|信访)"),  # 一起 "together"; 一起纠纷 is one dispute
 ]
 _NOT_RE = [(kind, re.compile(pattern)) for kind, pattern in _NOT_QUANTITY]
@@ -262,8 +265,9 @@ def _not_quantities(text: str) -> list[NotQuantity]:
         values = tuple(v for m in _NUMERAL_IN.finditer(phrase)
                        if (v := _number(m.group(0)) if _number(m.group(0)) is not None
                            else _digit_string(m.group(0))) is not None)
-        if not values:
-            return
+        if not values:  # 十四五: no one numeral; each character's own value
+            values = tuple(float(DIGITS.get(ch) or MULTIPLIERS[ch]) for ch in phrase
+                           if ch in DIGITS or ch in MULTIPLIERS)
         for i in range(start, end):
             taken[i] = True
         found.append(NotQuantity(phrase, start, kind, values))
@@ -314,7 +318,7 @@ _VAGUE = [  # (pattern, lower(match), upper(match))
     (re.compile(r"成千上万"), lambda m: 1000.0, lambda m: 100_000.0),
     (re.compile(r"成千上百|上百上千"), lambda m: 100.0, lambda m: 10_000.0),
     (re.compile(r"数以(?P<u>[十百千万亿]+)计"), lambda m: _scale(m["u"]), lambda m: 10 * _scale(m["u"])),
-    (re.compile(r"上(?P<u>百|千|万|亿|十万|百万|千万)(?![余多])"),
+    (re.compile(r"上(?P<u>十万|百万|千万|百|千|万|亿)(?![余多])"),
      lambda m: _scale(m["u"]), lambda m: 10 * _scale(m["u"])),
     (re.compile(r"(?:数|几)(?P<u>[十百千万亿]+)(?![余多])"),
      lambda m: _scale(m["u"]), lambda m: 10 * _scale(m["u"])),
@@ -494,8 +498,20 @@ def _first_blocked(blocked: list[bool], pos: int) -> int:
     return i
 
 
+_HALF = re.compile(r"(?:个半(?=小时|月|钟头)|(?:年|天|小时)半)")  # 一年半, 两个半月: + 0.5
+_TENTHS = re.compile(r"成(?![员立为功效本果长熟绩交都型品就了])")  # 三成 = 30 (percent)
+
+
 def _read_plain(text: str, pos: int, m: re.Match, value: float) -> Quantity:
     end = m.end()
+    if not (m["approx1"] or m["approx2"] or m["approx3"]):
+        half = _HALF.match(text, end)
+        if half:
+            value, end = value + 0.5, half.end()
+            if text[end - 1] != "半":  # 两个半月: the unit stays after the number
+                end = half.start() + 2
+        elif _TENTHS.match(text, end):
+            value, end = value * 10, end + 1
     marker = m["approx1"] or m["approx2"] or m["approx3"]
     if marker in ("余", "多"):
         return _quantity(text, pos, end, "plus", value, word=marker)
