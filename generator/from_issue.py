@@ -152,7 +152,8 @@ def draft(answers: dict[str, str]) -> dict:
             _set(data, _path(field_id), _lines(text))
         elif field_id == "themes":
             data["themes"] = _choices(text)
-        elif field_id in ("scope", "sources-0-language", "models-0-kind"):
+        elif field_id in ("scope", "case_type", "sources-0-language", "sources-0-evidence_type",
+                          "models-0-kind"):
             _set(data, _path(field_id), _choice(text))
         elif field_id == "sources-0-authors":
             data.setdefault("sources", [{}])[0]["authors"] = [

@@ -60,12 +60,13 @@ def test_draft_holds_what_the_form_gave(drafted):
     assert data["place"] == {"province": "山东省", "prefecture": "东营市", "county": "广饶县",
                              "town": "大王镇", "division_code": "370523", "pinyin": "dawang"}
     assert data["scope"] == "town" and data["period"] == {"start": "2023"}
+    assert data["case_type"] == "cross_village_joint_construction"
     assert data["themes"] == ["party_building", "industry", "talent", "governance"]
     assert data["lessons"] == [
         "跨村联建，联的是地域，建的是成效；联的是资源，建的是发展；联的是治理，建的是民心。"]
     assert data["sources"] == [{
         "id": SOURCE_ID, "title": "【评论员文章】解读广饶县2023年乡村振兴政策——跨村联建激发乡村振兴新动能",
-        "authors": ["孙爱香"], "language": "zh",
+        "authors": ["孙爱香"], "language": "zh", "evidence_type": "editorial",
         "note": "原文未印出发布媒体和发布日期。文末署名“评论员:孙爱香”。",
     }]
     model = data["models"][0]
@@ -76,7 +77,7 @@ def test_draft_holds_what_the_form_gave(drafted):
                                   "source": SOURCE_ID}]
     # A value is read from its quote only when the quote holds one number.
     assert [(m.get("value"), m.get("qualifier")) for m in data["metrics"]] == [
-        (None, ""), (1000, "at_least"), (600, "at_least")]
+        (None, ""), (1000, "plus"), (600, "plus")]
     # Fields the form left empty are not invented: they stay out, commented.
     assert "# publisher:" in text and "\n    publisher:" not in text
     assert "people" not in data
@@ -95,13 +96,14 @@ def test_draft_is_validated_and_errors_point_at_what_is_left_to_do(drafted):
     result, path = drafted
     assert result.exit_code == 1
     report = validate_paths([path])
-    todo = {f"$.metrics[{i}].{f}" for i in range(3) for f in ("indicator", "indicator_en", "unit", "theme")}
+    todo = {f"$.metrics[{i}].{f}" for i in range(3)
+            for f in ("indicator", "indicator_en", "unit", "claim_type", "status", "theme")}
     assert {p.json_path for p in report.errors} == todo | {"$.metrics[0].value", "$.metrics[0].qualifier"}
     lines = path.read_text(encoding="utf-8").splitlines()
     for p in report.errors:
         assert lines[p.line - 1][p.col - 1:] in ('""', ""), p
     assert f"{path.relative_to(path.parent.parent)}:" in result.output
-    assert "14 error(s) in 1 file(s)" in result.output
+    assert "20 error(s) in 1 file(s)" in result.output
 
 
 def test_a_finished_draft_validates(drafted):
@@ -111,13 +113,13 @@ def test_a_finished_draft_validates(drafted):
     finish = [
         ("划设联合党组织的村数", "Villages grouped into joint Party organisations", 97, "village",
          "exact", "party_building"),
-        ("划分的微网格数", "Micro-grids created", 1000, "item", "at_least", "governance"),
-        ("处理的矛盾纠纷数", "Disputes handled", 600, "item", "at_least", "governance"),
+        ("划分的微网格数", "Micro-grids created", 1000, "item", "plus", "governance"),
+        ("处理的矛盾纠纷数", "Disputes handled", 600, "item", "plus", "governance"),
     ]
     for metric, (indicator, indicator_en, value, unit, qualifier, theme) in zip(
             data["metrics"], finish, strict=True):
         metric.update(indicator=indicator, indicator_en=indicator_en, value=value, unit=unit,
-                      qualifier=qualifier, theme=theme)
+                      qualifier=qualifier, claim_type="result", status="achieved", theme=theme)
     path.write_text(render(data), encoding="utf-8")
     report = validate_paths([path])
     assert report.errors == [], "\n".join(map(str, report.errors))
