@@ -1,0 +1,143 @@
+"""The Pagefind search, without a browser: query normalisation, page words, the t2s slice, the build.
+
+The browser side (site/assets/search.js) is tested against these same functions in
+tests/test_search_browser.py.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from generator.site_search import (
+    annotate,
+    formula_token,
+    formulas,
+    normalise,
+    page_terms,
+    pagefind_command,
+    t2s_map,
+    to_simplified,
+    token_query,
+    word_token,
+)
+
+from .conftest import VALID
+from .site_helpers import build_site
+
+TABLE = {"chars": {"組": "组", "團": "团", "務": "务", "乾": "干"}, "phrases": {"乾隆": "乾隆"}}
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("1+12+X", "cbf1j12jx"),
+    ("1+12+x", "cbf1j12jx"),
+    ("１＋１２＋Ｘ", "cbf1j12jx"),  # full-width, as a Chinese IME types it
+    ("1+12+X模式", "cbf1j12jx"),
+    ("1+2+N模式", "cbf1j2jn"),
+    ("岚皋1+12+X", "岚皋 cbf1j12jx"),
+    ("1+12+X服务模式", "cbf1j12jx 服务"),
+    ("文体+", "cbfu6587u4f53j"),
+    ("組團服務", "组团服务"),
+    ("组团服务", "组团服务"),
+    ("第一书记", "第一书记"),
+    ("岚皋", "岚皋"),
+    ("五个一", "五个一"),
+    ("五个一做法", "五个一"),
+    ("组团服务经验", "组团服务"),
+    ("模式", "模式"),  # the suffix alone is kept: it is the whole query
+    ("  岚皋　 五个一 ", "岚皋 五个一"),  # ideographic space (U+3000) is a space after NFKC
+    ("第一书记联盟+龙头企业+基地+N",
+     "cbfu7b2cu4e00u4e66u8bb0u8054u76dfju9f99u5934u4f01u4e1aju57fau5730jn"),
+])
+def test_normalise(query, expected):
+    assert normalise(query, TABLE) == expected
+
+
+def test_token_query_turns_han_runs_into_word_tokens():
+    assert token_query("岚皋 cbf1j12jx") == "cbwu5c9au768b cbf1j12jx"
+    assert token_query("两委一队") == word_token("两委一队") == "cbwu4e24u59d4u4e00u961f"
+    assert token_query("cbf1j12jx") is None  # nothing Chinese: the plain query is enough
+    assert token_query("岚 x") is None  # one character is not a word
+
+
+def test_formulas_keep_items_of_one_script():
+    assert formulas("这种“1+12+x”服务模式在岚皋1+12+x模式") == ["1+12+x"]
+    assert formulas("实行文体+,1+1+n,第一书记联盟+龙头企业+基地+n") == [
+        "实行文体+", "1+1+n", "第一书记联盟+龙头企业+基地+n"]
+    assert formulas("2024年，3个村") == []
+    assert formula_token("１＋１＋Ｎ") == formula_token("1+1+n") == "cbf1j1jn"
+
+
+def test_to_simplified_prefers_phrases():
+    assert to_simplified("組團服務", TABLE) == "组团服务"
+    assert to_simplified("乾隆乾", TABLE) == "乾隆干"  # 乾隆 is a phrase; 乾 alone maps to 干
+
+
+def test_t2s_map_keeps_only_what_the_site_can_match():
+    table = t2s_map(set("组团服务干净第一书记"), ["组团服务", "干净"])
+    assert table["chars"]["組"] == "组" and table["chars"]["團"] == "团" and table["chars"]["務"] == "务"
+    assert "愛" not in table["chars"]  # 爱 is not in the site
+    assert len(table["chars"]) < 40
+    assert all(set(s) <= set("组团服务干净第一书记") for s in table["chars"].values())
+
+
+def test_page_terms_weigh_formula_fields_and_title_words():
+    text = "岚皋县驻村第一书记组团服务 “1+12+X”服务模式 “文体+”活动 五个一"
+    terms = page_terms(text, ["1+12+X", "五个一", None], ["岚皋", "第一书记", "消费帮扶"],
+                       title="岚皋县驻村第一书记组团服务")
+    assert terms["strong"] == ["cbf1j12jx", "五个一", word_token("五个一"), word_token("岚皋"),
+                               word_token("第一书记")]
+    assert terms["plain"] == ["cbfu6587u4f53j", "岚皋", "第一书记"]  # 消费帮扶 is not on the page
+
+
+ARTICLE = ('<html><body><nav>模式库</nav><article class="md-content__inner md-typeset">'
+           '<h1 id="x">“1+12+X”服务模式</h1><p>岚皋 &lt;script&gt;</p></article></body></html>')
+
+
+def test_annotate_marks_the_article_and_escapes_the_words():
+    out = annotate(ARTICLE, ["1+12+X"], ["岚皋", "<script>"])
+    assert '<article class="md-content__inner md-typeset" data-pagefind-body>' in out
+    assert out.count("data-pagefind-body") == 1
+    hidden = out[out.index('<div class="cb-search-terms"'):out.index("</article>")]
+    assert hidden == ('<div class="cb-search-terms" hidden aria-hidden="true">'
+                      '<span data-pagefind-weight="10"> cbf1j12jx </span>'
+                      '<span data-pagefind-weight="2"> 岚皋 cbwu5c9au768b &lt;script&gt; '
+                      'cbwu3cscriptu3e </span></div>')
+    assert "<nav>模式库</nav>" in out  # the header and navigation stay out of the body
+
+
+def test_annotate_leaves_a_page_without_article_alone():
+    page = "<html><body><p>1+12+X</p></body></html>"
+    assert annotate(page, ["1+12+X"], ["岚皋"]) == page
+
+
+def test_pagefind_runs_from_the_installed_wheel_offline():
+    command = pagefind_command("unused")
+    assert command[:3] == [sys.executable, "-m", "pagefind"]
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    assert binary is not None and "pagefind_bin_extended" in str(binary)  # Chinese segmentation
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--version"], capture_output=True,
+                          text=True, check=True, env={"PATH": "/usr/bin:/bin", "no_proxy": "*",
+                                                      "http_proxy": "http://127.0.0.1:9",
+                                                      "https_proxy": "http://127.0.0.1:9"})
+    assert done.stdout.startswith("pagefind 1.5.")
+
+
+def test_build_indexes_case_and_model_pages_only(tmp_path):
+    site = build_site(tmp_path, sorted(VALID.glob("*.yaml")))
+    model = (site / "models/langao-fixture-1-12-x/index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in model and '<span data-pagefind-weight="10"> cbf1j12jx' in model
+    case = (site / "cases/langao-fixture-mini/index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in case and "cbf1j12jx" in case
+    for listing in ["index.html", "cases/index.html", "models/index.html"]:
+        assert "data-pagefind-body" not in (site / listing).read_text(encoding="utf-8"), listing
+    assert "data-pagefind-body" in (site / "about/index.html").read_text(encoding="utf-8")
+    assert (site / "pagefind/pagefind.js").is_file()
+    assert list((site / "pagefind").glob("pagefind.zh_*.pf_meta"))
+    assert list((site / "pagefind/fragment").glob("*.pf_fragment"))
+    assert (site / "assets/search/t2s.json").is_file()
+    assert not (site / "search/search_index.json").exists()  # no lunr index any more
