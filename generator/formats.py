@@ -20,7 +20,7 @@ SQLITE_NAME = "casebook.sqlite"
 XLSX_NAME = "casebook.xlsx"
 
 # Table Schema type → SQLite column type (affinity).
-_SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
+_SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "BOOLEAN"}  # 0/1
 
 
 def table_order(tables: list[Table] | None = None) -> list[Table]:

@@ -43,6 +43,8 @@ from generator.validate import validate_paths
 from .conftest import CASES, ROOT, VALID
 
 CREATED = "2026-11-22T11:43:44Z"
+# Table Schema type → SQLite column type; a BOOLEAN column holds 0/1 (NUMERIC affinity).
+SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "BOOLEAN"}
 BY_NAME = {t.name: t for t in TABLES}
 LOCALES = ["C.UTF-8", "C"]  # C: ASCII, the locale that made R read one case in five
 
@@ -103,7 +105,7 @@ def test_sqlite_has_every_table_with_its_keys_and_rows(package):
         for table in TABLES:
             info = db.execute(f'PRAGMA table_info("{table.name}")').fetchall()
             assert [(r[1], r[2], bool(r[3])) for r in info] == [
-                (c.name, {"string": "TEXT", "integer": "INTEGER", "number": "REAL"}[c.type], c.required)
+                (c.name, SQL_TYPES[c.type], c.required)
                 for c in table.columns
             ], table.name
             pk = sorted((r[5], r[1]) for r in info if r[5])
@@ -125,7 +127,12 @@ def test_sqlite_has_every_table_with_its_keys_and_rows(package):
             rows = db.execute(f'SELECT * FROM "{table.name}"').fetchall()
             text = csv_rows(package, table.name)
             assert len(rows) == len(text) - 1, table.name
-            assert [[_cell(v) for v in row] for row in rows] == text[1:], table.name
+            booleans = [c.type == "boolean" for c in table.columns]
+            as_text = [
+                [_cell(bool(v) if b and v is not None else v) for v, b in zip(row, booleans, strict=True)]
+                for row in rows
+            ]
+            assert as_text == text[1:], table.name
     finally:
         db.close()
 
@@ -210,6 +217,8 @@ def test_xlsx_every_cell_equals_the_csv(package):
                     assert cell.value is None, (table.name, column.name)
                 elif column.type == "string":
                     assert (cell.data_type, cell.value) == ("s", value), (table.name, column.name)
+                elif column.type == "boolean":
+                    assert (cell.data_type, cell.value) == ("b", value == "true"), (table.name, column.name)
                 else:
                     assert (cell.data_type, cell.value) == ("n", float(value)), (table.name, column.name)
 
@@ -278,11 +287,12 @@ def test_duckdb_loads_every_table_with_its_keys_in_package_order(package):
             table = BY_NAME[resource["name"]]
             for statement in create_statements(table):
                 db.execute(statement)
-            types = {c.name: {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE"}[c.type]
-                     for c in table.columns}
+            types = {c.name: {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
+                              "boolean": "BOOLEAN"}[c.type] for c in table.columns}
+            columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in types.items()) + "}"
             db.execute(
-                f'INSERT INTO "{table.name}" SELECT * FROM read_csv(?, header = true, columns = ?)',
-                [str(package / resource["path"]), types],
+                f'INSERT INTO "{table.name}" SELECT * FROM read_csv(?, header = true, columns = {columns})',
+                [str(package / resource["path"])],
             )
             count = db.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
             assert count == len(csv_rows(package, table.name)) - 1
@@ -370,6 +380,8 @@ def check_loaded(package: Path, loaded: dict, name: str):
                 assert value is None, (name, column.name, value)
             elif column.type == "string":
                 assert value == cell, (name, column.name, value, cell)
+            elif column.type == "boolean":  # True, TRUE (R), true: each tool's own boolean
+                assert str(value).lower() == cell, (name, column.name, value, cell)
             else:
                 assert float(value) == float(cell), (name, column.name, value, cell)
 
