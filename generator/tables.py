@@ -483,7 +483,8 @@ def rows_of(cases) -> dict[str, list[dict]]:
         {"id": k, "label_zh": v["zh"], "label_en": v["en"]} for k, v in vocabulary("theme").items()
     ]
     out["indicator_codes"] = [
-        {"id": item["const"], "label_zh": item["title"], "label_en": item["description"], "unit": item["unit"]}
+        {"id": item["const"], "label_zh": item["title"], "label_en": item["description"],
+         "unit": item["unit"]}
         for item in load_schema()["definitions"]["indicator_code"]["oneOf"]
     ]
     out["vocabularies"] = [

@@ -1,0 +1,97 @@
+"""The README's researcher questions, answered from the exported CSVs alone, as written there.
+
+The pandas block and each DuckDB query of README.md's "Questions the CSVs answer" section run
+on the data package of cases/; the answers are the figures of the five articles.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import duckdb
+import pytest
+
+from generator.export import package_files
+from generator.validate import validate_paths
+
+from .conftest import CASES, ROOT
+
+LANGAO = "langao-first-secretary-team-service"
+QIANNAN = "qiannan-village-work-teams"
+GAOZHOU = "gaozhou-village-assistance-teams"
+
+
+def blocks() -> list[tuple[str, str]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Questions the CSVs answer\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```(\w+)\n(.*?)```", section, re.S)
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    report = validate_paths([CASES])
+    assert report.ok, [str(p) for p in report.errors]
+    folder = tmp_path_factory.mktemp("data")
+    for name, data in package_files(report.cases).items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def test_the_section_has_one_pandas_block_and_four_queries():
+    assert [lang for lang, _ in blocks()] == ["python", "sql", "sql", "sql", "sql"]
+
+
+@pytest.fixture(scope="module")
+def pandas_answers(package):
+    code = blocks()[0][1]
+    namespace: dict = {}
+    here = os.getcwd()
+    os.chdir(package)
+    try:
+        exec(compile(code, "README.md", "exec"), namespace)  # the README's own code
+    finally:
+        os.chdir(here)
+    return namespace
+
+
+def _query(package, code: str) -> list[tuple]:
+    with duckdb.connect() as db:
+        db.execute(f"SET file_search_path = '{package.as_posix()}'")
+        return db.sql(code).fetchall()
+
+
+def test_total_achieved_sales_per_case(pandas_answers, package):
+    # 帮销农特产品400余万元; the spring tea (40余万元) is part_of it and not added again.
+    assert pandas_answers["sales"].to_dict() == {LANGAO: 4000000}
+    assert _query(package, blocks()[1][1]) == [(LANGAO, 4000000)]
+
+
+def test_first_secretaries_per_case(pandas_answers, package):
+    # 针对省市县派驻岚皋的97名驻村第一书记 (the per-team "1名第一书记" rules are not counted).
+    assert pandas_answers["secretaries"].to_dict() == {LANGAO: 97}
+    assert _query(package, blocks()[2][1]) == [(LANGAO, 97)]
+
+
+def test_which_figures_are_targets(pandas_answers, package):
+    # 茂名今年要打造114条典型村; 今年,高州的目标是打造31条典型村.
+    targets = pandas_answers["targets"]
+    assert list(zip(targets["case_id"], targets["value"], targets["status"], strict=True)) == [
+        (GAOZHOU, 114, "planned"), (GAOZHOU, 31, "planned")]
+    assert [(r[0], r[2], r[4]) for r in _query(package, blocks()[3][1])] == [
+        (GAOZHOU, 114, "planned"), (GAOZHOU, 31, "planned")]
+
+
+def test_which_figures_are_per_team_or_per_person(pandas_answers, package):
+    per_head = pandas_answers["per_head"]
+    rows = set(zip(per_head["case_id"], per_head["value"], per_head["unit"], per_head["denominator"],
+                   per_head["per"].fillna(""), per_head["claim_type"], strict=True))
+    # 县财政每年为每个服务队预算2万元工作经费; 兑现驻村干部每月1100元生活补助;
+    # 落实第一书记每人每年2万元的工作经费.
+    assert {(LANGAO, 20000, "cny", "team", "year", "input"),
+            (QIANNAN, 1100, "cny", "person", "month", "input"),
+            (QIANNAN, 20000, "cny", "person", "year", "input")} <= rows
+    assert set(per_head["denominator"]) == {"team", "person"}
+    queried = _query(package, blocks()[4][1])
+    assert len(queried) == len(per_head)
+    assert {(r[0], r[2], r[3], r[4], r[5] or "", r[6]) for r in queried} == rows
