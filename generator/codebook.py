@@ -52,7 +52,8 @@ converts to the locale's character set and, in a non-UTF-8 locale, stops at the 
 character):
 
 ```r
-text <- c(division_code = "character", period_start = "character", period_end = "character")
+text <- c(division_code = "character", village_code = "character",
+          period_start = "character", period_end = "character")
 cases <- read.csv("cases.csv", encoding = "UTF-8", na.strings = "", colClasses = text)
 metrics <- read.csv("metrics.csv", encoding = "UTF-8", na.strings = "",
                     colClasses = c(as_of = "character"))
@@ -64,8 +65,9 @@ DuckDB:
 ```sql
 SELECT c.title, m.indicator, m.value, m.unit, m.qualifier, m.quote
 FROM read_csv('metrics.csv', types = {'as_of': 'VARCHAR'}) m
-JOIN read_csv('cases.csv', types = {'division_code': 'VARCHAR', 'period_start': 'VARCHAR',
-                                    'period_end': 'VARCHAR'}) c ON c.id = m.case_id
+JOIN read_csv('cases.csv', types = {'division_code': 'VARCHAR', 'village_code': 'VARCHAR',
+                                    'period_start': 'VARCHAR', 'period_end': 'VARCHAR'}) c
+  ON c.id = m.case_id
 ORDER BY c.id, m.position;
 ```
 
