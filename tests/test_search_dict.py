@@ -1,20 +1,19 @@
-"""The jieba user dictionary: which words it keeps whole, its file, and the search index it yields."""
+"""The collection's search words: which are kept whole, jieba's file format, the words Pagefind indexes."""
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import re
 
 import jieba
 import pytest
 
 from generator.search import search_terms, user_dict
+from generator.site_search import annotate, word_token
 from generator.validate import validate_paths
 
 from .conftest import VALID
-from .site_helpers import build_site
 
 
 @pytest.fixture(scope="module")
@@ -58,11 +57,11 @@ def test_dictionary_keeps_the_words_whole(cases, tmp_path):
     assert {"1+12+X", "岚皋"} <= set(taught.lcut(text))
 
 
-def test_build_writes_the_dictionary_and_the_index_keeps_the_formula(tmp_path):
-    site = build_site(tmp_path, sorted(VALID.glob("*.yaml")))
-    written = (tmp_path / "build" / "jieba_user_dict.txt").read_text(encoding="utf-8")
-    assert "1+12+X 2000000\n" in written
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    separator = re.compile(index["config"]["separator"])
-    model = next(d for d in index["docs"] if d["location"] == "models/langao-fixture-1-12-x/")
-    assert "1+12+x" in separator.split(re.sub(r"<[^>]+>", " ", model["title"] + " " + model["text"]).lower())
+def test_dictionary_words_become_the_pages_search_words(cases):
+    """The same words, kept whole for Pagefind: as words and as tokens in the page's hidden block."""
+    page = ('<article class="md-content__inner md-typeset"><h1>“1+12+X”服务模式</h1>'
+            "<p>如今,这种“1+12+X”服务模式在岚皋全县铺开</p></article>")
+    out = annotate(page, ["1+12+X"], search_terms(cases))
+    strong, plain = re.findall(r'<span data-pagefind-weight="\d+">([^<]*)</span>', out)
+    assert "cbf1j12jx" in strong.split()
+    assert {"岚皋", word_token("岚皋"), "1+12+X"} <= set(plain.split())
