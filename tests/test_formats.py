@@ -579,3 +579,25 @@ def test_homepage_comes_from_the_environment(monkeypatch):
 def test_typed_rows_refuses_a_wrong_header():
     with pytest.raises(ValueError, match="header"):
         typed_rows(BY_NAME["themes"], b"id,label\r\n")
+
+
+def test_new_columns_reach_every_format(package):
+    """Columns added to tables.TABLES (schema v2, quote verification) appear in every format."""
+    from openpyxl import load_workbook
+
+    new = {"metrics": ["indicator_code", "claim_type", "status", "quote_verified"]}
+    descriptor = json.loads((package / "datapackage.json").read_bytes())
+    fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]}
+    db = sqlite3.connect(package / SQLITE_NAME)
+    book = load_workbook(package / XLSX_NAME, read_only=True)
+    try:
+        for table, columns in new.items():
+            header = csv_rows(package, table)[0]
+            in_sqlite = [r[1] for r in db.execute(f'PRAGMA table_info("{table}")')]
+            in_xlsx = [c.value for c in next(book[table].iter_rows(max_row=1))]
+            for column in columns:
+                assert column in header and column in fields[table], column
+                assert column in in_sqlite and column in in_xlsx, column
+    finally:
+        db.close()
+        book.close()
