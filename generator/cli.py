@@ -188,7 +188,7 @@ def _valid_cases_or_exit(paths: tuple[Path, ...], step: str, **options) -> Repor
     return report
 
 
-def _one_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException | str) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 300 else text[:297] + "…"
 
@@ -253,11 +253,19 @@ def build(config_file: Path, data_out: Path) -> None:
     # Everything the site step needs is checked before anything is written: mkdocs.yml
     # loads (strict), its theme and plugins are installed, docs_dir exists, and the site
     # folder can be written. A broken config never leaves a new build/data behind.
+    import logging
+
+    said: list[str] = []  # MkDocs logs what is wrong, then raises "Aborted with … error!"
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = lambda record: said.append(record.getMessage())
+    logging.getLogger("mkdocs").addHandler(handler)
     try:
         config = load_config(config_file=str(config_file), strict=True)
     except (MkDocsException, OSError, ValueError) as exc:
-        raise click.ClickException(f"{_one_line(exc)} in {config_file}; fix it first "
-                                   "(nothing was written)") from None
+        raise click.ClickException(f"{config_file}: {_one_line(' '.join(said) or exc)}; fix it "
+                                   "first (nothing was written)") from None
+    finally:
+        logging.getLogger("mkdocs").removeHandler(handler)
     site_parent = Path(config.site_dir).parent
     while not site_parent.exists() and site_parent != site_parent.parent:
         site_parent = site_parent.parent

@@ -256,7 +256,7 @@ def export_package(cases, out: Path, created: str | None = None) -> list[Path]:
       nothing). Where that call is missing (other systems, file systems without it) two
       renames are used, and `out` is missing for the instant between them.
     - `out` a symlink: the folder it points to is replaced (the link is kept).
-    - One export at a time per folder: an advisory lock (`.<out name>.lock` beside `out`);
+    - One export at a time per folder: an advisory lock (flock) on the folder holding `out`;
       an export that finds it held stops with ExportError instead of racing.
     - Staging folders left by a killed run (`.export-<out name>-*`) are removed by the next.
     - Any OSError (ENOSPC, EROFS, EACCES, EFBIG under `ulimit -f` once SIGXFSZ is ignored …)
@@ -325,17 +325,17 @@ def _why(exc: OSError) -> str:
 
 @contextlib.contextmanager
 def _export_lock(out: Path):
-    lock_path = out.parent / f".{out.name}.lock"
-    with open(lock_path, "a+b") as lock:
+    """Hold an advisory lock on the folder that holds `out` (no lock file is left behind)."""
+    fd = os.open(out.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise ExportError(f"another export is writing to {out} right now; wait for it to "
-                              "finish, then run this one again") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            raise ExportError(f"another export is writing to {out.parent} right now; wait for it "
+                              "to finish, then run this one again") from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _remove_stale_staging(out: Path) -> None:

@@ -193,7 +193,8 @@ def check_answers(body: str, fields: list[dict]) -> None:
     for field_id, text in parse_body(body, fields).items():
         bad = next((ch for ch in text if ch in _CONTROL), None)
         if bad is not None:
-            line = 1 + body[:body.index(text)].count("\n") + text[:text.index(bad)].count("\n")
+            heading = body.find(f"### {labels[field_id]}")
+            line = 1 + body.count("\n", 0, body.find(bad, max(heading, 0)))
             raise IssueError(f"the answer to “{labels[field_id]}” holds the control character "
                              f"U+{ord(bad):04X} ({_CONTROL_NAMES.get(bad, 'control character')}) at "
                              f"line {line} of the issue body; delete it and run from-issue again")
