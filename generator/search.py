@@ -30,7 +30,7 @@ COMMON = ("第一书记", "驻村工作队", "工作队", "组团服务", "消�
 # Short forms of place names: 岚皋县 → 岚皋, 高州市 → 高州, 黔南布依族苗族自治州 → 黔南.
 _AUTONOMOUS = re.compile(r"^(.+?)(?:(?:布依|土家|哈尼|景颇|朝鲜|蒙古|哈萨克|柯尔克孜|傈僳|拉祜|"
                          r"[苗侗藏彝傣白壮回羌瑶黎畲水佤纳])族)+自治[州县旗]$")
-_PLACE_END = re.compile(r"[省市县区镇乡州]$")
+_PLACE_END = re.compile(r"[省市县区镇乡州村]$")  # 马郢村 → 马郢
 FREQ = 2_000_000  # high enough that jieba prefers these words to any split
 
 
@@ -43,7 +43,7 @@ def search_terms(cases) -> list[str]:
     """Words the segmenter must keep whole: formulas, quoted names, short model and term names, places."""
     words = set(COMMON)
     for c in (x.data for x in cases):
-        for key in ("province", "prefecture", "county", "town"):
+        for key in ("province", "prefecture", "county", "town", "village"):
             name = c["place"].get(key)
             if name:
                 words.add(name)

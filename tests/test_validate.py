@@ -31,7 +31,7 @@ def test_every_rule_has_a_fixture():
         "metric-vague", "metric-ordinal", "metric-vague-tens", "metric-just-under",
         "metric-inclusive", "metric-exclusive", "metric-not-finite", "vague-needs-max",
         # issue 11 part B: part_of names another metric of the case, no cycles; codes and units
-        "part-of", "indicator-unit", "as-of-basis",
+        "part-of", "metric-id", "indicator-unit", "as-of-basis",
         # issue 14: a metric's source and model belong to its own case (two cases citing each other's)
         "ref-source-case", "ref-model-case",
     }
