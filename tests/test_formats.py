@@ -183,6 +183,22 @@ def test_frictionless_publishes_every_row_to_sqlite(package, tmp_path):
         db.close()
 
 
+def test_frictionless_index_loads_every_table(package, tmp_path):
+    """`frictionless index` (the CLI) used to skip cases, metrics and sources."""
+    target = tmp_path / "index.db"
+    command = [str(Path(sys.executable).with_name("frictionless")), "index",
+               str(package / "datapackage.json"), "--database", f"sqlite:///{target}"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    db = sqlite3.connect(target)
+    try:
+        for table in TABLES:
+            count = db.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
+            assert count == len(csv_rows(package, table.name)) - 1, table.name
+    finally:
+        db.close()
+
+
 def test_no_pattern_on_an_optional_field(package):
     """frictionless's SQL adapter applies `pattern` to empty cells and drops the table."""
     descriptor = json.loads((package / "datapackage.json").read_bytes())
