@@ -565,3 +565,20 @@ def test_every_true_reading_is_accepted_and_every_message_proposes_true_readings
                 assert check_metric(metric(quote, r.value, r.qualifier, r.value_max)) == [], (quote, r)
             first: Reading = q.readings[0]
             assert is_true_reading(q, first.qualifier, first.value, first.value_max)
+
+
+ALPHABET = st.sampled_from(list("0123456789０１.,%％一二两三四五六七八九十百千万亿零〇廿余多来几数上成以下内超过近约左右满第是、，个年天月号后+X“”")
+                           + ["不足", "不满", "至少", "将近", "百分之", "届满", "上下", "之一"])
+
+
+@given(st.lists(ALPHABET, max_size=30).map("".join))
+def test_any_text_reads_without_error_and_readings_are_consistent(text):
+    read = readings(text)
+    for q in read.quantities:
+        assert text[q.start:q.end] == q.text
+        assert q.readings and q.readings[0].qualifier == q.qualifier
+        assert all(math.isfinite(r.value) for r in q.readings)
+        assert q.lower is None or q.lower <= q.value
+        assert q.upper is None or q.value <= q.upper
+    for n in read.not_quantities:
+        assert text[n.start:n.start + len(n.text)] == n.text
