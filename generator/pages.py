@@ -12,6 +12,7 @@ from functools import cache
 
 from markupsafe import Markup, escape
 
+from . import provenance
 from .charts import bar_chart
 from .codebook import codebook_markdown
 from .completeness import completeness
@@ -54,6 +55,31 @@ def place_of(case: dict) -> str:
     """The place as Chinese readers write it: province, prefecture, county, town."""
     p = case["place"]
     return "".join(p.get(k, "") for k in ("province", "prefecture", "county", "town"))
+
+
+def source_title(source: dict) -> str:
+    """A source's title as printed, or a plain statement that the copy seen shows none."""
+    return source.get("title") or "（所见版本未显示标题 title not visible in the copy seen）"
+
+
+def quote_checks(case_path, case: dict) -> dict:
+    """Which quotes of a case verify against the stored source snapshots (generator/provenance.py).
+
+    {"metrics": [bool per metric], "sources": {source id: {"verified": n, "total": m,
+    "file": "sources/<id>.txt" or None}}, "snapshots": (sha256 or None per source)}.
+    """
+    verdicts = provenance.verified_quotes(case_path, case)
+    counts = verdicts.counts()
+    sources = {}
+    for s in case["sources"]:
+        snap = verdicts.snapshots.get(s["id"])
+        verified, total = counts.get(s["id"], (0, 0))
+        sources[s["id"]] = {"verified": verified, "total": total,
+                            "file": f"sources/{s['id']}.txt" if snap is not None else None}
+    return {"metrics": [verdicts.verified(("metrics", i, "quote"))
+                        for i in range(len(case.get("metrics", [])))],
+            "sources": sources,
+            "snapshots": tuple(s.sha256 if s is not None else None for s in verdicts.snapshots.values())}
 
 
 def period_of(case: dict) -> str:
@@ -124,6 +150,11 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None) -> dict[str, 
     env = _env()
     data = [c.data for c in cases]
     digest = {c.data["id"]: c.digest for c in cases}
+    case_paths = {c.data["id"]: getattr(c, "path", None) for c in cases}  # to find source snapshots
+    # Which quotes verify against the stored source snapshots (issue 15), once per case.
+    checks = {c["id"]: quote_checks(case_paths[c["id"]], c) for c in data}
+    verified_metrics = {id(m) for c in data
+                        for m, ok in zip(c.get("metrics", []), checks[c["id"]]["metrics"], strict=True) if ok}
     lab = labels()
     models = [(m, c) for c in data for m in c.get("models", [])]
     by_model = {m["id"]: (m, c) for m, c in models}
@@ -135,24 +166,27 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None) -> dict[str, 
                 metrics_by_model[metric["model"]].append(metric)
                 metric_cases[metric["model"]][c["id"]] = None
     by_id = {c["id"]: c for c in data}
-    common = {"labels": lab, "fmt": fmt, "num": num}
+    common = {"labels": lab, "fmt": fmt, "num": num, "verified": lambda m: id(m) in verified_metrics}
     pages: dict[str, str] = {}
 
     for c in data:
         first = c["sources"][0]
         citation = (f"{c['title']}。驻村帮扶案例库 Village Assistance Casebook，案例 {c['id']}。"
-                    f"来源：{first['title']}" + (f"，{first['publisher']}" if first.get("publisher") else "")
+                    f"来源：{source_title(first)}" + (f"，{first['publisher']}" if first.get("publisher") else "")
                     + (f"，{first['published']}" if first.get("published") else "") + "。")
         refs = [r for k in ("adopts", "adapted_from") for r in c.get(k, []) if r in by_model]
 
-        def case_page(c=c, refs=refs, citation=citation):
+        checked = checks[c["id"]]
+
+        def case_page(c=c, refs=refs, citation=citation, checked=checked):
             return env.get_template("case.md.j2").render(
                 c=c, place=place_of(c), period=period_of(c), score=completeness(c)[0],
-                adopted=[by_model[r][0] for r in refs], citation=citation,
+                adopted=[by_model[r][0] for r in refs], citation=citation, checked=checked,
                 edit=_edit_line(c, f"cases/{c['id']}.yaml", edit_base), **common)
 
         # Its inputs: the case file, the files of the models it adopts, the edit link base.
-        key = (digest[c["id"]], edit_base, *(digest[by_model[r][1]["id"]] for r in refs))
+        key = (digest[c["id"]], edit_base, *(digest[by_model[r][1]["id"]] for r in refs),
+               checked["snapshots"])  # a changed snapshot changes which quotes verify
         pages[f"cases/{c['id']}.md"] = _cached(cache, f"cases/{c['id']}.md", key, case_page)
 
     # Who adopts or adapts each model, in one pass: asking every case for every model is
@@ -164,7 +198,7 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None) -> dict[str, 
                 table[ref].append(x)
 
     for m, c in models:
-        sources = {s["id"]: s["title"] for s in c["sources"]}
+        sources = {s["id"]: source_title(s) for s in c["sources"]}
         # Its inputs: its own case file and those that cite, adopt or adapt it.
         related = [c, *(by_id[i] for i in metric_cases.get(m["id"], {})),
                    *linked["adopts"].get(m["id"], []), *linked["adapted_from"].get(m["id"], [])]
