@@ -17,11 +17,13 @@ from markupsafe import Markup, escape
 
 # Markdown-significant punctuation. `<`, `>` and `&` are left to HTML escaping: a
 # backslash before an entity would print the entity's text.
-_MD = re.compile(r"([\\`*_\[\](){}#+!|~])")
+# `~` is not among them: no enabled extension gives it a meaning, and Python-Markdown does
+# not unescape `\~`, which would print the backslash.
+_MD = re.compile(r"([\\`*_\[\](){}#+!|])")
 _LINE_START = re.compile(r"(?m)^(\s*)([-=]|\d+\.)")
 # Anything md() would change: HTML-special or Markdown-special characters, or a line start
 # that reads as a list or heading. Most Chinese sentences have none and pass as they are.
-_SPECIAL = re.compile(r"[&<>'\"\\`*_\[\](){}#+!|~]|^\s*(?:[-=]|\d+\.)", re.M)
+_SPECIAL = re.compile(r"[&<>'\"\\`*_\[\](){}#+!|]|^\s*(?:[-=]|\d+\.)", re.M)
 # The stray spaces YAML's folded scalars (>-) put between Chinese characters are dropped by
 # the loader (generator/folding.py), so the site shows the same text as the data package.
 
