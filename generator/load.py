@@ -128,6 +128,27 @@ _BAD_CHARS = (
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
 )
 _BAD_IN_FILE = re.compile(f"[{_BAD_CHARS}]")
+# The same search on the file's UTF-8 bytes, for the fast path: a character class with
+# astral members is slow in `re` (no bitmap), so the check is one `bytes.translate` for the
+# single-byte controls and a few searches that start with a fixed byte for the rest.
+_BAD_BYTES = frozenset(range(0x00, 0x09)) | {0x0B, 0x0C} | frozenset(range(0x0E, 0x20)) | {0x7F}
+_ASTRAL_LEADS = bytes(range(0xF0, 0xF5))  # first bytes of U+10000 and above
+_GOOD_BYTES = bytes(b for b in range(256) if b not in _BAD_BYTES and b not in _ASTRAL_LEADS)
+_BAD_SEQUENCES = tuple(re.compile(p) for p in (
+    rb"\xc2[\x80-\x9f]",  # C1 controls, NEL among them
+    rb"\xe2\x80[\xa8\xa9]",  # U+2028, U+2029
+    rb"\xef(?:\xb7[\x90-\xaf]|\xbf[\xbe\xbf])",  # U+FDD0..U+FDEF, U+FFFE, U+FFFF
+))
+_ASTRAL_NONCHARACTER = re.compile(rb"[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]")
+
+
+def has_bad_chars(raw: bytes) -> bool:
+    """True if UTF-8 `raw` holds a character `_BAD_IN_FILE` refuses (fast, in C)."""
+    kept = raw.translate(None, _GOOD_BYTES)  # the controls and astral first bytes, if any
+    if kept and (kept.translate(None, _ASTRAL_LEADS) or _ASTRAL_NONCHARACTER.search(raw)):
+        return True
+    return any(p.search(raw) for p in _BAD_SEQUENCES)
+
 # In a constructed string a CR can only come from the escape "\r" (line breaks in the file
 # become "\n"): it moves a terminal's cursor and no title or quote needs it.
 _BAD_IN_TEXT = re.compile(f"[{_BAD_CHARS}\r]")
@@ -299,6 +320,7 @@ class StrictConstructor(SafeConstructor):
         super().__init__()
         self.duplicates: list[tuple[str, object, object]] = []
         self._seen: set[int] = set()
+        self._escapes = True  # the text may hold a `\` escape (the loaders look)
         self._verbatim = False  # building a `quote` value
         self._lines: list[str] | None = None  # the file's lines, split when first needed
 
@@ -327,7 +349,7 @@ class StrictConstructor(SafeConstructor):
             if tag == _STR:
                 # Only double-quoted text has escapes ("\0", "\e"); the raw text of the file
                 # was checked for the same characters before parsing.
-                if node.style == '"' and _BAD_IN_TEXT.search(node.value):
+                if node.style == '"' and self._escapes and _BAD_IN_TEXT.search(node.value):
                     raise BadEscape(node)
                 if node.style == ">" and not self._verbatim:  # folded: no spaces between CJK
                     return self._unfold(node)
@@ -345,7 +367,7 @@ class StrictConstructor(SafeConstructor):
                     )
                 # Keys stay text as written (`1:` is the key "1"); interned, so the many
                 # copies of `quote` or `source` share one string in memory and in pickles.
-                if key_node.style == '"' and _BAD_IN_TEXT.search(key_node.value):
+                if key_node.style == '"' and self._escapes and _BAD_IN_TEXT.search(key_node.value):
                     raise BadEscape(key_node)
                 key = sys.intern(key_node.value)
                 if key in first:
@@ -424,6 +446,7 @@ class StrictLoader(_Parser, StrictConstructor, CoreResolver):
         _Parser.__init__(self, stream)
         StrictConstructor.__init__(self)
         CoreResolver.__init__(self)
+        self._escapes = not isinstance(stream, str) or "\\" in stream  # none: skip the check
         self._source_text = stream  # folded scalars are rebuilt from their lines
 
 
@@ -438,6 +461,7 @@ class ExplainingLoader(_PyParser, StrictConstructor, CoreResolver):
         _PyParser.__init__(self, stream)
         StrictConstructor.__init__(self)
         CoreResolver.__init__(self)
+        self._escapes = not isinstance(stream, str) or "\\" in stream
 
 
 @dataclass
@@ -683,17 +707,17 @@ def _line_start(text: str, line: int) -> int:
 MAX_CHAR_PROBLEMS = 50
 
 
-def _char_problems(path: Path, text: str) -> list[Problem]:
+def _char_problems(path: Path, text: str, raw: bytes) -> list[Problem]:
     """Every refused character of the raw text at its line and column (fast when none)."""
-    if _BAD_IN_FILE.search(text) is None:  # one pass in C: almost every file
+    if not has_bad_chars(raw):  # almost every file
         return []
     found = []
-    matches = list(_BAD_IN_FILE.finditer(text))
-    for match in matches[:MAX_CHAR_PROBLEMS]:
-        line, col = text_position(text, match.start())
-        found.append(_problem(path, line, col, char_message(match.group()), "character"))
+    matches = [(m.start(), m.group()) for m in _BAD_IN_FILE.finditer(text)]
+    for index, char in matches[:MAX_CHAR_PROBLEMS]:
+        line, col = text_position(text, index)
+        found.append(_problem(path, line, col, char_message(char), "character"))
     if len(matches) > MAX_CHAR_PROBLEMS:
-        line, col = text_position(text, matches[MAX_CHAR_PROBLEMS].start())
+        line, col = text_position(text, matches[MAX_CHAR_PROBLEMS][0])
         found.append(_problem(
             path, line, col,
             f"and {len(matches) - MAX_CHAR_PROBLEMS:,} more such characters from here on; "
@@ -757,8 +781,10 @@ def _too_deep(text: str) -> tuple[int, int] | None:
     parser keeps its own stack, so that walk does not recurse.
     """
     budget = MAX_DEPTH - 2 - 2 * text.count("[") - text.count("{")
-    if budget > 0 and not _indent_at_least(budget).search(text):
-        return None
+    if budget > 0:
+        first = text[:budget]
+        if (len(first) < budget or first.strip(" ?:-")) and not _indent_at_least(budget).search(text):
+            return None
     try:
         return _deepest(StrictLoader(text))
     except yaml.YAMLError:
@@ -789,7 +815,9 @@ def _deepest(loader) -> tuple[int, int] | None:
 
 @lru_cache(maxsize=128)
 def _indent_at_least(width: int) -> re.Pattern:
-    return re.compile(f"^[ ?:-]{{{width}}}", re.MULTILINE)
+    # Lines after the first, found by their "\n": a fixed first character makes the search
+    # fast, where a multiline `^` would be tried at every position.
+    return re.compile(f"\n[ ?:-]{{{width}}}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -837,7 +865,7 @@ def read_case(path: Path, raw: bytes | None = None) -> CaseFile:
         return case
     case.text = text
     try:
-        _parse(case, path, text)
+        _parse(case, path, text, raw)
     except RecursionError:  # not expected after _too_deep; never a traceback
         case.problems.append(_problem(
             path, 1, 1, f"lists and mappings are nested too deep to read (the limit is {MAX_DEPTH})",
@@ -856,9 +884,9 @@ def read_case(path: Path, raw: bytes | None = None) -> CaseFile:
     return case
 
 
-def _parse(case: CaseFile, path: Path, text: str) -> None:
+def _parse(case: CaseFile, path: Path, text: str, raw: bytes) -> None:
     """Check the text, parse it and set `case.data`, or add the problems found."""
-    chars = _char_problems(path, text)
+    chars = _char_problems(path, text, raw)
     if chars:
         case.problems.extend(chars)
         return

@@ -590,3 +590,14 @@ def test_unknown_key_with_bidi_and_zero_width_characters_is_shown_escaped(tmp_pa
         got = lines_of(folder, fmt)
         assert len(got) >= 1 and all("\u202e" not in line and "\u200b" not in line for line in got)
         assert any("ti\\u202etle\\u200b_x" in line for line in got)
+
+
+def test_fast_byte_check_agrees_with_the_character_class():
+    from generator.load import _BAD_IN_FILE, has_bad_chars
+
+    points = [*range(0xD800), *range(0xE000, 0x10000)]
+    points += [plane << 16 | low for plane in range(1, 17) for low in (0, 0xFFFD, 0xFFFE, 0xFFFF)]
+    for cp in points:
+        char = chr(cp)
+        raw = f"a{char}b".encode()
+        assert has_bad_chars(raw) == bool(_BAD_IN_FILE.search(char)), hex(cp)
