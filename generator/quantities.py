@@ -57,6 +57,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
           "六": 6, "七": 7, "八": 8, "九": 9}
@@ -253,7 +254,16 @@ _NOT_QUANTITY = [
     ("name", r"\d+\s*[×xX*]\s*\d+"),  # 7×24小时 service
     ("name", r"一起(?!纠纷|案|事故|事件|矛盾|诉讼|信访)"),  # 一起 "together"; 一起纠纷 is one dispute
 ]
-_NOT_RE = [(kind, re.compile(pattern)) for kind, pattern in _NOT_QUANTITY]
+
+# A pattern can only match a text holding one of its trigger characters; checking them first
+# skips most regex scans (validation reads every quote of every case).
+_TRIGGERS = ("第", "初", "号奖", "周期拜", "是要抓靠看", "、.．", "（(", "其", "年", "-/.", "月", "月",
+             "日", "年", "后", "+＋", "个", "一", "一", None, "千", "十", "-", ":", "点", "一", "即",
+             "Gg", "×xX*", "起")
+assert len(_TRIGGERS) == len(_NOT_QUANTITY)
+_NOT_RE = [(kind, re.compile(pattern), frozenset(trigger) if trigger else None)
+           for (kind, pattern), trigger in zip(_NOT_QUANTITY, _TRIGGERS, strict=True)]
+_ANY_NUMERAL = frozenset("0123456789" + _CN + "数几")
 # A short quoted name: “五个一”, ‘两优一先’, “1+12+X” (at most 8 characters inside).
 _QUOTED = re.compile(r"[“‘「『\"]([^“”‘’「」『』\"\n]{1,8})[”’」』\"]")
 _NUMERAL_IN = re.compile(rf"\d+(?:\.\d+)?|[{_CN}]+")
@@ -281,7 +291,10 @@ def _not_quantities(text: str) -> list[NotQuantity]:
         inner = m.group(1)
         if _NUMERAL_IN.search(inner) and not _looks_like_figure(inner):
             add("name", m.start(1), m.end(1))
-    for kind, pattern in _NOT_RE:
+    chars = set(text)
+    for kind, pattern, trigger in _NOT_RE:
+        if trigger is not None and trigger.isdisjoint(chars):
+            continue
         for m in pattern.finditer(text):
             if m.end() > m.start():
                 add(kind, m.start(), m.end())
@@ -333,6 +346,11 @@ _VAGUE = [  # (pattern, lower(match), upper(match))
      lambda m: 1.0, lambda m: 10.0),
 ]
 _VAGUE_START = frozenset("成数上几好十一二三四五六七八九123456789")
+# Which vague patterns can start with a character (the 十几 one only when 几 follows soon).
+_VAGUE_BY_FIRST = {ch: [v for v, firsts in zip(_VAGUE, ("成", "成", "成上", "数", "上", "数几",
+                                                         "一二三四五六七八九十123456789", "好几数"),
+                                              strict=True) if ch in firsts]
+                   for ch in _VAGUE_START}
 _START = re.compile(rf"\d|[{_CN}数几上成好]|百分之")
 
 
@@ -354,6 +372,8 @@ _BEFORE = [
 ]
 _BEFORE.sort(key=lambda pair: len(pair[0]), reverse=True)
 _BEFORE_MAP = dict(_BEFORE)
+_BEFORE_LAST = frozenset(word[-1] for word, _ in _BEFORE)
+_ADVERB_FIRST = frozenset("至最不")
 # Characters that turn 近/约/超/满 into another word: 最近, 临近, 节约, 高超, 充满 …
 _NOT_BEFORE = {"近": "最就附临靠亲邻贴", "约": "节制契签邀预相婚简集履违特公条合",
                "超": "高赶", "满": "充饱圆美不未届期布丰"}
@@ -380,21 +400,28 @@ def _before_word(text: str, start: int) -> tuple[str, str] | None:
     """The qualifying word just before a number (超过100人), or an adverb earlier in the clause."""
     head = text[max(0, start - 5):start]
     head = head.removesuffix("了")  # 超过了100人
-    for word, qualifier in _BEFORE:
+    for word, qualifier in (_BEFORE if head[-1:] in _BEFORE_LAST else ()):
         if head.endswith(word):
             prev = head[-len(word) - 1] if len(head) > len(word) else ""
             if prev and word in _NOT_BEFORE and prev in _NOT_BEFORE[word]:
                 break  # 最近3年, 临近三个村, 节约100万元
             return word, qualifier
-    adverb = _ADVERB.search(text, max(0, start - 16), start)
+    adverb = _ADVERB.search(text, max(0, start - 16), start) if _ADVERB_FIRST.intersection(
+        text[max(0, start - 16):start]) else None
     if adverb:
         return adverb.group(1), _BEFORE_MAP[adverb.group(1)]
     return None
 
 
+@lru_cache(maxsize=8192)
 def readings(text: str) -> Read:
-    """Every quantity written in `text` with its true readings, and the non-quantities."""
+    """Every quantity written in `text` with its true readings, and the non-quantities.
+
+    Cached: the result is immutable, and copied corpora repeat their quotes.
+    """
     norm = text.translate(_WIDE)
+    if _ANY_NUMERAL.isdisjoint(norm):
+        return Read((), ())
     nots = _not_quantities(norm)
     blocked = [False] * len(norm)
     for n in nots:
@@ -457,12 +484,13 @@ def _quantity(text: str, start: int, end: int, qualifier: str, value: float,
 
 def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
     # Vague words first: 数十万, 上百, 成千上万, 十几, 几个.
-    if text[pos] in _VAGUE_START:
-        for pattern, low, high in _VAGUE:
+    first = text[pos]
+    if first in _VAGUE_START and (first in "成数上几好" or "几" in text[pos + 1:pos + 4]):
+        for pattern, low, high in _VAGUE_BY_FIRST[first]:
             m = pattern.match(text, pos)
             if m and m.end() > pos and _free(blocked, pos, m.end()):
                 return _quantity(text, pos, m.end(), "vague", low(m), high(m), m.group(0))
-    m = _ADJACENT.match(text, pos)
+    m = _ADJACENT.match(text, pos) if first in _ADJACENT_FIRST else None
     if m and _free(blocked, pos, m.end()):
         d1, d2 = DIGITS[m["d1"]], DIGITS[m["d2"]]
         if d2 == d1 + 1 or (d1, d2) == (3, 5):
@@ -471,7 +499,8 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
             return _quantity(text, pos, m.end(), "range", (tens + d1) * scale, (tens + d2) * scale,
                              m.group(0))
     # A number never reaches into a phrase that is not a quantity (3个一村一品).
-    m = _MAIN.match(text[:_first_blocked(blocked, pos)], pos)
+    limit = _first_blocked(blocked, pos) if True in blocked else len(text)
+    m = _MAIN.match(text if limit == len(text) else text[:limit], pos)
     if not m:
         return None
     a_text = m["a"]
@@ -496,6 +525,9 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
     return _read_plain(text, pos, m, a * scale)
 
 
+_ADJACENT_FIRST = frozenset("一两二三四五六七八九十")
+
+
 def _first_blocked(blocked: list[bool], pos: int) -> int:
     i = pos
     while i < len(blocked) and not blocked[i]:
@@ -510,12 +542,12 @@ _TENTHS = re.compile(r"成(?![员立为功效本果长熟绩交都型品就了])
 def _read_plain(text: str, pos: int, m: re.Match, value: float) -> Quantity:
     end = m.end()
     if not (m["approx1"] or m["approx2"] or m["approx3"]):
-        half = _HALF.match(text, end)
+        half = _HALF.match(text, end) if "半" in text[end:end + 3] else None
         if half:
             value, end = value + 0.5, half.end()
             if text[end - 1] != "半":  # 两个半月: the unit stays after the number
                 end = half.start() + 2
-        elif _TENTHS.match(text, end):
+        elif text[end:end + 1] == "成" and _TENTHS.match(text, end):
             value, end = value * 10, end + 1
     marker = m["approx1"] or m["approx2"] or m["approx3"]
     if marker in ("余", "多"):
@@ -524,7 +556,8 @@ def _read_plain(text: str, pos: int, m: re.Match, value: float) -> Quantity:
         if _classifier(text, end):  # 十来个: about ten
             return _quantity(text, pos, end, "approximately", value, word="来")
         end -= 1
-    after = _AFTER.match(text, end) or _AFTER_NEAR.match(text, end)
+    after = (_AFTER.match(text, end) or _AFTER_NEAR.match(text, end)
+             if _AFTER_CHARS.intersection(text[end:end + 6]) else None)
     before = _before_word(text, pos)
     if before and before[1] == "just_under" and _RECENT.match(text, end):
         before = None  # 近两年来: the last two years
@@ -538,6 +571,7 @@ def _read_plain(text: str, pos: int, m: re.Match, value: float) -> Quantity:
     return _quantity(text, pos, end, "exact", value)
 
 
+_AFTER_CHARS = frozenset("以之左开届期上")
 _CLASSIFIERS = set("个名位人户家次项座所条支批天年月周届期处亩元斤件场起场头只匹台辆套本间栋层"
                    "种类部门把张份笔岁%")
 
