@@ -34,6 +34,9 @@ def test_every_rule_has_a_fixture():
         "part-of", "metric-id", "indicator-unit", "as-of-basis",
         # issue 14: a metric's source and model belong to its own case (two cases citing each other's)
         "ref-source-case", "ref-model-case",
+        # issue 10 part B: leading = + - @ (CSV injection), plain URLs, one-word place names,
+        # ids that would overwrite a generated page
+        "formula", "url", "place-name", "reserved-id",
     }
     assert set(RULES) == expected
 
