@@ -181,7 +181,8 @@ def cross_findings(cases: list[tuple[int, str, Keys]]) -> list[Finding]:
             unique(source_ids, source_id, index, parts, "source")
     for index, _name, keys in cases:
         for parts, ref, where in keys.model_refs:
-            if ref in model_ids and where == "metric" and model_ids[ref] != index:
+            own_ids = {m for _, m in keys.models}
+            if ref in model_ids and where == "metric" and ref not in own_ids:
                 # A figure describes a model of its own case (issue 14); adopts and
                 # adapted_from are the fields that point at other cases' models.
                 own = ", ".join(m for _, m in keys.models) or "none: this case has no `models`"

@@ -161,9 +161,12 @@ def test_datasette_opens_it_with_its_keys(package):
         assert response.status_code == 200
         rows = response.json()
         assert len(rows) == len(csv_rows(package, "metrics")) - 1
-        # Datasette follows the keys: each metric's source is shown with its title.
+        # Datasette follows the keys: each metric's source is shown with its title (no label
+        # when the copy seen showed no title, see title_note).
         titles = {r[0]: r[3] for r in csv_rows(package, "sources")[1:]}
-        assert all(r["source_id"]["label"] == titles[r["source_id"]["value"]] for r in rows)
+        labels = {r["source_id"]["value"]: r["source_id"]["label"] for r in rows}
+        assert labels == {key: titles[key] or None for key in labels}
+        assert any(labels.values())
 
     asyncio.run(look())
 
