@@ -8,7 +8,9 @@ quoting, flow lists and folded (`>-`) scalars stay as written; only these change
   以内 include the number, 超过、不满 exclude it): v1 `at_least` written as 余/多 becomes
   `plus`, v1 `more_than` written as 以上 becomes `at_least` (超过 stays `more_than`), v1
   `approximately` written as 近/将近/接近 becomes `just_under`, v1 `less_than` written as
-  以下 becomes `at_most`;
+  以下 becomes `at_most`, and a v1 `at_least` read from a vague word (上万) becomes `vague`
+  with `value_max`, the word's upper bound;
+- a metric whose quote says 每半年 and that has no `per` gets `per: half_year` (new in v2);
 - the fields version 2 requires and only a person can know for sure — `case_type`, each
   metric's `claim_type` and `status`, each source's `evidence_type` — are filled with a best
   guess from the case's own words, each marked with the end-of-line comment
@@ -189,9 +191,16 @@ def _migrate_metric(metric: CommentedMap) -> list[str]:
     changes = []
     qualifier = metric.get("qualifier")
     new = _qualifier_v2(metric)
+    if new == "vague":  # 上万, 数十万: version 2 records both bounds, read from the quote
+        quantity = _quantity(metric)
+        metric.insert(list(metric).index("value") + 1, "value_max", _whole(quantity.value_max))
+        changes.append(f"value_max: {_whole(quantity.value_max)} (the upper bound of “{quantity.text}”)")
     if new != qualifier:
         metric["qualifier"] = new
         changes.append(f"qualifier: {qualifier} → {new}")
+    if "per" not in metric and "每半年" in str(metric.get("quote", "")):  # version 2 has half_year
+        _insert_after(metric, "qualifier", "per", "half_year")
+        changes.append("per: half_year (inferred)")
     claim, status = _claim(metric)
     anchor = "per" if "per" in metric else "qualifier"
     if "claim_type" not in metric:
@@ -204,18 +213,31 @@ def _migrate_metric(metric: CommentedMap) -> list[str]:
     return changes
 
 
+def _whole(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else x
+
+
+def _quantity(metric: CommentedMap):
+    """The quantity of the quote that the metric's value is, or None."""
+    quote, value = metric.get("quote"), metric.get("value")
+    if not isinstance(quote, str) or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    same = [q for q in parse_quantities(quote) if abs(q.value - value) < 1e-6]
+    # 一场长达一个多小时: the value 1 is written twice; the qualified one is meant.
+    return next((q for q in same if q.qualifier != "exact"), same[0] if same else None)
+
+
 def _qualifier_v2(metric: CommentedMap) -> object:
     """The v2 qualifier for a v1 one, read from the words around the number in the quote."""
-    qualifier, quote, value = metric.get("qualifier"), metric.get("quote"), metric.get("value")
+    qualifier, quote = metric.get("qualifier"), metric.get("quote")
     if qualifier not in ("at_least", "more_than", "approximately", "less_than"):
         return qualifier
-    if not isinstance(quote, str) or isinstance(value, bool) or not isinstance(value, int | float):
+    quantity = _quantity(metric)
+    if quantity is None:
         return qualifier
-    same = [q for q in parse_quantities(quote) if abs(q.value - value) < 1e-6]
-    if not same:
-        return qualifier
-    # 一场长达一个多小时: the value 1 is written twice; the qualified one is meant.
-    quantity = next((q for q in same if q.qualifier != "exact"), same[0])
+    if qualifier == "at_least" and quantity.qualifier == "vague" and quantity.value_max is not None \
+            and "value_max" not in metric:
+        return "vague"  # v1 read 上万 as "ten thousand and more"
     start, end = quantity.start, quantity.start + len(quantity.text)
     before, after = quote[max(0, start - 2):start], quote[end:end + 6]
     if qualifier == "at_least":

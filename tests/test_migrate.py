@@ -134,11 +134,24 @@ def _metric(quote: str, value: float, qualifier: str) -> str:
     ("5万元以下", 50000, "less_than", "at_most"),
     ("不足100户", 100, "less_than", "less_than"),
     ("组织公益捐助3次50万元", 500000, "exact", "exact"),
+    ("驻村业务“云端”课堂点击率上万", 10000, "at_least", "vague"),
 ])
 def test_qualifiers_follow_the_civil_code(quote, value, v1, v2):
     text, changes = migrate_text(_metric(quote, value, v1))
     assert f"    qualifier: {v2}\n" in text
     assert (f"metrics[0].qualifier: {v1} → {v2}" in changes) == (v1 != v2)
+
+
+def test_a_vague_quantity_gets_both_bounds():
+    text, changes = migrate_text(_metric("驻村业务“云端”课堂点击率上万", 10000, "at_least"))
+    assert "  - value: 10000\n    value_max: 100000\n    qualifier: vague\n" in text
+    assert "metrics[0].value_max: 100000 (the upper bound of “上万”)" in changes
+
+
+def test_half_year_is_inferred_from_the_quote():
+    text, changes = migrate_text(_metric("帮扶单位主要领导每半年至少1次", 1, "at_least"))
+    assert f"    qualifier: at_least\n    per: half_year  # {INFERRED}\n" in text
+    assert "metrics[0].per: half_year (inferred)" in changes
 
 
 @pytest.mark.parametrize(("quote", "per", "claim", "status"), [
