@@ -123,9 +123,10 @@ def test_a_finished_draft_validates(drafted):
     path.write_text(render(data), encoding="utf-8")
     report = validate_paths([path])
     assert report.errors == [], "\n".join(map(str, report.errors))
-    # Left for later, as advice: the form asks for neither coordinates nor English names of parts.
+    # Left for later, as advice: the form asks for neither coordinates nor English names of parts,
+    # and the source's text snapshot (sources/<id>.txt) is committed with the pull request.
     assert {p.rule for p in report.warnings} == {"advice-coordinates", "advice-model-summary-en",
-                                                 "advice-term-name-en"}
+                                                 "advice-term-name-en", "advice-snapshot"}
 
 
 def test_refuses_to_overwrite(drafted):
