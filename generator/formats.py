@@ -153,32 +153,43 @@ def xlsx_bytes(
     `date_time` is stamped on every zip entry of the file (openpyxl would use the clock).
     """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook()
-    book.remove(book.active)
+    # Write-only mode streams rows (memory and time grow with the rows, not their square).
+    book = Workbook(write_only=True)
     book.properties.created = book.properties.modified = _XLSX_TIME
     book.properties.creator = "casebook export"
     bold = Font(bold=True)
     for table in table_order(tables):
         sheet = book.create_sheet(table.name[:31])  # Excel's limit on sheet names
-        sheet.append([c.name for c in table.columns])
-        for cell in sheet[1]:
-            cell.font = bold
         sheet.freeze_panes = "A2"
+        header = []
+        for column in table.columns:
+            cell = WriteOnlyCell(sheet, value=column.name)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
         text = [c.type == "string" for c in table.columns]
         for row in typed_rows(table, csvs[table.name]):
-            sheet.append(row)
-            for cell, is_text in zip(sheet[sheet.max_row], text, strict=True):
-                if is_text and cell.value is not None:
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
-                    cell.number_format = TEXT_FORMAT
+            sheet.append([_text_cell(sheet, value) if is_text and value is not None else value
+                          for value, is_text in zip(row, text, strict=True)])
     # Workbook.save() would stamp the current time as `modified`; ExcelWriter keeps ours.
     from openpyxl.writer.excel import ExcelWriter
 
     buffer = io.BytesIO()
     ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()  # closes the zip
     return _restamp(buffer.getvalue(), date_time)
+
+
+def _text_cell(sheet, value: str):
+    """A text cell: type "s" whatever the text starts with (never a formula), format "@"."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.number_format = TEXT_FORMAT
+    return cell
 
 
 def _restamp(data: bytes, date_time: tuple[int, ...]) -> bytes:
