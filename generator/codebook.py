@@ -122,7 +122,10 @@ def _constraints(column) -> str:
     if column.vocabulary:
         notes.append(f"vocabulary `{column.vocabulary}`")
     if column.pattern:
-        notes.append(f"pattern `{column.pattern}`")
+        # datapackage.json carries the pattern only on required fields (frictionless's SQL
+        # adapter would apply it to empty cells); `casebook validate` checks it everywhere.
+        where = "" if column.required else " (checked by `casebook validate`, not in datapackage.json)"
+        notes.append(f"pattern `{column.pattern}`{where}")
     return _cell(", ".join(notes))
 
 
