@@ -130,7 +130,8 @@ def test_a_filled_skeleton_validates(skeleton):
         ("lessons", "-"): "推动村级工作由“单打独斗”转向“抱团发展”。",
         ("place", "province"): "山东省", ("place", "prefecture"): "东营市",
         ("place", "division_code"): '"370523"', ("scope", "scope"): "town", ("themes", "-"): "party_building",
-        ("case_type", "case_type"): "cross_village_joint_construction", ("sources", "evidence_type"): "editorial",
+        ("case_type", "case_type"): "cross_village_joint_construction",
+        ("sources", "evidence_type"): "editorial",
         ("sources", "id"): "dawang-commentary", ("sources", "language"): "zh",
         ("sources", "title"): "【评论员文章】解读广饶县2023年乡村振兴政策——跨村联建激发乡村振兴新动能",
     }
