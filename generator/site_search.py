@@ -47,6 +47,7 @@ TOKEN_PREFIX = "cbf"  # formula tokens
 WORD_PREFIX = "cbw"  # word tokens
 # The selector of the part of a page Pagefind indexes: Material's article.
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 
 
 def _spell(text: str) -> str:
@@ -72,7 +73,7 @@ def formula_token(formula: str) -> str:
 
 
 def word_token(word: str) -> str:
-    """One ASCII word for a search word (岚皋 → cbwu5c9au7682), normalised like formula_token.
+    """One ASCII word for a search word (岚皋 → cbwu5c9au768b), normalised like formula_token.
 
     Pagefind segments Chinese differently when indexing (charabia, jieba's dictionary) and
     when searching (the browser's Intl.Segmenter), so 两委一队 typed may not meet 两委一队
@@ -178,23 +179,28 @@ def token_query(normalised: str) -> str | None:
     return _HAN_RUN.sub(lambda m: word_token(m.group(0)), normalised)
 
 
-def page_terms(text: str, formula_fields=(), words=()) -> dict[str, list[str]]:
+def page_terms(text: str, formula_fields=(), words=(), title: str = "") -> dict[str, list[str]]:
     """The hidden search words of one page.
 
     text: the page's own text; formula_fields: the `formula` of the models the page is
     about; words: the collection's words (search.search_terms) of the case the page shows,
-    kept where they occur in the text.
+    kept where they occur in the text; title: the page's title.
     Returns {"strong": the formula fields (a formula with `+` as its token, any other as
-    itself and its word token), "plain": the other formulas' tokens, the words and their
-    word tokens}.
+    itself and its word token) and the word tokens of words in the title, "plain": the
+    other formulas' tokens, the words and their word tokens}.
     """
     folded = unicodedata.normalize("NFKC", text).lower()
+    heading = unicodedata.normalize("NFKC", title).lower()
     strong = []
     for formula in filter(None, formula_fields):
         strong += [formula_token(formula)] if "+" in formula else [formula, word_token(formula)]
     plain = [formula_token(f) for f in formulas(folded)]
     for word in words:
-        if unicodedata.normalize("NFKC", word).lower() in folded:
+        folded_word = unicodedata.normalize("NFKC", word).lower()
+        if folded_word in heading:
+            strong.append(word_token(word))
+            plain.append(word)
+        elif folded_word in folded:
             plain += [word, word_token(word)]
     strong = list(dict.fromkeys(strong))
     return {"strong": strong, "plain": [w for w in dict.fromkeys(plain) if w not in strong]}
@@ -212,8 +218,11 @@ def annotate(page_html: str, formula_fields=(), words=()) -> str:
     end = page_html.rfind("</article>")
     if not match or end < match.end():
         return page_html
-    article = re.sub(r"<[^>]+>", " ", page_html[match.end():end])
-    terms = page_terms(html.unescape(article), formula_fields, words)
+    article = page_html[match.end():end]
+    heading = _H1.search(article)
+    title = html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))) if heading else ""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", article))
+    terms = page_terms(text, formula_fields, words, title)
     blocks = []
     for key, weight in (("strong", "10"), ("plain", "2")):
         if terms[key]:

@@ -9,9 +9,10 @@
  * NFKC (full-width １＋１２＋Ｘ → 1+12+X), lower case, traditional → simplified (OpenCC's
  * data, the site's slice), formulas → one token each (1+12+X → cbf1j12jx, 文体+ →
  * cbfu6587u4f53j: the model pages carry the same tokens), a trailing 模式/做法/经验
- * dropped. A second query, the collection's words as tokens (岚皋 → cbwu5c9au7682), runs
- * beside it, because Pagefind segments Chinese one way when indexing and another way
- * (Intl.Segmenter) when searching; the two result lists are merged by score.
+ * dropped. Chinese words are searched first as the collection's word tokens (岚皋 →
+ * cbwu5c9au768b), because Pagefind segments Chinese one way when indexing and another way
+ * (Intl.Segmenter) when searching; when that finds fewer than a page of results, the plain
+ * query runs too and its results follow.
  *
  * Search runs on every `input` event (typing, IME commit, paste from the menu, voice
  * input, autofill), never on key events alone.
@@ -197,22 +198,27 @@
     });
   }
 
-  function merge(found) {
-    var score = new Map();
-    found.forEach(function (search) {
+  // Pages that hold the typed words as the collection's words (the token query) come
+  // first, in that query's order; then the rest of the plain query's results.
+  function merge(plain, tokens) {
+    var seen = new Set();
+    var out = [];
+    [tokens, plain].forEach(function (search) {
       if (!search) return;
       search.results.forEach(function (r) {
-        var had = score.get(r.id);
-        score.set(r.id, { r: r, s: (had ? had.s : 0) + r.score });
+        if (!seen.has(r.id)) {
+          seen.add(r.id);
+          out.push(r);
+        }
       });
     });
-    return Array.from(score.values()).sort(function (a, b) { return b.s - a.s; })
-      .map(function (x) { return x.r; });
+    return out;
   }
 
   function search(raw) {
     var mine = ++seq;
     var query = raw.trim();
+    root.removeAttribute("data-done");
     if (!query) {
       list.replaceChildren();
       say(root.getAttribute("data-placeholder"));
@@ -224,17 +230,25 @@
       var pf = loaded[0];
       var q = normalise(query, loaded[1]);
       var tq = tokenQuery(q);
-      var searches = [pf.search(q)];
-      if (tq && tq !== q) searches.push(pf.search(tq));
-      return Promise.all(searches).then(function (found) {
+      // The token query first: when it finds a page's worth, the plain query (and the
+      // index chunks it would fetch) is not needed; otherwise both are merged.
+      var searches = tq && tq !== q
+        ? pf.search(tq).then(function (tokens) {
+          if (tokens.results.length >= PAGE) return [null, tokens];
+          return pf.search(q).then(function (plain) { return [plain, tokens]; });
+        })
+        : pf.search(q).then(function (plain) { return [plain, null]; });
+      return searches.then(function (found) {
         if (mine !== seq) return;
-        var results = merge(found);
+        var results = merge(found[0], found[1]);
         list.replaceChildren();
         shown = [];
         pending = results;
         say(count(results.length));
-        root.setAttribute("data-results", String(results.length));
-        return more(mine);
+        return more(mine).then(function () {
+          // Which query the list now shows (tests wait for it; it is not shown to readers).
+          if (mine === seq) root.setAttribute("data-done", query);
+        });
       });
     }, function () {
       if (mine === seq) say(root.getAttribute("data-failed"));
