@@ -208,6 +208,28 @@ def _meta_problems(path: Path, text: str, meta: dict, actual: str) -> list[Probl
     return problems
 
 
+def stamp(case_paths) -> tuple:
+    """What the snapshots of these cases' folders look like now (names, sizes, mtimes).
+
+    A long-lived checker (`validate.Checker`, `mkdocs serve`) compares it between runs: a
+    changed, added or removed snapshot changes which quotes verify, even in unchanged cases.
+    """
+    folders = sorted({f for f in (snapshot_folder(p) for p in case_paths) if f is not None})
+    out = []
+    for folder in folders:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            out.append((str(folder), entry.name, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
 def quotes(data: dict) -> Iterator[tuple[tuple, str | None, str]]:
     """(json path parts of the quote, source id or None, quote) for every `quote` in a case.
 

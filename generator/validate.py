@@ -273,6 +273,7 @@ class Checker:
     def __init__(self, jobs: int | None = None):
         self.jobs = jobs
         self._cache: dict[Path, Checked] = {}
+        self._snapshots: tuple | None = None  # provenance.stamp of the last run
         self.reused = 0
         self.rechecked = 0
 
@@ -281,6 +282,9 @@ class Checker:
         files = discover(paths)
         fresh: dict[Path, Checked] = {}
         stale: list[Path] = []
+        snapshots = provenance.stamp(files)  # a changed source snapshot re-checks every case
+        if snapshots != self._snapshots:
+            self._cache, self._snapshots = {}, snapshots
         for path in files:
             cached = self._cache.get(path)
             if cached is not None and cached.case.digest and _digest(path) == cached.case.digest:

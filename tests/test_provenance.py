@@ -109,3 +109,18 @@ def test_snapshot_metadata_must_say_what_was_seen(tmp_path):
         (1, 1, "snapshot-metadata"),  # no cleaning
         (1, 1, "snapshot-hash"),  # no sha256
     ]
+
+
+def test_a_long_lived_checker_rechecks_cases_when_a_snapshot_changes(tmp_path):
+    from generator.validate import Checker
+
+    cases = _copy(tmp_path, with_snapshots=True)
+    checker = Checker(jobs=1)
+    assert checker.check_paths([cases]).ok
+    checker.check_paths([cases])
+    assert (checker.reused, checker.rechecked) == (1, 0)
+    text = tmp_path / "sources" / "langao-fixture-source.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("县上成立了", "县里成立了"), encoding="utf-8")
+    report = checker.check_paths([cases])
+    assert (checker.reused, checker.rechecked) == (0, 1)
+    assert {p.rule for p in report.errors} == {"snapshot-hash", "quote-not-in-source"}
