@@ -1,10 +1,12 @@
 """Folded YAML lines without stray spaces in Chinese (issue 15).
 
 A `>`-folded block scalar joins its lines with a space. Between two Chinese characters
-that space is not in the text the author meant: 文章说\\n  明 becomes “文章说 明”. The
+(or after full-width punctuation, or between Chinese and a digit) that space is not in the
+text the author meant: 文章说\\n  明 becomes “文章说 明”. The
 site used to drop such gaps only when rendering (after full-width punctuation, in
 render.paras); the loader now drops every gap that a fold put between two CJK
-characters, so validation, the data package and the site see the same text.
+characters (see `joins_tight`), so validation, the data package and the site see the
+same text.
 
 Only fold points change: a space the author typed inside a line stays, and so does any
 line break that folding keeps (an empty line, a more-indented line). The loader never
@@ -26,9 +28,27 @@ _CJK = re.compile(
 _HEADER = re.compile(r">([+-]?)[ \t]*(?:#.*)?$")
 
 
+# Punctuation written full-width: no space ever follows it in Chinese text (。 2022年 is a fold).
+_FULL_WIDTH_STOP = frozenset("，。；：、！？）」』”’》〉】")
+
+
 def is_cjk(ch: str) -> bool:
     """True for a Chinese (CJK) character or full-width punctuation mark."""
     return bool(_CJK.match(ch))
+
+
+def joins_tight(left: str, right: str) -> bool:
+    """True when a fold between `left` and `right` (the characters either side) adds no space.
+
+    Between two CJK characters, after full-width punctuation, and between a CJK character and
+    an ASCII digit (去年 9月 → 去年9月); a Latin word next to Chinese keeps its space
+    (见 sources/README.md).
+    """
+    if left in _FULL_WIDTH_STOP:
+        return True
+    if is_cjk(left):
+        return is_cjk(right) or right.isascii() and right.isdigit()
+    return left.isascii() and left.isdigit() and is_cjk(right)
 
 
 def _fold(lines: list[str], indent: int, chomp: str, tight: bool) -> str:
@@ -49,7 +69,7 @@ def _fold(lines: list[str], indent: int, chomp: str, tight: bool) -> str:
                 out.append("\n" * empties)
             else:
                 last = out[-1][-1:] if out else ""
-                out.append("" if tight and is_cjk(last) and is_cjk(line[:1]) else " ")
+                out.append("" if tight and joins_tight(last, line[:1]) else " ")
         else:
             out.append("\n" * (empties + 1))
         out.append(line)

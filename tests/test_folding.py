@@ -87,3 +87,8 @@ def test_exported_csv_has_no_space_from_a_fold_between_chinese_characters():
     quotes_before = sorted(g for key, v in raw if key == "quote" for g in gaps(v))
     quotes_after = sorted(g for _t, column, cell in cells if column == "quote" for g in gaps(cell))
     assert quotes_after == quotes_before
+
+
+def test_a_fold_after_full_width_punctuation_or_next_to_a_digit_adds_no_space():
+    text = "a: >-\n  点击率上万。\n  2022年全州\n  去年\n  9月起；整理方法见\n  sources/x.yaml\n"
+    assert load(text) == {"a": "点击率上万。2022年全州去年9月起；整理方法见 sources/x.yaml"}
