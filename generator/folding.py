@@ -29,7 +29,8 @@ _HEADER = re.compile(r">([+-]?)[ \t]*(?:#.*)?$")
 
 
 # Punctuation written full-width: no space ever follows it in Chinese text (。 2022年 is a fold).
-_FULL_WIDTH_STOP = frozenset("，。；：、！？）」』”’》〉】")
+# (Not the curly quotes ” ’: English text uses them too, “…” English keeps its space.)
+_FULL_WIDTH_STOP = frozenset("，。；：、！？）」』》〉】")
 
 
 def is_cjk(ch: str) -> bool:
