@@ -48,7 +48,10 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def bidi_findings(index: int, case: dict) -> list[Finding]:
-    """A warning at every text field of the case that holds a bidi control character."""
+    """A warning at every text field of the case that holds a bidi control character.
+
+    Rule `bidi`, not `advice-…`: it is reported even beside errors (e.g. in a version-1 file).
+    """
     found = []
     for parts, text in _strings(case, ()):
         hit = _BIDI.search(text)
@@ -59,7 +62,7 @@ def bidi_findings(index: int, case: dict) -> list[Finding]:
                 index, parts, f"`{field}` contains U+{ord(ch):04X} {unicodedata.name(ch)} "
                 f"({visible(text[max(0, hit.start() - 10):hit.start() + 11])}), an invisible "
                 "character that makes the text after it display in another order on the page; "
-                "delete it", "advice-bidi", "value", WARNING))
+                "delete it", "bidi", "value", WARNING))
     return found
 
 

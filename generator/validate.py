@@ -16,7 +16,7 @@ from pathlib import Path
 import jsonschema_rs
 
 from . import provenance
-from .advice import Profile, advice, duplicate_findings, profile_of
+from .advice import Profile, advice, bidi_findings, duplicate_findings, profile_of
 from .load import CaseFile, Refused, discover, read_bytes, read_case
 from .locate import Locator
 from .messages import explain
@@ -73,17 +73,25 @@ def schema_findings(index: int, data: object, display: str = "FILE") -> list[Fin
     """Every schema violation of one file's data, explained (empty when valid).
 
     A version-1 file gets one problem, at its `schema_version`, naming the fix
-    (`casebook migrate`), instead of one per field that version 2 added.
+    (`casebook migrate`), instead of one per field that version 2 added; plus its pattern
+    violations (which migrating cannot fix) and bidi warnings, at their own lines.
     """
     if _fast_validator().is_valid(data):
         return []
     if isinstance(data, dict) and data.get("schema_version") == 1:
-        return [Finding(index, ("schema_version",), V1_MESSAGE.format(path=display), "schema-version")]
-    found = []
-    for error in _explainer().iter_errors(data):
-        parts, at, message = explain(error)
-        found.append(Finding(index, parts, message, f"schema-{error.validator}", at))
-    return found
+        # Besides the version, the violations `casebook migrate` cannot fix: text in a form no
+        # version accepts (an id with a zero-width space, a URL with markup, a leading `=`).
+        # Bidi controls are flagged too (a warning, as in a version-2 file).
+        return [Finding(index, ("schema_version",), V1_MESSAGE.format(path=display), "schema-version")] + [
+            Finding(index, *_explained(error)) for error in _explainer().iter_errors(data)
+            if error.validator == "pattern"] + bidi_findings(index, data)
+    return [Finding(index, *_explained(error)) for error in _explainer().iter_errors(data)]
+
+
+def _explained(error) -> tuple:
+    """(parts, message, rule, at) of a schema error, in Finding's field order."""
+    parts, at, message = explain(error)
+    return parts, message, f"schema-{error.validator}", at
 
 
 def read_all(paths: list[Path], jobs: int | None = None) -> list[CaseFile]:
