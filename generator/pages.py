@@ -6,7 +6,10 @@ plugin is a thin adapter around it, so the site generator could move to another 
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
+import posixpath
 from collections import Counter, defaultdict
 from functools import cache
 
@@ -15,18 +18,26 @@ from markupsafe import Markup, escape
 from . import provenance
 from .charts import bar_chart
 from .codebook import codebook_markdown
-from .completeness import completeness
+from .figures import reading
+from .history import added_dates
 from .render import cell, environment
 from .schema import VOCABULARIES, load_schema, resolve, vocabulary
 from .tables import TABLES
 
-ZIP_NAME = "village-casebook-datapackage.zip"
-CHART_UNITS = ("cny", "person", "person_time", "village", "team", "mu")
+# The facets of the case list and the model library (filters.js): data attribute → label.
+FACETS = (("province", "省份"), ("theme", "主题"), ("kind", "模式类型"), ("scope", "范围"),
+          ("case_type", "案例类型"), ("evidence", "来源类型"))
 
 
 @cache
 def _env():
-    return environment()
+    env = environment()
+    # Case text inside raw HTML (navigation, filter tables, downloads): HTML-escaped only,
+    # on one line. Markdown's backslash escapes would print there (model\\_kind).
+    env.filters["h"] = _html
+    # A heading's fixed id for attr_list ({#lessons}); `{#` would open a Jinja comment in a template.
+    env.globals["anchor"] = lambda name: Markup("{#%s}") % name
+    return env
 
 
 @cache
@@ -45,10 +56,95 @@ def num(value) -> Markup:
 
 
 def fmt(metric: dict) -> Markup:
-    """A metric's value, or its range."""
-    if metric.get("value_max") is not None:
-        return Markup(f"{num(metric['value'])}–{num(metric['value_max'])}")
-    return num(metric["value"])
+    """A metric's figure read the Chinese way, qualifier and unit included (400余万元)."""
+    return escape(reading(metric))
+
+
+def page_url(src: str, directory_urls: bool = True) -> str:
+    """The URL (relative to the site root) MkDocs gives the page `src` (e.g. cases/x.md → cases/x/)."""
+    stem = src[:-3]
+    name = posixpath.basename(stem)
+    if name in ("index", "README"):
+        folder = posixpath.dirname(stem)
+        return folder + "/" if folder else ""
+    return stem + "/" if directory_urls else stem + ".html"
+
+
+def href(here: str, target: str, directory_urls: bool = True) -> str:
+    """A relative link from page `here` to page or file `target` (both docs paths), for raw HTML.
+
+    MkDocs rewrites links in Markdown but not in raw HTML: pages that build their links in
+    HTML (with autoescape) compute them here, the same way MkDocs lays out the site.
+    """
+    start = page_url(here, directory_urls)
+    start_dir = start if start.endswith("/") or not start else posixpath.dirname(start)
+    end = page_url(target, directory_urls) if target.endswith(".md") else target
+    rel = posixpath.relpath(end or ".", start_dir.rstrip("/") or ".")
+    if end.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel
+
+
+def _facets(case: dict, models: list[dict]) -> dict[str, str]:
+    """Space-separated facet values of a row (vocabulary codes; the province name as written)."""
+    sources = case.get("sources", [])
+    return {
+        "province": case["place"]["province"].replace(" ", ""),
+        "theme": " ".join(dict.fromkeys([*case.get("themes", []),
+                                         *(t for m in models for t in m.get("themes", []))])),
+        "kind": " ".join(dict.fromkeys(m["kind"] for m in models)),
+        "scope": case.get("scope") or "",
+        "case_type": case.get("case_type") or "",
+        "evidence": " ".join(dict.fromkeys(s["evidence_type"] for s in sources if s.get("evidence_type"))),
+    }
+
+
+def _facet_options(rows: list[dict], lab: dict) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(facet, label, [(value, Chinese label)]) for the values present in `rows`."""
+    vocab = {"theme": "theme", "kind": "model_kind", "scope": "scope_level", "case_type": "case_type",
+             "evidence": "evidence_type"}
+    out = []
+    for facet, title in FACETS:
+        present = {v for row in rows for v in row[facet].split()}
+        if facet in vocab:
+            names = lab.get(vocab[facet], {})
+            values = [(v, names[v]["zh"]) for v in names if v in present]
+        else:
+            values = [(v, v) for v in sorted(present)]
+        out.append((facet, title, values))
+    return out
+
+
+def _downloads(files: dict[str, bytes]) -> list[dict]:
+    """One row per file of the data package: name, size, what it is, how many rows."""
+    rows_of = {}
+    for name, content in files.items():
+        if name.endswith(".csv"):
+            rows_of[name] = sum(1 for _ in csv.reader(io.StringIO(content.decode("utf-8-sig")))) - 1
+    total = sum(rows_of.values())
+    tables = len(rows_of)
+    kinds = {".zip": "完整数据包（全部文件）", ".json": "数据包描述（字段、主键、外键、词表）",
+             ".sqlite": "SQLite 数据库（全部表，含主键、外键）", ".xlsx": "Excel 工作簿（每表一个工作表）",
+             ".csv": "表格（UTF-8 CSV）", ".md": "说明（codebook）"}
+    order = {".zip": 0, ".json": 1, ".xlsx": 2, ".sqlite": 3, ".csv": 4, ".md": 5}
+    out = []
+    for name, content in files.items():
+        ext = posixpath.splitext(name)[1]
+        if name.endswith(".csv"):
+            rows = f"{rows_of[name]:,} 行"
+        elif ext in (".zip", ".sqlite", ".xlsx"):
+            rows = f"{tables} 个表，共 {total:,} 行"
+        elif ext == ".json":
+            rows = f"{tables} 个表"
+        else:
+            rows = ""
+        size = len(content)
+        shown = (f"{size / 1048576:.1f} MB" if size >= 1048576
+                 else f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} B")
+        out.append({"name": name, "kind": kinds.get(ext, ""), "size": shown, "bytes": size, "rows": rows,
+                    "ext": ext})
+    out.sort(key=lambda r: (order.get(r["ext"], 9), r["name"]))
+    return out
 
 
 def place_of(case: dict) -> str:
@@ -95,20 +191,78 @@ def _html(text) -> Markup:
     return escape(" ".join(str(text).split()))
 
 
+STRUCTURE_NOTES = {
+    "hierarchy": "层级：上一级统筹下一级",
+    "peers": "并列：各部分互不隶属",
+    "pairing": "结对：两方一一结对",
+    "list": "清单：逐项列出",
+    "cycle": "循环：依次进行，周而复始",
+}
+
+
+def _term_box(term: dict, tag: str = "div", role: str = "") -> str:
+    symbol = term.get("symbol")
+    parts = [f'<span class="cb-symbol">{_html(symbol)}</span>' if symbol else "",
+             f'<span class="cb-name">{_html(term["name"])}</span>']
+    if term.get("led_by"):
+        parts.append(f'<span class="cb-lead">{_html(term["led_by"])}</span>')
+    extra = f' data-role="{role}"' if role else ""
+    return f'<{tag} class="cb-term"{extra}>{"".join(parts)}</{tag}>'
+
+
+def _pair_sides(term: dict) -> tuple[dict, dict] | None:
+    """A term that is itself a pair, written `A—B` in its symbol (党群部门—弱村), split in two."""
+    symbol = term.get("symbol") or ""
+    if "—" not in symbol:
+        return None
+    left, right = (s.strip() for s in symbol.split("—", 1))
+    return {"name": left}, {"name": right}
+
+
+def _pair(left: str, right: str) -> str:
+    return (f'<div class="cb-pair">{left}<span class="cb-join" aria-label="结对">⇄</span>{right}</div>')
+
+
 def _diagram(model: dict) -> Markup:
-    """The structure of a model's terms as an HTML flow of boxes (no script, no CDN)."""
-    arrow = "→" if model["kind"] == "team_structure" else "·"
-    boxes = []
-    for term in model["terms"]:
-        parts = [f'<span class="cb-symbol">{_html(term.get("symbol") or "")}</span>',
-                 f'<span class="cb-name">{_html(term["name"])}</span>']
-        if term.get("led_by"):
-            parts.append(f'<span class="cb-lead">{_html(term["led_by"])}</span>')
-        boxes.append(f'<div class="cb-term">{"".join(parts)}</div>')
-    joiner = f'<span class="cb-arrow" aria-hidden="true">{arrow}</span>'
-    levels = " data-levels" if model["kind"] == "team_structure" else ""  # stacked on a phone
-    return Markup(f'<div class="cb-diagram"{levels} role="figure" aria-label="{_html(model["name"])}">'
-                  f"{joiner.join(boxes)}</div>")
+    """The model's parts drawn as its `structure` says (HTML boxes: no script, no CDN).
+
+    - hierarchy: levels top-down, an arrow ↓ between them (only where the source says who leads);
+    - peers: boxes side by side, no arrows;
+    - pairing: the two sides joined by ⇄; terms written `A—B` are pairs of their own; in a
+      pair of two terms plus more (1+1+N), the further terms are whom the pair serves,
+      drawn outside it (they are not members);
+    - list: a numbered list; cycle: numbered steps in a loop back to the first.
+    A model without `structure` is drawn as a list: no order or command is implied.
+    """
+    structure = model.get("structure") or "list"
+    terms = model["terms"]
+    label = f'aria-label="{_html(model["name"])}"'
+    head = f'<div class="cb-diagram" data-structure="{structure}" role="figure" {label}>'
+    note = f'<p class="cb-diagram-note">{STRUCTURE_NOTES[structure]}</p>'
+    if structure == "hierarchy":
+        arrow = '<span class="cb-arrow" aria-hidden="true">↓</span>'
+        body = arrow.join(_term_box(t) for t in terms)
+    elif structure == "peers":
+        body = f'<div class="cb-row">{"".join(_term_box(t) for t in terms)}</div>'
+    elif structure == "pairing":
+        split = [_pair_sides(t) for t in terms]
+        if all(split):
+            body = "".join(_pair(_term_box(a), _term_box(b)) for a, b in split)
+        elif len(terms) >= 2:
+            body = _pair(_term_box(terms[0], role="side"), _term_box(terms[1], role="side"))
+            if terms[2:]:
+                served = "".join(_term_box(t, role="served") for t in terms[2:])
+                body += ('<span class="cb-arrow" aria-hidden="true">↓</span>'
+                         f'<div class="cb-served"><span class="cb-served-label">结对双方共同联系、服务</span>'
+                         f"{served}</div>")
+        else:
+            body = "".join(_term_box(t) for t in terms)
+    else:  # list, cycle
+        items = "".join(_term_box(t, tag="li") for t in terms)
+        body = f"<ol>{items}</ol>"
+        if structure == "cycle":
+            body += '<p class="cb-loop" aria-hidden="true">↻ 回到第一步</p>'
+    return Markup(f"{head}{note}{body}</div>")
 
 
 def _edit_line(case: dict, path_in_repo: str, edit_base: str | None) -> Markup:
@@ -129,8 +283,13 @@ def _cached(cache: dict | None, path: str, key: tuple, render) -> str:
     return text
 
 
-def build_pages(cases, edit_base: str | None = None, cache: dict | None = None) -> dict[str, str]:
+def build_pages(cases, edit_base: str | None = None, cache: dict | None = None,
+                data_files: dict[str, bytes] | None = None, directory_urls: bool = True) -> dict[str, str]:
     """All generated pages for these cases (CaseFile objects with .data), path → Markdown.
+
+    `data_files` (name → bytes, as `export.package_files` returns them) is listed on the
+    download page `data/index.md` with each file's size and row count; without it the page
+    lists no file. `directory_urls` must match MkDocs' `use_directory_urls` (links in raw HTML).
 
     `cache` (a dict the caller keeps between builds, e.g. across `mkdocs serve` rebuilds)
     reuses each case and model page whose case files are unchanged, by content digest;
@@ -141,12 +300,13 @@ def build_pages(cases, edit_base: str | None = None, cache: dict | None = None) 
     # unfreeze() hands them back afterwards, so nothing is kept from collection for good.
     gc.freeze()
     try:
-        return _build_pages(cases, edit_base, cache)
+        return _build_pages(cases, edit_base, cache, data_files or {}, directory_urls)
     finally:
         gc.unfreeze()
 
 
-def _build_pages(cases, edit_base: str | None, cache: dict | None) -> dict[str, str]:
+def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: dict[str, bytes],
+                 directory_urls: bool) -> dict[str, str]:
     env = _env()
     data = [c.data for c in cases]
     digest = {c.data["id"]: c.digest for c in cases}
@@ -166,7 +326,8 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None) -> dict[str, 
                 metrics_by_model[metric["model"]].append(metric)
                 metric_cases[metric["model"]][c["id"]] = None
     by_id = {c["id"]: c for c in data}
-    common = {"labels": lab, "fmt": fmt, "num": num, "verified": lambda m: id(m) in verified_metrics}
+    common = {"labels": lab, "fmt": fmt, "num": num, "verified": lambda m: id(m) in verified_metrics,
+              "href": lambda here, target: escape(href(here, target, directory_urls))}
     pages: dict[str, str] = {}
 
     for c in data:
@@ -180,7 +341,7 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None) -> dict[str, 
 
         def case_page(c=c, refs=refs, citation=citation, checked=checked):
             return env.get_template("case.md.j2").render(
-                c=c, place=place_of(c), period=period_of(c), score=completeness(c)[0],
+                c=c, here=f"cases/{c['id']}.md", place=place_of(c), period=period_of(c),
                 adopted=[by_model[r][0] for r in refs], citation=citation, checked=checked,
                 edit=_edit_line(c, f"cases/{c['id']}.yaml", edit_base), **common)
 
@@ -205,7 +366,7 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None) -> dict[str, 
 
         def model_page(m=m, c=c, sources=sources):
             return env.get_template("model.md.j2").render(
-                m=m, case=c, diagram=_diagram(m) if m["terms"] else "",
+                m=m, case=c, here=f"models/{m['id']}.md", diagram=_diagram(m) if m["terms"] else "",
                 figures=metrics_by_model.get(m["id"], []),
                 source_title=lambda ref, titles=sources: titles.get(ref, ref),
                 adopters=linked["adopts"].get(m["id"], []),
@@ -217,19 +378,27 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None) -> dict[str, 
     kinds = lab["model_kind"]
     groups = [(k, kinds[k], [(m, c) for m, c in models if m["kind"] == k]) for k in kinds]
     groups = [g for g in groups if g[2]]
-    pages["models/index.md"] = env.get_template("models_index.md.j2").render(groups=groups, **common)
+    model_rows = [(m, c, _facets(c, [m])) for m, c in models]
+    pages["models/index.md"] = env.get_template("models_index.md.j2").render(
+        groups=groups, rows=model_rows, facets=_facet_options([f for *_, f in model_rows], lab),
+        here="models/index.md", **common)
 
     theme_counts = Counter(t for c in data for t in c["themes"])
     themes = [(t, lab["theme"][t], theme_counts[t]) for t in lab["theme"]]
-    newest = sorted(data, key=lambda c: (c.get("period", {}).get("start", ""), c["id"]), reverse=True)
+    # Newest = most recently added to the collection (git history, else file mtime: history.py).
+    added = added_dates([c.path for c in cases])
+    when = {c.data["id"]: added[c.path] for c in cases}
+    newest = sorted(data, key=lambda c: (when[c["id"]], c["id"]), reverse=True)
     pages["index.md"] = env.get_template("home.md.j2").render(
         counts={"cases": len(data), "models": len(models),
                 "provinces": len({c["place"]["province"] for c in data}),
                 "metrics": sum(len(c.get("metrics", [])) for c in data)},
         formula_models=[m for m, _ in models if m.get("formula")], themes=themes,
-        newest=newest[:10], **common)
+        newest=[(c, when[c["id"]][:10]) for c in newest[:10]], **common)
+    case_rows = [(c, place_of(c), period_of(c), _facets(c, c.get("models", []))) for c in data]
     pages["cases/index.md"] = env.get_template("cases_index.md.j2").render(
-        rows=[(c, place_of(c), period_of(c)) for c in data], **common)
+        rows=case_rows, facets=_facet_options([r[3] for r in case_rows], lab), here="cases/index.md",
+        **common)
     pages["themes/index.md"] = env.get_template("themes_index.md.j2").render(themes=themes, **common)
     for t in lab["theme"]:
         pages[f"themes/{t}.md"] = env.get_template("theme.md.j2").render(
@@ -244,12 +413,26 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None) -> dict[str, 
 
     all_metrics = [(m, c) for c in data for m in c.get("metrics", [])]
     all_metrics.sort(key=lambda mc: (list(lab["theme"]).index(mc[0]["theme"]), mc[1]["id"]))
+    # A chart compares only figures of one indicator (indicator_code) in one unit, with no
+    # rate (per) and no part_of (a part would be drawn next to its whole): one chart each,
+    # each on its own scale.
+    comparable = defaultdict(list)
+    for m, c in all_metrics:
+        if m.get("indicator_code") and not m.get("per") and not m.get("part_of"):
+            comparable[(m["indicator_code"], m["unit"])].append((m, c))
+    codes = list(lab.get("indicator_code", {}))
     charts = []
-    for unit in CHART_UNITS:
-        bars = [(f"{c.get('place', {}).get('county') or c['place']['prefecture']} · {m['indicator']}",
-                 m["value"]) for m, c in all_metrics if m["unit"] == unit and not m.get("per")]
-        if len(bars) >= 2:
-            charts.append((unit, lab["unit"][unit], bar_chart(bars, lab["unit"][unit]["zh"])))
+    def order(item):
+        code = item[0][0]
+        return (codes.index(code) if code in codes else len(codes), item[0])
+
+    for (code, _unit), members in sorted(comparable.items(), key=order):
+        if len(members) < 2:
+            continue
+        bars = [(f"{c['place'].get('county') or c['place']['prefecture']} · {m['indicator']}", m["value"],
+                 reading(m)) for m, c in members]
+        title = lab.get("indicator_code", {}).get(code, {"zh": code, "en": code})
+        charts.append((code, title, bar_chart(bars, title["zh"])))
     pages["compare/metrics.md"] = env.get_template("compare_metrics.md.j2").render(
         charts=charts, metrics=all_metrics, **common)
     compare = []
@@ -263,18 +446,21 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None) -> dict[str, 
                                              cell(f"（{t['led_by']}）") if t.get("led_by") else "")
                 for t in m["terms"]) or Markup("（原文未列出 not listed）")
             figures = Markup("<br>").join(
-                Markup("{}：{} {}").format(cell(f["indicator"]), fmt(f), lab["unit"][f["unit"]]["zh"])
+                Markup("{}：{}").format(cell(f["indicator"]), fmt(f))
                 for f in metrics_by_model.get(m["id"], []))
             rows.append((m, c, parts, figures))
         compare.append((kind, label, rows))
     pages["compare/models.md"] = env.get_template("compare_models.md.j2").render(groups=compare, **common)
 
-    codebook = "\n".join("#" + line if line.startswith("#") else line
-                         for line in codebook_markdown().splitlines())
-    pages["data.md"] = env.get_template("data.md.j2").render(
-        zip_name=ZIP_NAME, csvs=[f"{t.name}.csv" for t in TABLES], codebook=Markup(codebook), **common)
+    # The download page and the codebook are two pages, in data/ next to the files: the
+    # package's own README.md (the codebook) is not published as a page, or it would take
+    # the download page's URL (data/index.html). plugin.py fails the build on such clashes.
+    pages["data/index.md"] = env.get_template("data.md.j2").render(
+        files=_downloads(data_files), here="data/index.md", tables=len(TABLES), **common)
+    pages["data/codebook.md"] = "---\ntitle: 数据说明（codebook）\n---\n\n" + codebook_markdown()
     pages["contribute/fields.md"] = env.get_template("fields.md.j2").render(
-        fields=_field_rows(), vocabularies=[(n, {Markup(k): v for k, v in vocabulary(n).items()})
+        fields=_field_rows(), vocabularies=[(n, load_schema()["definitions"][n].get("title", n).split(" ")[0],
+                                             {Markup(k): v for k, v in vocabulary(n).items()})
                                             for n in VOCABULARIES], **common)
     if cache is not None:  # forget the pages of removed cases and models
         for path in cache.keys() - pages.keys():

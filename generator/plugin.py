@@ -37,6 +37,23 @@ class CasebookConfig(Config):
     data_package = c.Type(bool, default=True)
 
 
+def _origin(file: File) -> str:
+    return f"generated {file.src_uri}" if file.generated_by else f"{file.src_uri} (docs_dir)"
+
+
+def same_output(files) -> list[str]:
+    """Lines `dest: source, source` for every output path written by more than one file.
+
+    MkDocs would keep one and drop the other without an error (issue 12: the codebook
+    README.md took the download page's data/index.html).
+    """
+    by_dest: dict[str, list[File]] = {}
+    for file in files:
+        by_dest.setdefault(file.dest_uri, []).append(file)
+    return [f"{dest}: " + ", ".join(_origin(f) for f in group)
+            for dest, group in sorted(by_dest.items()) if len(group) > 1]
+
+
 class CasebookPlugin(BasePlugin[CasebookConfig]):
     """Generate the casebook's pages from the case files during `mkdocs build`/`serve`."""
 
@@ -68,9 +85,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not report.ok:
             lines = [format_problem(p) for p in report.errors]
             raise PluginError("casebook: invalid case files:\n" + "\n".join(lines))
-        self._pages = build_pages(report.cases, self.config.edit_url or None, cache=self._page_cache)
         # Same bytes as `casebook export`: the site serves the very package researchers cite.
         self._data = package_files(report.cases, created_from_env()) if self.config.data_package else {}
+        # The package's README.md is the codebook: it is published as its own page
+        # (data/codebook.md); as a file in data/ it would render to the download page's URL.
+        self._data.pop("README.md", None)
+        self._pages = build_pages(report.cases, self.config.edit_url or None, cache=self._page_cache,
+                                  data_files=self._data, directory_urls=config.use_directory_urls)
         self._plan_search(report.cases)
         return config
 
@@ -94,12 +115,20 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._search_words = search_terms(cases)
 
     def on_files(self, files, *, config):
-        """Add generated pages and data files; hand-written pages in docs_dir win."""
-        for path, content in self._pages.items():
-            if files.get_file_from_path(path) is None:
-                files.append(File.generated(config, path, content=content))
-        for name, content in self._data.items():
-            files.append(File.generated(config, f"data/{name}", content=content))
+        """Add generated pages and data files; fail the build if two sources write one URL.
+
+        A hand-written page in docs_dir and a generated one with the same path, or two
+        files that render to the same output (data.md and data/index.md → data/index.html),
+        stop the build with a PluginError naming both: one would silently hide the other.
+        """
+        generated = [File.generated(config, path, content=content) for path, content in self._pages.items()]
+        generated += [File.generated(config, f"data/{name}", content=content)
+                      for name, content in self._data.items()]
+        clashes = same_output(list(files) + generated)
+        if clashes:
+            raise PluginError("casebook: two sources write the same page:\n" + "\n".join(clashes))
+        for file in generated:
+            files.append(file)
         return files
 
     def on_post_page(self, output, *, page, config):

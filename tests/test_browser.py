@@ -5,60 +5,24 @@ Without /usr/bin/chromium the tests skip with a reason; under CI=true they must 
 
 from __future__ import annotations
 
-import functools
-import os
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
 
-from generator.load import discover, read_case
+from generator.load import read_case
 
-from .conftest import CASES, ROOT, VALID
-from .site_helpers import build_site
+from .site_helpers import SHOTS, outside, require_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
-SHOTS = ROOT / "build" / "screenshots"
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("CI=true but /usr/bin/chromium is missing: .ci/run must install it")
-    pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output readable
-        pass
+require_chromium()
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    files = discover([CASES]) or sorted(VALID.glob("*.yaml"))
-    site = build_site(tmp_path_factory.mktemp("browser"), files)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", files
-    finally:
-        server.shutdown()
-        server.server_close()
+def served(site_served):
+    """The real cases' site, built once per session (tests/conftest.py): (base URL, case files)."""
+    return site_served.base, site_served.files
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(chromium):
+    return chromium
 
 
 def _page(browser, width: int, height: int):
@@ -69,9 +33,7 @@ def _page(browser, width: int, height: int):
     return context, page, requests
 
 
-def _outside(requests: list[str]) -> list[str]:
-    return [u for u in requests if urlparse(u).scheme in ("http", "https")
-            and urlparse(u).hostname != "127.0.0.1"]
+_outside = outside
 
 
 def _model_with_formula(files, formula: str) -> dict:

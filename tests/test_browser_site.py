@@ -9,59 +9,23 @@ in a real browser, on every page and in search results.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
-from playwright.sync_api import sync_playwright
 
-from generator.load import discover, read_case
+from generator.load import read_case
 
-from .conftest import CASES, VALID
-from .site_helpers import build_site
+from .conftest import VALID
+from .site_helpers import build_site, outside, require_chromium, served
 
-# Importing test_browser applies its rule: skip without chromium, fail under CI=true.
-from .test_browser import ARGS, CHROMIUM, _outside
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def _served(root: Path):
-    """The built site on 127.0.0.1, at a free port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+require_chromium()
+_outside = outside
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    files = discover([CASES]) or sorted(VALID.glob("*.yaml"))
-    root = build_site(tmp_path_factory.mktemp("search"), files)
-    with _served(root) as base:
-        yield base, root, files
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def site(site_served):
+    return site_served.base, site_served.root, site_served.files
 
 
 def _search(page, base: str, query: str) -> list[str]:
@@ -176,7 +140,7 @@ def hostile_site(tmp_path_factory):
     case.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     (tmp / "out").mkdir()
     root = build_site(tmp / "out", [case])
-    with _served(root) as base:
+    with served(root) as base:
         yield base, root
 
 

@@ -41,7 +41,7 @@ def _with_source_url(url):
 
 def test_a_source_url_is_linked():
     url = "https://example.org/news/2024-08-20/langao.html"
-    assert f'<a href="{url}" rel="nofollow noopener">{url}</a>' in _with_source_url(url)
+    assert f'<a href="{url}" rel="nofollow noopener noreferrer">{url}</a>' in _with_source_url(url)
 
 
 def test_a_source_url_cannot_break_out_of_its_link():
