@@ -11,12 +11,15 @@ answers are filled in (a metric's value and qualifier are read from its own quot
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
 from pathlib import Path
 
 import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from .quantities import parse_quantities
 from .load import read_case
@@ -217,20 +220,67 @@ def decode_body(raw: bytes | str) -> str:
 
 
 def draft_text(data: dict) -> str:
-    """The draft file's text: the commented skeleton layout when it reads back as `data`.
+    """The draft file's text, every answer written by a YAML emitter (ruamel.yaml).
 
-    The skeleton writer lays out comments and placeholders by hand; if any answer would not
-    read back exactly (a U+2028 LINE SEPARATOR, which YAML 1.1 reads as a line break, could
-    otherwise end a block and start a new key), the draft is written by PyYAML's emitter
-    instead, with every string double-quoted and such characters escaped (\\L, \\P, \\N).
+    The commented layout (every field of the schema with its comment, placeholders for what
+    the form did not give) is rendered from the SHAPE of `data` only, every answer replaced
+    by a placeholder; ruamel.yaml then loads that layout round-trip, sets each answer as a
+    double-quoted scalar (or a literal block for plain multi-line text) and emits it, so no
+    answer is ever pasted into YAML text. The result is read back with the strict loader; if
+    it does not give `data` back exactly, the draft is written by PyYAML's emitter instead,
+    every string double-quoted (no comments), rather than risk a wrong file.
     """
-    text = render(data, header=_HEADER)
+    layout = render(_shape(data), header=_HEADER)
+    emitter = YAML(typ="rt")
+    emitter.width = 1_000_000  # never fold a long answer
+    emitter.allow_unicode = True
+    emitter.preserve_quotes = True  # placeholders stay as the layout wrote them ("")
+    tree = emitter.load(layout)
+    _assign(tree, data)
+    out = io.StringIO()
+    emitter.dump(tree, out)
+    text = out.getvalue()
     if _reads_back(text, data):
         return text
     dumper = type("_Quoted", (yaml.SafeDumper,), {})
     dumper.add_representer(str, lambda d, s: d.represent_scalar("tag:yaml.org,2002:str", s, style='"'))
     body = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
     return MODELINE + "\n" + _HEADER + body
+
+
+def _shape(node):
+    """`node` with every string replaced by a placeholder (numbers and structure kept)."""
+    if isinstance(node, dict):
+        return {k: _shape(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_shape(v) for v in node]
+    return "x" if isinstance(node, str) else node
+
+
+def _assign(tree, data, top: bool = True) -> None:
+    """Set every answer of `data` into the round-trip tree, as a scalar ruamel will quote."""
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in items:
+        if isinstance(value, dict | list):
+            # Items of a top-level list (lessons) still sit where a comment ends their block.
+            _assign(tree[key], value, top and isinstance(value, list))
+        elif isinstance(value, str):
+            tree[key] = _scalar(value, top)
+        else:
+            tree[key] = value
+
+
+def _scalar(text: str, top: bool):
+    """A multi-line answer of a top-level field as a `|-` block, anything else double-quoted.
+
+    Only at the top level: ruamel.yaml writes the comments that follow a nested block at the
+    block's own indentation, where they would be read as more lines of the answer.
+    """
+    lines = text.split("\n")
+    if top and len(lines) > 1 and lines[0] and all(
+            line == line.strip() and line.isprintable() for line in lines):
+        return LiteralScalarString(text)
+    return DoubleQuotedScalarString(text)
 
 
 def _reads_back(text: str, data: dict) -> bool:

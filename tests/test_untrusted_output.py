@@ -36,7 +36,7 @@ from click.testing import CliRunner
 from generator import export as export_module
 from generator.cli import main
 from generator.export import ExportError, export_package, package_files
-from generator.from_issue import IssueError, load_form, parse_body, write_draft
+from generator.from_issue import IssueError, draft_text, load_form, parse_body, write_draft
 from generator.load import read_case
 from generator.pages import build_pages
 from generator.report import format_problem
@@ -443,6 +443,34 @@ def test_line_separators_in_answers_become_line_feeds_and_never_headings(repo):
     assert data["id"] == CASE_ID and data.get("notes") != "x"
     assert data["summary"].split("\n")[:3] == [summary, "### 编者说明 Notes", "notes: x"]
     assert data["summary"].split("\n")[3].startswith("id: evil，")
+
+
+@pytest.mark.parametrize("answer", [
+    "yes", "null", "~", "1:30", "0x1F", "2023-09", "- 列表", "key: value", "a #注释", "\"引号\" 'single'",
+    "反斜杠 \\ 和 \\n", "&anchor *alias !tag %percent", "  前有空格", "行一\n  行二缩进\n行三 ",
+    "|\n> folded", "{a: 1, b: [2]}", "末尾冒号:", "制表\t符", "ß ü 中文 😀", "第一行\n第二行",
+])
+def test_every_answer_reads_back_exactly_from_the_draft(answer):
+    data = {"schema_version": 2, "id": CASE_ID, "title": answer, "lessons": [answer, "二"],
+            "models": [{"name": answer, "steps": [answer]}], "notes": answer}
+    text = draft_text(data)
+    loaded = read_case(Path("d.yaml"), text.encode("utf-8"))
+    assert loaded.problems == []
+    got = loaded.data
+    assert (got["title"], got["lessons"], got["notes"]) == (answer, [answer, "二"], answer)
+    assert (got["models"][0]["name"], got["models"][0]["steps"]) == (answer, [answer])
+    assert text.startswith("# yaml-language-server:") and "# 标题 Title" in text  # commented layout
+
+
+def test_a_draft_that_would_not_read_back_is_written_by_the_plain_emitter(monkeypatch):
+    from generator import from_issue
+
+    checks = iter([False, True])
+    monkeypatch.setattr(from_issue, "_reads_back", lambda text, data: next(checks))
+    data = {"schema_version": 2, "id": CASE_ID, "title": "一\n二", "models": [{"steps": ["三"]}]}
+    text = draft_text(data)
+    assert read_case(Path("d.yaml"), text.encode("utf-8")).data == data
+    assert '"title": "一\\n二"' in text
 
 
 def test_a_later_label_typed_in_an_answer_is_the_only_ambiguity_and_an_earlier_one_stays(repo):
