@@ -119,7 +119,7 @@ def test_model_called_index_would_have_replaced_the_catalogue():
     model_ids = {m["id"] for c in validate_paths([VALID]).cases for m in c.data["models"]}
     own = {f"cases/{i}.md" for i in case_ids} | {f"models/{i}.md" for i in model_ids}
     generated = {Path(p).stem for p in pages if p.startswith(("cases/", "models/")) and p not in own}
-    assert generated == {"index"} and generated <= RESERVED_IDS
+    assert "index" in generated and generated <= RESERVED_IDS  # a new one must be reserved too
 
 
 def test_jieba_example_could_not_break_the_dictionary_even_if_accepted():
