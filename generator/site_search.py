@@ -45,6 +45,7 @@ FORMULA = re.compile(rf"{_ITEM}(?:\+{_ITEM})+\+?|{_ITEM}\+")
 SUFFIX = re.compile(r"(?<=.)(?:模式|做法|经验)$")
 TOKEN_PREFIX = "cbf"  # formula tokens
 WORD_PREFIX = "cbw"  # word tokens
+END_MARK = "cbz"  # first word of the hidden block
 # The selector of the part of a page Pagefind indexes: Material's article.
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
@@ -228,7 +229,8 @@ def annotate(page_html: str, formula_fields=(), words=()) -> str:
         if terms[key]:
             listed = " ".join(html.escape(w) for w in terms[key])
             blocks.append(f'<span data-pagefind-weight="{weight}"> {listed} </span>')
-    hidden = (f'<div class="cb-search-terms" hidden aria-hidden="true">{"".join(blocks)}</div>'
+    # `cbz` marks where the page's own text ends (search.js cuts result snippets there).
+    hidden = (f'<div class="cb-search-terms" hidden aria-hidden="true">{END_MARK} {"".join(blocks)}</div>'
               if blocks else "")
     return (page_html[:match.end()] + " data-pagefind-body" + page_html[match.end():end] + hidden
             + page_html[end:])

@@ -101,7 +101,7 @@ def test_annotate_marks_the_article_and_escapes_the_words():
     assert '<article class="md-content__inner md-typeset" data-pagefind-body>' in out
     assert out.count("data-pagefind-body") == 1
     hidden = out[out.index('<div class="cb-search-terms"'):out.index("</article>")]
-    assert hidden == ('<div class="cb-search-terms" hidden aria-hidden="true">'
+    assert hidden == ('<div class="cb-search-terms" hidden aria-hidden="true">cbz '
                       '<span data-pagefind-weight="10"> cbf1j12jx </span>'
                       '<span data-pagefind-weight="2"> 岚皋 cbwu5c9au768b &lt;script&gt; '
                       'cbwu3cscriptu3e </span></div>')

@@ -101,6 +101,7 @@
   var seq = 0;
   var shown = [];
   var pending = [];
+  var needles = [];
 
   function load() {
     if (!loading) {
@@ -148,6 +149,43 @@
     });
   }
 
+  // The words of the query as they appear in page text: whole words, formulas, Han runs.
+  function needlesOf(query, table) {
+    var text = toSimplified(fold(query), table);
+    var out = [];
+    text.split(/\s+/).filter(Boolean).forEach(function (word) {
+      word = word.replace(SUFFIX, "$1");
+      out.push(word);
+      out.push.apply(out, word.match(FORMULA) || []);
+      out.push.apply(out, word.match(HAN_RUN) || []);
+    });
+    return out;
+  }
+
+  function snippet(content, title, needles, into) {
+    var text = content.split(/\bcbz\b/)[0].replace(TOKEN, "").replace(/\s{2,}/g, " ").trim();
+    if (title && text.indexOf(title) === 0) text = text.slice(title.length).trim();
+    var lower = text.toLowerCase();
+    var at = -1;
+    var length = 0;
+    needles.forEach(function (n) {
+      var i = n ? lower.indexOf(n) : -1;
+      if (i >= 0 && (at < 0 || i < at || (i === at && n.length > length))) {
+        at = i;
+        length = n.length;
+      }
+    });
+    if (at < 0) {
+      into.textContent = text.slice(0, 120);
+      return;
+    }
+    var from = Math.max(0, at - 30);
+    var mark = document.createElement("mark");
+    mark.textContent = text.slice(at, at + length);
+    into.append((from > 0 ? "…" : "") + text.slice(from, at), mark,
+                text.slice(at + length, at + length + 90));
+  }
+
   function item(data) {
     var li = document.createElement("li");
     li.className = "md-search-result__item";
@@ -164,8 +202,8 @@
     var p = document.createElement("p");
     var text = data.excerpt || "";
     if (HAS_TOKEN.test(text) || !text) {
-      // The hit is only in the hidden search words: show the page's opening instead.
-      p.textContent = (data.content || "").replace(TOKEN, "").slice(0, 120);
+      // The hit is in the hidden search words: show the page's text around the query instead.
+      snippet(data.content || "", h1.textContent, needles, p);
     } else {
       excerpt(text, p);
     }
@@ -229,6 +267,7 @@
       if (mine !== seq) return;
       var pf = loaded[0];
       var q = normalise(query, loaded[1]);
+      needles = needlesOf(query, loaded[1]);
       var tq = tokenQuery(q);
       // The token query first: when it finds a page's worth, the plain query (and the
       // index chunks it would fetch) is not needed; otherwise both are merged.
