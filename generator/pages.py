@@ -125,7 +125,7 @@ def _downloads(files: dict[str, bytes]) -> list[dict]:
     tables = len(rows_of)
     kinds = {".zip": "完整数据包（全部文件）", ".json": "数据包描述（字段、主键、外键、词表）",
              ".sqlite": "SQLite 数据库（全部表，含主键、外键）", ".xlsx": "Excel 工作簿（每表一个工作表）",
-             ".csv": "表格（UTF-8 CSV）", ".md": "说明（codebook）"}
+             ".csv": "表格（UTF-8 CSV）", ".md": "说明（codebook）", ".cff": "引用信息（Citation File Format）"}
     order = {".zip": 0, ".json": 1, ".xlsx": 2, ".sqlite": 3, ".csv": 4, ".md": 5}
     out = []
     for name, content in files.items():
