@@ -346,7 +346,7 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
                 edit=_edit_line(c, f"cases/{c['id']}.yaml", edit_base), **common)
 
         # Its inputs: the case file, the files of the models it adopts, the edit link base.
-        key = (digest[c["id"]], edit_base, *(digest[by_model[r][1]["id"]] for r in refs),
+        key = (digest[c["id"]], edit_base, directory_urls, *(digest[by_model[r][1]["id"]] for r in refs),
                checked["snapshots"])  # a changed snapshot changes which quotes verify
         pages[f"cases/{c['id']}.md"] = _cached(cache, f"cases/{c['id']}.md", key, case_page)
 
@@ -372,7 +372,7 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
                 adopters=linked["adopts"].get(m["id"], []),
                 adapters=linked["adapted_from"].get(m["id"], []), **common)
 
-        key = tuple(digest[x["id"]] for x in related)
+        key = (directory_urls, *(digest[x["id"]] for x in related))  # links in raw HTML depend on it
         pages[f"models/{m['id']}.md"] = _cached(cache, f"models/{m['id']}.md", key, model_page)
 
     kinds = lab["model_kind"]
