@@ -49,14 +49,14 @@ def test_recommended_fixture_warns_each_missing_item_at_its_place(monkeypatch):
     assert [(p.line, p.col, p.rule) for p in report.warnings] == [
         (4, 1, "advice-period"),  # the case: its first key
         (16, 1, "advice-coordinates"),  # the `place:` key
-        (27, 5, "advice-model-summary-en"),  # the model's first key
-        (27, 5, "advice-model-steps"),
-        (50, 9, "advice-term-name-en"),  # the term "X"
-        (59, 5, "advice-practice-title-en"),
-        (93, 5, "advice-source-publisher"),
+        (28, 5, "advice-model-summary-en"),  # the model's first key
+        (28, 5, "advice-model-steps"),
+        (51, 9, "advice-term-name-en"),  # the term "X"
+        (60, 5, "advice-practice-title-en"),
+        (98, 5, "advice-source-publisher"),
     ]
     text = Path("langao-fixture-mini.yaml").read_text(encoding="utf-8").splitlines()
-    assert text[15].startswith("place:") and text[49].strip() == "- symbol: X"
+    assert text[15].startswith("place:") and text[50].strip() == "- symbol: X"
 
 
 def test_explained_gaps_do_not_warn():
@@ -100,7 +100,7 @@ def test_only_warnings_exit_0_and_say_warning():
 def test_invalid_fixture_still_exits_1_at_its_line():
     result = run("validate", INVALID / "metric-value")
     assert result.exit_code == 1
-    assert ":71:12: value 400 is not a number written in the quote" in result.output
+    assert ":72:12: value 400 is not a number written in the quote" in result.output
     assert "warning:" not in result.output
 
 

@@ -40,5 +40,5 @@ def test_build_stops_with_validate_messages_and_writes_nothing(tmp_path, monkeyp
     assert result.exit_code == 1
     expected = (INVALID / "vocabulary" / "expected.txt").read_text(encoding="utf-8").strip()
     assert expected.split(": ", 1)[1] in result.output
-    assert "cases/langao-fixture-mini.yaml:72:11: `unit`" in result.output
+    assert "cases/langao-fixture-mini.yaml:73:11: `unit`" in result.output
     assert "build refused" in result.output and not (tmp_path / "build").exists()
