@@ -7,6 +7,7 @@ Screenshots of every page kind at 390 px and 1280 px go to build/screenshots (te
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -49,9 +50,11 @@ def test_every_download_answers_200(site, chromium):
     page = _tab(chromium, DESKTOP)
     _go(page, f"{site.base}/data/")
     links = page.locator("table.cb-downloads a[download]").evaluate_all("as => as.map(a => a.href)")
-    files = sorted(p.name for p in (site.root / "data").iterdir() if p.is_file() and p.name != "index.html")
+    folder = site.root / "data"
+    files = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != "index.html")
     assert sorted(u.rsplit("/", 1)[1] for u in links) == files
-    assert {"datapackage.json", "cases.csv", "metrics.csv"} <= set(files) and any(f.endswith(".zip") for f in files)
+    assert {"datapackage.json", "cases.csv", "metrics.csv"} <= set(files)
+    assert any(f.endswith(".zip") for f in files)
     for url in links:
         assert page.request.get(url).status == 200, url
     codebook = page.locator("a", has_text="数据说明（codebook）").first
@@ -155,41 +158,7 @@ def test_diagrams_of_the_five_named_models_follow_their_structure(site, chromium
     page.context.close()
 
 
-CONTRAST = r"""() => {
-  const parse = c => { const m = c.match(/[\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
-  const over = (top, below) => [0, 1, 2].map(i => top[i] * top[3] + below[i] * (1 - top[3])).concat([1]);
-  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
-  const background = el => {
-    const layers = [];
-    for (let e = el; e; e = e.parentElement) {
-      const c = parse(getComputedStyle(e).backgroundColor);
-      if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
-    }
-    let bg = [255, 255, 255, 1];
-    for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
-    return bg;
-  };
-  const opacity = el => { let o = 1; for (let e = el; e; e = e.parentElement) o *= Number(getComputedStyle(e).opacity); return o; };
-  const bad = [];
-  const seen = new Set();
-  document.querySelectorAll("body *").forEach(el => {
-    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
-    if (!own || el.closest("script,style,[hidden],[aria-hidden=true],.md-search,.md-sidebar--secondary .md-nav__title,svg")) return;
-    const rect = el.getBoundingClientRect();
-    const style = getComputedStyle(el);
-    if (!rect.width || !rect.height || style.visibility === "hidden" || style.display === "none") return;
-    if (opacity(el) < 0.1 || rect.right <= 0 || rect.bottom <= 0 || rect.left >= innerWidth) return;  // not shown
-    const bg = background(el);
-    const fg = parse(style.color);
-    const text = over([fg[0], fg[1], fg[2], fg[3] * opacity(el)], bg);
-    const [a, b] = [lum(text), lum(bg)].sort((x, y) => y - x);
-    const ratio = (a + 0.05) / (b + 0.05);
-    const key = el.tagName + "." + el.className + ":" + ratio.toFixed(2);
-    if (ratio < 4.5 && !seen.has(key)) { seen.add(key); bad.push(key + " " + el.textContent.trim().slice(0, 20)); }
-  });
-  return bad;
-}"""
+CONTRAST = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
@@ -197,7 +166,8 @@ def test_text_and_links_reach_4_5_to_1_in_both_palettes(site, chromium, scheme):
     bad = {}
     for viewport in (PHONE, DESKTOP):
         page = _tab(chromium, viewport)
-        for path in ("/", f"/cases/{LANGAO}/", "/models/langao-1-12-x/", "/cases/", "/data/", "/compare/metrics/"):
+        for path in ("/", f"/cases/{LANGAO}/", "/models/langao-1-12-x/", "/cases/", "/data/",
+                     "/compare/metrics/"):
             _go(page, site.base + path)
             page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
             page.wait_for_timeout(700)  # Material's colour transitions (up to 400 ms) finish
@@ -211,7 +181,8 @@ def test_text_and_links_reach_4_5_to_1_in_both_palettes(site, chromium, scheme):
 def test_contrast_check_can_fail(chromium):
     page = _tab(chromium, PHONE)
     page.set_content('<body style="background:#fff"><p style="color:#ef5350">浅红字</p>'
-                     '<header style="background:#ef5350"><span style="color:#fff">白字</span></header></body>')
+                     '<header style="background:#ef5350"><span style="color:#fff">白字</span></header>'
+                     "</body>")
     found = page.evaluate(CONTRAST)
     assert [f.split(":")[0] for f in found] == ["P.", "SPAN."] and all(":3.49 " in f for f in found)
     page.context.close()
@@ -228,7 +199,8 @@ def test_sorting_by_keyboard_with_aria_sort(site, chromium):
     # Reach the button with Tab from the one before it, then sort with Enter and Space.
     head.locator("xpath=preceding-sibling::th[1]").locator("button").focus()
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('th') === document.querySelector('table.cb-filtered thead th:last-child')")
+    assert page.evaluate("document.activeElement.closest('th') === "
+                         "document.querySelector('table.cb-filtered thead th:last-child')")
     page.keyboard.press("Enter")
     assert head.get_attribute("aria-sort") == "ascending"
     assert table.evaluate(figures) == sorted(table.evaluate(figures))
@@ -263,7 +235,8 @@ def test_filters_combine_and_live_in_the_address(site, chromium):
     shaanxi = _visible_rows(page)
     assert shaanxi and len(shaanxi) < len(everything)
     assert parse_qs(urlparse(page.url).query) == {"province": ["陕西省"]}
-    kinds = page.locator("select[name=case_type] option").evaluate_all("os => os.map(o => o.value).filter(Boolean)")
+    options = page.locator("select[name=case_type] option")
+    kinds = options.evaluate_all("os => os.map(o => o.value).filter(Boolean)")
     assert kinds, "case_type options come from the cases"
     page.select_option("select[name=case_type]", kinds[0])
     assert set(parse_qs(urlparse(page.url).query)) == {"province", "case_type"}
