@@ -62,9 +62,26 @@ def _query(package, code: str) -> list[tuple]:
 
 
 def test_total_achieved_sales_per_case(pandas_answers, package):
-    # 帮销农特产品400余万元; the spring tea (40余万元) is part_of it and not added again.
+    # 帮销农特产品400余万元; Zuolong's spring tea (40余万元) is one town's figure without the code, not added.
     assert pandas_answers["sales"].to_dict() == {LANGAO: 4000000}
     assert _query(package, blocks()[1][1]) == [(LANGAO, 4000000)]
+
+
+def test_whole_program_figures_leave_out_one_village_or_unit(pandas_answers):
+    """`whole` drops figures with a metric_scope: one factory's 60 jobs are not added to
+    yanzhou's 500, one village's 9,000,000 yuan not to qiannan's 457,000,000, and one
+    office's 6 paired branches not to gaozhou's 108 units."""
+    whole = pandas_answers["whole"]
+    assert whole["metric_scope"].isna().all()
+
+    def total(code):
+        return whole[whole["indicator_code"] == code].groupby("case_id")["value"].sum().to_dict()
+
+    assert total("jobs") == {LANGAO: 2100, "yanzhou-first-secretary-alliance": 500}
+    assert total("funds_secured") == {QIANNAN: 457000000}
+    assert total("units_paired") == {GAOZHOU: 108}
+    for query in blocks()[1:3]:
+        assert "metric_scope IS NULL" in query[1]
 
 
 def test_first_secretaries_per_case(pandas_answers, package):
