@@ -97,7 +97,8 @@ def test_8_langao_lists_are_a_purpose_not_a_proven_effect():
 def test_9_qiannan_tenure_target_is_either_or_not_a_sum():
     duty = next(m for m in case("qiannan")["models"] if m["id"] == "qiannan-duty-list")
     (term,) = [t for t in duty["terms"] if "市场主体" in t["name"]]
-    assert "+" not in term["symbol"] and "二者择一" in term["symbol"]
+    # 或者 does not exclude doing both (second review): at least one of the two, not exactly one.
+    assert "+" not in term["symbol"] and "二者至少其一" in term["symbol"] and "二者择一" not in term["symbol"]
     assert "须" not in term["role"]
 
 
