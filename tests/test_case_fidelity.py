@@ -114,8 +114,11 @@ def test_case_type_evidence_type_and_review_date_are_recorded(name):
 def test_gaozhou_says_it_is_unit_village_pairing_without_first_secretaries():
     c = case("gaozhou")
     assert c["case_type"] == "unit_village_pairing"
-    assert "不是驻村第一书记或驻村工作队" in c["summary"]
-    assert "mentions no first secretaries or work teams" in c["summary_en"]
+    # Second review: the article does speak of teams (结对帮扶队伍, 县级代表队, 队员) and of 驻镇帮扶, so the
+    # case says it mentions no first secretaries and no one known to be stationed in the villages, not "no teams".
+    assert "没有提到驻村第一书记" in c["summary"] and "没有提到第一书记或工作队" not in c["summary"]
+    assert "“县级代表队”" in c["summary"] and "没有说明队员是否常驻村里" in c["summary"]
+    assert "mentions no first secretaries" in c["summary_en"] and "or work teams" not in c["summary_en"]
 
 
 def test_dawang_says_it_rests_on_an_editorial_with_unattributed_figures():
