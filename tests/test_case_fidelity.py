@@ -135,3 +135,73 @@ def test_inferred_start_dates_say_so_in_the_field():
 def test_one_persons_habit_is_not_a_rule():
     (metric,) = [m for m in case("langao")["metrics"] if "三到五天" in m["quote"]]
     assert metric["claim_type"] != "rule" and "席战锋" in metric["indicator"]
+
+
+# Second review (issue 15, fresh reviewers given only the article and the corrected case).
+
+PROSE = {"headline", "summary", "summary_en", "background", "approach", "outcomes", "lessons", "notes", "caveat",
+         "note", "role", "did", "description", "title", "title_en", "name", "name_en", "indicator",
+         "indicator_en", "steps", "conditions", "scope", "period", "led_by", "frequency", "title_note", "village"}
+FIELD_NAMES = ("kind", "role", "terms", "basis", "working_method", "claim_type", "qualifier", "denominator",
+               "indicator_code", "part_of", "as_of", "as_of_basis", "structure", "summary_en", "caveat",
+               "notes", "evidence_type", "case_type", "title_note", "quote", "inferred", "printed")
+CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+# A schema field name written next to Chinese text or as "name: value" is editing talk, not prose.
+FIELD_TALK = re.compile(rf"(?:(?<={CJK})|(?<={CJK} )|(?<=（))(?:{'|'.join(FIELD_NAMES)})(?![A-Za-z_])"
+                        rf"|(?<![A-Za-z_])(?:{'|'.join(FIELD_NAMES)})(?=(?: ?{CJK})|: [a-z_]+\b)")
+PROCESS_TALK = re.compile(r"sources/|cases/|\.ya?ml\b|本案例不写|因此本案例不|故未列|见 notes|（见 notes）")
+
+
+def prose(c: dict):
+    """(path, text) of every reader-facing text of a case (quotes, ids and codes left out)."""
+    for path, text in strings(c):
+        keys = [k for k in path if isinstance(k, str)]
+        if keys and keys[-1] in PROSE:
+            yield path, text
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_public_text_has_no_field_names_paths_or_editing_talk(name):
+    c = case(name)
+    assert [(p, t) for p, t in prose(c) if FIELD_TALK.search(t) or PROCESS_TALK.search(t)] == []
+
+
+def test_public_text_names_no_model_ids():
+    ids = {m["id"] for name in SEEDS for m in case(name)["models"]}
+    found = [(name, p) for name in SEEDS for p, text in prose(case(name))
+             if any(re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text) for i in ids)]
+    assert found == []
+
+
+def test_langao_town_tea_sales_are_not_part_of_the_county_total():
+    # 佐龙镇党委书记毕双平介绍 … 仅今年春季就帮全镇销售茶叶40余万元 / 帮销农特产品400余万元: the article
+    # never links the two figures, so the town's tea is neither part of the total nor summed with it.
+    (tea,) = [m for m in case("langao")["metrics"] if "茶叶40余万元" in m["quote"]]
+    assert "part_of" not in tea and "indicator_code" not in tea
+    assert "毕双平" in tea["scope"]
+
+
+# Figures that are not program figures are facts for the prose, not metrics (second review): a child's age in an
+# anecdote (一名4岁的小朋友), the lanes a village has (全村12条胡同), a time reference (3年前项目正式投产,
+# 高州市委办早在3年前), and the grids the town already had (在全镇现有168个网格的基础上).
+NOT_PROGRAM_FIGURES = [("yanzhou", "4岁的小朋友"), ("yanzhou", "全村12条胡同"), ("yanzhou", "3年前项目正式投产"),
+                       ("gaozhou", "早在3年前"), ("dawang", "现有168个网格")]
+
+
+@pytest.mark.parametrize(("name", "words"), NOT_PROGRAM_FIGURES)
+def test_a_non_program_figure_is_not_a_metric(name, words):
+    assert [m["indicator"] for m in case(name)["metrics"] if words in m["quote"]] == []
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_a_pre_existing_count_is_not_a_result(name):
+    # 现有 (already existing) describes the starting point, not what the work achieved.
+    assert [m["indicator"] for m in case(name)["metrics"]
+            if "现有" in m["quote"] and m["claim_type"] == "result"] == []
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_yishang_is_or_more_not_above_in_english(name):
+    # 以上 includes the number (Civil Code art. 1259): "100,000 yuan or more", not "above 100,000 yuan".
+    assert [m["indicator_en"] for m in case(name)["metrics"]
+            if "以上" in m["quote"] and re.search(r"\babove\b", m["indicator_en"])] == []
