@@ -44,6 +44,19 @@ def _print_completeness(report: Report) -> None:
                            f"e.g. {escape(first.json_path)}")
 
 
+def _release_or_exit(check) -> None:
+    """Run a release.py check of the project folder (the current folder); a ReleaseError
+    (missing or malformed DATA_VERSION, CITATION.cff, CHANGELOG.md, a schema/ that is not
+    the tool's, a bad $CASEBOOK_HOMEPAGE or $SOURCE_DATE_EPOCH) is one line and exit 2."""
+    from .release import ReleaseError
+
+    try:
+        check()
+    except ReleaseError as exc:
+        click.echo(f"Error: {escape(str(exc))}", err=True)
+        sys.exit(2)
+
+
 def _paths_or_default(paths: tuple[Path, ...]) -> list[Path]:
     if paths:
         return list(paths)
@@ -72,6 +85,9 @@ def validate(paths: tuple[Path, ...], fmt: str, verbose: bool) -> None:
     recommended fields missing, a case that looks like another) say `warning:` and do not
     fail. Exit status: 0 when valid (warnings allowed), 1 when any file has an error, 2 for misuse.
     """
+    from .release import check_schema
+
+    _release_or_exit(check_schema)
     # Only the verdict is needed, unless --verbose scores the valid cases.
     report = validate_paths(_paths_or_default(paths), keep_data=verbose)
     _print_report(report, fmt, verbose)
@@ -216,20 +232,29 @@ def _export_or_exit(cases, out: Path, created: str | None) -> list[Path]:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/data"),
               show_default=True, help="Folder for the data package (replaced as a whole).")
 def export(paths: tuple[Path, ...], out: Path) -> None:
-    """Write the Frictionless data package: datapackage.json, one CSV per table, README, zip.
+    """Write the Frictionless data package: datapackage.json, one CSV per table, README,
+    casebook.sqlite, casebook.xlsx, CITATION.cff, CHANGELOG.md and the zip of them all.
 
     Cases are validated first; if any has an error, the messages are printed and nothing
     is written (exit 1). The output is byte-identical for the same cases; set
-    SOURCE_DATE_EPOCH to record a `created` time.
+    SOURCE_DATE_EPOCH to record a `created` time and CASEBOOK_HOMEPAGE for `homepage`.
+    DATA_VERSION, CITATION.cff and CHANGELOG.md are read from the current folder (exit 2
+    when one is missing or malformed, or a setting is bad).
     """
     from .export import case_rows, created_from_env
+    from .release import check_project, check_schema
 
+    _release_or_exit(check_schema)
     # Each case is flattened to CSV rows in the worker that validates it; only rows return.
     report = _valid_cases_or_exit(paths, "export", keep_data=False, derive=case_rows)
+    _release_or_exit(check_project)  # after validate's messages, before anything is written
     click.echo(f"[2] exporting the data package to {out} …", err=True)
     written = _export_or_exit(report.cases, out, created_from_env())
+    names = {p.name for p in written}
+    extras = [n for n in ("casebook.sqlite", "casebook.xlsx", "CITATION.cff", "CHANGELOG.md") if n in names]
     click.echo(f"wrote {len(written)} files to {out.as_posix()}/ "
-               f"(datapackage.json, {sum(p.suffix == '.csv' for p in written)} CSV tables, zip)")
+               f"(datapackage.json, {sum(p.suffix == '.csv' for p in written)} CSV tables, "
+               f"{', '.join(extras)}, zip)")
 
 
 @main.command()
@@ -248,7 +273,9 @@ def build(config_file: Path, data_out: Path) -> None:
     from mkdocs.exceptions import MkDocsException
 
     from .export import created_from_env
+    from .release import check_project, check_schema
 
+    _release_or_exit(check_schema)
     report = _valid_cases_or_exit((), "build")
     # Everything the site step needs is checked before anything is written: mkdocs.yml
     # loads (strict), its theme and plugins are installed, docs_dir exists, and the site
@@ -272,6 +299,7 @@ def build(config_file: Path, data_out: Path) -> None:
     if not os.access(site_parent, os.W_OK):
         raise click.ClickException(f"cannot write the site into {config.site_dir}: {site_parent} "
                                    "is not writable (nothing was written)")
+    _release_or_exit(check_project)
     click.echo(f"[2] exporting the data package to {data_out} …", err=True)
     _export_or_exit(report.cases, data_out, created_from_env())
     click.echo(f"[3] building the site from {config_file} (strict) …", err=True)

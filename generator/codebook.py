@@ -56,7 +56,7 @@ text <- c(division_code = "character", village_code = "character",
           period_start = "character", period_end = "character")
 cases <- read.csv("cases.csv", encoding = "UTF-8", na.strings = "", colClasses = text)
 metrics <- read.csv("metrics.csv", encoding = "UTF-8", na.strings = "",
-                    colClasses = c(as_of = "character"))
+                    colClasses = c(as_of = "character", quote_verified = "logical"))
 table <- merge(metrics, cases, by.x = "case_id", by.y = "id")
 ```
 

@@ -20,17 +20,24 @@ import shutil
 import sys
 import tempfile
 import zipfile
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 from .codebook import codebook_markdown
 from .formats import SQLITE_NAME, XLSX_NAME, sqlite_bytes, table_order, xlsx_bytes
-from .release import citation_cff, data_version, homepage, zip_name
-from .schema import vocabulary
-from .tables import TABLES, Column, documentation, rows_of
+from .release import changelog, citation_cff, data_version, homepage, zip_name
+from .release import created_from_env as created_from_env  # re-exported for the CLI and plugin
+from .tables import TABLES, Column, column_vocabulary, documentation, rows_of
 
-ZIP_NAME = zip_name()  # village-casebook-data-<data version>.zip
+
+def __getattr__(name: str):
+    """`ZIP_NAME`: village-casebook-data-<data version>.zip, the version read from the
+    project folder (the current folder) when asked, not when this module is imported."""
+    if name == "ZIP_NAME":
+        return zip_name()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 # Data Package v2 profiles (https://datapackage.org/standard/)
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
@@ -47,8 +54,10 @@ def _field(column: Column) -> dict:
     constraints = {}
     if column.required:
         constraints["required"] = True
+    if column.unique:
+        constraints["unique"] = True
     if column.vocabulary:
-        labels = vocabulary(column.vocabulary)
+        labels = column_vocabulary(column.vocabulary)
         constraints["enum"] = list(labels)
         out["categories"] = [{"value": k, "label": f"{v['zh']} {v['en']}"} for k, v in labels.items()]
     # A pattern only on required fields: frictionless's SQL adapter (Package.publish,
@@ -81,8 +90,9 @@ def _cell(value) -> str:
     return str(value)
 
 
-def descriptor(cases, created: str | None = None) -> dict:
-    """The datapackage.json descriptor for these cases."""
+def descriptor(cases, created: str | None = None, project: Path | None = None) -> dict:
+    """The datapackage.json descriptor for these cases; `version` is the DATA_VERSION of
+    `project` (default: the current folder). Raises release.ReleaseError (see release.py)."""
     resources = []
     for table in table_order():  # referenced tables first
         schema = {
@@ -110,14 +120,7 @@ def descriptor(cases, created: str | None = None) -> dict:
                 "schema": schema,
             }
         )
-    sources = []
-    for case in cases:
-        derived = getattr(case, "derived", None)
-        for source in derived["sources"] if derived is not None else case.data["sources"]:
-            entry = {"title": source.get("title") or source["title_note"]}  # title_note: none seen
-            if "url" in source:
-                entry["path"] = source["url"]
-            sources.append(entry)
+    sources = _descriptor_sources(cases)
     package = {
         "$schema": PACKAGE_PROFILE,
         "name": "village-casebook",
@@ -128,7 +131,7 @@ def descriptor(cases, created: str | None = None) -> dict:
             "reusable models, practices, metrics (each figure with its verbatim source sentence), "
             "people and sources. See README.md for the codebook."
         ),
-        "version": data_version(),  # the data release, not the software version
+        "version": data_version(project),  # the data release, not the software version
         "licenses": [
             {
                 "name": "CC-BY-4.0",
@@ -148,12 +151,34 @@ def descriptor(cases, created: str | None = None) -> dict:
     return package
 
 
-def created_from_env() -> str | None:
-    """ISO creation time from SOURCE_DATE_EPOCH (reproducible builds), or None."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return None
-    return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _descriptor_sources(cases) -> list[dict]:
+    """The descriptor's `sources`: one entry per source article, in case order.
+
+    Data Package fields `title` (the article's title; for a source whose title the copy seen
+    does not show, "[无标题 untitled] <publisher> <date> (<source id>)", never its title_note)
+    and `path` (its URL), plus what tells entries apart: `id` (the sources table's id), `case_id`,
+    `publisher`, `published` and `title_note` when the source has them.
+    """
+    out, seen = [], set()
+    for case in cases:
+        derived = getattr(case, "derived", None)
+        case_id = derived["case_id"] if derived is not None and "case_id" in derived else case.data["id"]
+        for source in derived["sources"] if derived is not None else case.data["sources"]:
+            if source["id"] in seen:
+                continue
+            seen.add(source["id"])
+            label = " ".join(str(source[k]) for k in ("publisher", "published") if source.get(k))
+            untitled = " ".join(filter(None, ["[无标题 untitled]", label, f"({source['id']})"]))
+            entry = {"title": source.get("title") or untitled}
+            if "url" in source:
+                entry["path"] = source["url"]
+            entry["id"] = source["id"]
+            entry["case_id"] = case_id
+            for key in ("publisher", "published", "title_note"):
+                if source.get(key):
+                    entry[key] = str(source[key])
+            out.append(entry)
+    return out
 
 
 class _One:
@@ -170,7 +195,7 @@ def case_rows(data: dict) -> dict:
     rows = rows_of([_One(data)])
     csv = {t.name: _csv(t.columns, rows[t.name]).split(b"\r\n", 1)[1]  # drop the header line
            for t in TABLES if t.name not in _shared_tables()}
-    return {"csv": csv, "sources": data["sources"]}
+    return {"csv": csv, "sources": data["sources"], "case_id": data["id"]}
 
 
 @cache
@@ -194,29 +219,30 @@ def _case_tables(cases) -> dict[str, bytes]:
     return out
 
 
-def package_files(cases, created: str | None = None) -> dict[str, bytes]:
+def package_files(cases, created: str | None = None, project: Path | None = None) -> dict[str, bytes]:
     """Every file of the data package, name → bytes, the zip included. Deterministic.
 
     `created` (ISO UTC, e.g. from `created_from_env()`) is the only time recorded: in
     datapackage.json and as the zip entries' date. Without it, no time is recorded.
     Cases carry `.data`, or a `.derived` share from `case_rows` (the same bytes result).
+    The release's identity (DATA_VERSION, CITATION.cff, CHANGELOG.md) comes from `project`
+    (default: the current folder); raises release.ReleaseError if one is missing or malformed.
     """
     tables = _case_tables(cases)
     files: dict[str, bytes] = {}
     for table in TABLES:
         files[f"{table.name}.csv"] = tables[table.name]
     files["datapackage.json"] = (
-        json.dumps(descriptor(cases, created), ensure_ascii=False, indent=2) + "\n"
+        json.dumps(descriptor(cases, created, project), ensure_ascii=False, indent=2) + "\n"
     ).encode("utf-8")
     files["README.md"] = codebook_markdown().encode("utf-8")
     date_time = _zip_date(created)
     files[SQLITE_NAME] = sqlite_bytes(tables)
     files[XLSX_NAME] = xlsx_bytes(tables, date_time)
-    citation = citation_cff()
-    if citation is not None:
-        files["CITATION.cff"] = citation
+    files["CITATION.cff"] = citation_cff(project, homepage())
+    files["CHANGELOG.md"] = changelog(project)
     # The zip holds everything (the SQLite and xlsx files are small: 5 cases ≈ 0.3 MB).
-    files[ZIP_NAME] = _zip(files, date_time)
+    files[zip_name(data_version(project))] = _zip(files, date_time)
     return dict(sorted(files.items()))
 
 
@@ -247,7 +273,7 @@ class ExportError(Exception):
 STAGING_PREFIX = ".export-"  # staging folders next to `out`: .export-<out name>-<random>
 
 
-def export_package(cases, out: Path, created: str | None = None) -> list[Path]:
+def export_package(cases, out: Path, created: str | None = None, project: Path | None = None) -> list[Path]:
     """Write the package into `out`, replacing it whole; a failure leaves `out` untouched.
 
     - Atomic swap, no missing-folder window: the package is written into a staging folder
@@ -264,7 +290,7 @@ def export_package(cases, out: Path, created: str | None = None) -> list[Path]:
       is left as it was.
     """
     try:
-        files = _quietly(package_files, cases, created)  # the xlsx writer uses temporary files
+        files = _quietly(package_files, cases, created, project)  # the xlsx writer uses temporary files
     except OSError as exc:
         raise ExportError(f"could not make the data package: {_why(exc)}; nothing was written") from None
     out = Path(out)

@@ -86,18 +86,25 @@ def _names(columns) -> str:
 
 def create_statements(table: Table) -> list[str]:
     """CREATE TABLE (columns typed from the Table Schema, NOT NULL for required columns,
-    PRIMARY KEY, FOREIGN KEY … REFERENCES) and one CREATE INDEX per foreign key."""
+    UNIQUE for unique ones, PRIMARY KEY, FOREIGN KEY … REFERENCES for the table's foreign keys
+    and its SQLite-only keys) and one CREATE INDEX per foreign key.
+
+    Composite keys such as (case_id, source_id) → sources (case_id, id) keep a reference inside
+    its case; SQLite skips a composite key with an empty part (an optional model or source)."""
     lines = [
-        f"{_quote(c.name)} {_SQL_TYPES[c.type]}{' NOT NULL' if c.required else ''}" for c in table.columns
+        f"{_quote(c.name)} {_SQL_TYPES[c.type]}{' NOT NULL' if c.required else ''}"
+        f"{' UNIQUE' if c.unique else ''}"
+        for c in table.columns
     ]
     lines.append(f"PRIMARY KEY ({_names(table.primary_key)})")
+    keys = [*table.foreign_keys, *table.sqlite_only_keys]
     lines += [
         f"FOREIGN KEY ({_names(fields)}) REFERENCES {_quote(ref)} ({_names(ref_fields)})"
-        for fields, ref, ref_fields in table.foreign_keys
+        for fields, ref, ref_fields in keys
     ]
     out = [f"CREATE TABLE {_quote(table.name)} (\n  " + ",\n  ".join(lines) + "\n)"]
     seen = set()
-    for fields, _, _ in table.foreign_keys:
+    for fields, _, _ in keys:
         if tuple(fields) in seen or fields == table.primary_key[: len(fields)]:
             continue  # the primary key's index already serves a key that starts it
         seen.add(tuple(fields))

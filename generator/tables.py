@@ -30,6 +30,7 @@ class Column:
     pattern: str | None = None
     title: str | None = None
     description: str | None = None
+    unique: bool = False  # every value unique in the table (a key other tables reference)
 
 
 def _pos(what: str) -> Column:
@@ -62,6 +63,14 @@ LABEL_EN = Column(
     "label_en", required=True, title="英文标签 English label", description="英文标签。English label."
 )
 MODEL_ID = Column("model_id", ("models", 0, "id"), required=True)
+CASE_ID_OF_MODEL = Column(
+    "case_id",
+    ("id",),
+    required=True,
+    title="案例编号 Case id",
+    description="模式所属案例的 id（与 models.case_id 相同）：引用的来源必须属于该案例。"
+    "Id of the case the model belongs to (as models.case_id): the cited source must be one of its sources.",
+)
 
 QUOTE_VERIFIED = Column(
     "quote_verified",
@@ -86,11 +95,22 @@ class Table:
     columns: list[Column]
     primary_key: list[str]
     foreign_keys: list[tuple[list[str], str, list[str]]] = field(default_factory=list)
+    # Keys declared in SQLite only (formats.py), not in datapackage.json: composite keys whose
+    # second field is optional. SQLite skips a row whose key has any empty part; frictionless
+    # (5.x) skips only a wholly empty key and would flag every row with the optional part empty.
+    # casebook validate checks these references (rules.py); the SQLite file enforces them.
+    sqlite_only_keys: list[tuple[list[str], str, list[str]]] = field(default_factory=list)
 
 
 TO_CASE = (["case_id"], "cases", ["id"])
 TO_MODEL = (["model_id"], "models", ["id"])
 TO_SOURCE = (["source_id"], "sources", ["id"])
+# A reference that must stay inside its case: (case_id, x_id) → x(case_id, id). Source and model
+# ids are unique across all cases (rules.py), so `id` alone stays unique (and labels the single-
+# column keys Datasette expands); the (case_id, id) primary key of sources and models lets the
+# composite keys name it, so a metric citing another case's source breaks a declared key.
+TO_CASE_SOURCE = (["case_id", "source_id"], "sources", ["case_id", "id"])
+TO_CASE_MODEL = (["case_id", "model_id"], "models", ["case_id", "id"])
 
 
 def _text_list(name: str, owner: Column, key: tuple, title: str, what: str, fk) -> Table:
@@ -217,7 +237,7 @@ TABLES: list[Table] = [
         "可复制模式 Models",
         "每个模式一行。One row per reusable model.",
         [
-            Column("id", ("models", 0, "id"), required=True),
+            Column("id", ("models", 0, "id"), required=True, unique=True),
             CASE_ID,
             _pos("models"),
             Column("name", ("models", 0, "name"), required=True),
@@ -229,7 +249,7 @@ TABLES: list[Table] = [
             Column("summary_en", ("models", 0, "summary_en")),
             Column("caveat", ("models", 0, "caveat")),
         ],
-        ["id"],
+        ["case_id", "id"],
         [TO_CASE],
     ),
     Table(
@@ -250,6 +270,7 @@ TABLES: list[Table] = [
         "模式公式或清单的每个组成部分，按顺序。One row per part.",
         [
             MODEL_ID,
+            CASE_ID_OF_MODEL,
             _pos("terms"),
             Column("symbol", ("models", 0, "terms", 0, "symbol")),
             Column("name", ("models", 0, "terms", 0, "name"), required=True),
@@ -263,7 +284,8 @@ TABLES: list[Table] = [
             Column("source_id", ("models", 0, "terms", 0, "source")),
         ],
         ["model_id", "position"],
-        [TO_MODEL, TO_SOURCE],
+        [TO_MODEL, TO_CASE_MODEL, TO_SOURCE],
+        [TO_CASE_SOURCE],  # source is optional on a term
     ),
     _text_list(
         "model_steps", MODEL_ID, ("models", 0, "steps", 0), "复制步骤 Model steps", "复制步骤 steps", TO_MODEL
@@ -282,13 +304,14 @@ TABLES: list[Table] = [
         "支持模式的原文引语。Verbatim quotes for each model.",
         [
             MODEL_ID,
+            CASE_ID_OF_MODEL,
             _pos("evidence"),
             Column("quote", ("models", 0, "evidence", 0, "quote"), required=True),
             QUOTE_VERIFIED,
             Column("source_id", ("models", 0, "evidence", 0, "source"), required=True),
         ],
         ["model_id", "position"],
-        [TO_MODEL, TO_SOURCE],
+        [TO_MODEL, TO_CASE_MODEL, TO_SOURCE, TO_CASE_SOURCE],
     ),
     Table(
         "model_links",
@@ -299,6 +322,7 @@ TABLES: list[Table] = [
             Column(
                 "relation",
                 required=True,
+                vocabulary="model_link_relation",
                 title="关系 Relation",
                 description="adopts 采用 / adapted_from 借鉴改造。How the case uses the model.",
             ),
@@ -323,7 +347,7 @@ TABLES: list[Table] = [
             Column("source_id", ("practices", 0, "source"), required=True),
         ],
         ["case_id", "position"],
-        [TO_CASE, TO_SOURCE],
+        [TO_CASE, TO_SOURCE, TO_CASE_SOURCE],
     ),
     Table(
         "practice_themes",
@@ -380,7 +404,8 @@ TABLES: list[Table] = [
         ["case_id", "position"],
         # part_of → metric_id within the case is checked by casebook validate (rules.py):
         # (case_id, metric_id) is not the primary key, so SQLite could not enforce it.
-        [TO_CASE, TO_SOURCE, TO_MODEL, (["indicator_code"], "indicator_codes", ["id"])],
+        [TO_CASE, TO_SOURCE, TO_CASE_SOURCE, TO_MODEL, (["indicator_code"], "indicator_codes", ["id"])],
+        [TO_CASE_MODEL],  # model is optional on a metric
     ),
     Table(
         "people",
@@ -399,14 +424,14 @@ TABLES: list[Table] = [
             Column("source_id", ("people", 0, "source"), required=True),
         ],
         ["case_id", "position"],
-        [TO_CASE, TO_SOURCE],
+        [TO_CASE, TO_SOURCE, TO_CASE_SOURCE],
     ),
     Table(
         "sources",
         "来源 Sources",
         "案例依据的文章。One row per source article.",
         [
-            Column("id", ("sources", 0, "id"), required=True),
+            Column("id", ("sources", 0, "id"), required=True, unique=True),
             CASE_ID,
             _pos("sources"),
             Column("title", ("sources", 0, "title")),
@@ -428,7 +453,7 @@ TABLES: list[Table] = [
             Column("language", ("sources", 0, "language"), required=True, vocabulary="language"),
             Column("note", ("sources", 0, "note")),
         ],
-        ["id"],
+        ["case_id", "id"],
         [TO_CASE],
     ),
     Table(
@@ -472,6 +497,23 @@ _PLACE_FIELDS = {
 }
 
 
+# Vocabularies of the package that are not a schema definition: model_links.relation names the
+# case field a link comes from (adopts, adapted_from); labels are those fields' schema titles.
+PACKAGE_VOCABULARIES = ("model_link_relation",)
+
+
+def column_vocabulary(name: str) -> dict[str, dict[str, str]]:
+    """A column's vocabulary as {value: {"zh": label, "en": label}}: a schema vocabulary
+    (schema.VOCABULARIES) or one of PACKAGE_VOCABULARIES. Raises KeyError for another name."""
+    if name == "model_link_relation":
+        out = {}
+        for key in ("adopts", "adapted_from"):
+            zh, _, en = field_schema((key,))["title"].partition(" ")
+            out[key] = {"zh": zh, "en": en}
+        return out
+    return vocabulary(name)
+
+
 def _pick(item: dict, names, **extra) -> dict:
     return {**{n: item.get(n) for n in names}, **extra}
 
@@ -489,8 +531,8 @@ def rows_of(cases) -> dict[str, list[dict]]:
     ]
     out["vocabularies"] = [
         {"vocabulary": name, "value": k, "label_zh": v["zh"], "label_en": v["en"]}
-        for name in VOCABULARIES
-        for k, v in vocabulary(name).items()
+        for name in (*VOCABULARIES, *PACKAGE_VOCABULARIES)
+        for k, v in column_vocabulary(name).items()
     ]
     for case_file in cases:
         case = case_file.data
@@ -532,6 +574,7 @@ def rows_of(cases) -> dict[str, list[dict]]:
                     t,
                     ["symbol", "name", "name_en", "role", "led_by", "count", "frequency", "quote"],
                     model_id=mid,
+                    case_id=cid,
                     position=j,
                     source_id=t.get("source"),
                 )
@@ -542,7 +585,8 @@ def rows_of(cases) -> dict[str, list[dict]]:
                     {"model_id": mid, "position": j, "text": t} for j, t in enumerate(m.get(key, []))
                 ]
             out["model_evidence"] += [
-                {"model_id": mid, "position": j, "quote": e["quote"], "source_id": e["source"]}
+                {"model_id": mid, "case_id": cid, "position": j, "quote": e["quote"],
+                 "source_id": e["source"]}
                 for j, e in enumerate(m["evidence"])
             ]
         for relation in ("adopts", "adapted_from"):

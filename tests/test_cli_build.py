@@ -12,7 +12,8 @@ from .conftest import INVALID, ROOT, VALID
 
 
 def _project(tmp_path, cases):
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    for name in ("mkdocs.yml", "DATA_VERSION", "CITATION.cff", "CHANGELOG.md"):  # the release's identity
+        shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "site", tmp_path / "site")
     (tmp_path / "cases").mkdir()
     for case in cases:

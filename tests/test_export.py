@@ -127,7 +127,8 @@ def rebuild(tables) -> list[dict]:
                 model["themes"] = themes
             model["terms"] = []
             for t in _children(tables["model_terms"], "model_id", mid):
-                term = _strip(t, "model_id", "position", "source_id")
+                term = _strip(t, "model_id", "case_id", "position", "source_id")
+                assert t["case_id"] == cid  # the model's case, written beside each term
                 if "source_id" in t:
                     term["source"] = t["source_id"]
                 model["terms"].append(term)
@@ -139,6 +140,7 @@ def rebuild(tables) -> list[dict]:
                 {"quote": r["quote"], "source": r["source_id"]}
                 for r in _children(tables["model_evidence"], "model_id", mid)
             ]
+            assert {r["case_id"] for r in _children(tables["model_evidence"], "model_id", mid)} <= {cid}
             models.append(model)
         if models:
             case["models"] = models

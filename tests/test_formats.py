@@ -37,7 +37,7 @@ from generator.formats import (
 )
 from generator.release import data_version, zip_name
 from generator.schema import VOCABULARIES
-from generator.tables import TABLES, Column, Table
+from generator.tables import PACKAGE_VOCABULARIES, TABLES, Column, Table
 from generator.validate import validate_paths
 
 from .conftest import CASES, ROOT, VALID
@@ -116,13 +116,13 @@ def test_sqlite_has_every_table_with_its_keys_and_rows(package):
                 key = keys.setdefault(key_id, ([], ref, []))
                 key[0].append(src)
                 key[2].append(dst)
-            assert sorted(keys.values()) == sorted(table.foreign_keys), table.name
+            assert sorted(keys.values()) == sorted(table.foreign_keys + table.sqlite_only_keys), table.name
             # Every foreign key is served by an index whose columns start with it.
-            indexed = [
-                [r[2] for r in db.execute(f'PRAGMA index_info("{i[1]}")')]
-                for i in db.execute(f'PRAGMA index_list("{table.name}")')
-            ]
-            for fields, _, _ in table.foreign_keys:
+            indexes = list(db.execute(f'PRAGMA index_list("{table.name}")'))
+            indexed = [[r[2] for r in db.execute(f'PRAGMA index_info("{i[1]}")')] for i in indexes]
+            unique = [cols for cols, i in zip(indexed, indexes, strict=True) if i[2] and i[3] == "u"]
+            assert unique == [[c.name] for c in table.columns if c.unique], table.name
+            for fields, _, _ in table.foreign_keys + table.sqlite_only_keys:
                 assert any(cols[: len(fields)] == fields for cols in indexed), (table.name, fields)
             rows = db.execute(f'SELECT * FROM "{table.name}"').fetchall()
             text = csv_rows(package, table.name)
@@ -505,21 +505,31 @@ def test_readme_r_loader(locale, package, tmp_path):
     work = tmp_path / "data"
     shutil.copytree(package, work)
     code = block("r", "read.csv")
-    # The README's text columns (its colClasses), for every table that has them.
-    text = set(re.findall(r'(\w+) = "character"', code))
+    # The README's text and logical columns (its colClasses), for every table that has them.
+    given = dict(re.findall(r'(\w+) = "(character|logical)"', code))
+    # R reads lower-case true/false as text unless told: every boolean column must be given.
+    assert {c.name for t in TABLES for c in t.columns if c.type == "boolean"} <= {
+        name for name, kind in given.items() if kind == "logical"}
     per_table = []
     for table in TABLES:
-        mine = [c.name for c in table.columns if c.name in text]
-        classes = "c(" + ", ".join(f'{c} = "character"' for c in mine) + ")" if mine else "NA"
+        mine = [c.name for c in table.columns if c.name in given]
+        classes = "c(" + ", ".join(f'{c} = "{given[c]}"' for c in mine) + ")" if mine else "NA"
         per_table.append(
-            f'dump(read.csv("{table.name}.csv", encoding = "UTF-8", na.strings = "", '
-            f'colClasses = {classes}), "{table.name}.loaded.tsv")'
+            f'frame <- read.csv("{table.name}.csv", encoding = "UTF-8", na.strings = "", '
+            f'colClasses = {classes}); dump(frame, "{table.name}.loaded.tsv"); '
+            f'writeLines(sapply(frame, function(x) class(x)[1]), "{table.name}.classes.txt")'
         )
     (work / "load.R").write_text(code + R_DUMP + "\n".join(per_table) + "\n", encoding="utf-8")
     run([RSCRIPT, "--vanilla", "load.R"], work, locale)
     check_join(package, read_dump(work / "joined.tsv"))
     for table in TABLES:
         check_loaded(package, read_dump(work / f"{table.name}.loaded.tsv"), table.name)
+        classes = (work / f"{table.name}.classes.txt").read_text(encoding="ascii").split()
+        for column, kind in zip(table.columns, classes, strict=True):
+            if column.type == "boolean":
+                assert kind == "logical", (table.name, column.name, kind)
+            elif column.type == "string":
+                assert kind in ("character", "logical"), (table.name, column.name, kind)  # all-empty: NA
 
 
 # --- a citable data release ---------------------------------------------------------------
@@ -582,7 +592,8 @@ def test_descriptor_is_data_package_v2_with_categories(package):
             else:
                 assert "categories" not in field
     assert vocabulary_fields >= len({c.vocabulary for t in TABLES for c in t.columns if c.vocabulary})
-    assert {c.vocabulary for t in TABLES for c in t.columns if c.vocabulary} <= set(VOCABULARIES)
+    assert {c.vocabulary for t in TABLES for c in t.columns if c.vocabulary} <= {
+        *VOCABULARIES, *PACKAGE_VOCABULARIES}
 
 
 def test_homepage_comes_from_the_environment(monkeypatch):
@@ -620,3 +631,274 @@ def test_new_columns_reach_every_format(package):
     finally:
         db.close()
         book.close()
+
+
+# --- references that must stay inside their case (review rv14, defect 1) ------------------
+
+
+def _rewrite_csv(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(rows)
+
+
+def _other_case_source(package: Path, case_id: str) -> str:
+    return next(s[0] for s in csv_rows(package, "sources")[1:] if s[1] != case_id)
+
+
+@pytest.mark.parametrize("table", ["metrics", "people", "practices", "model_evidence"])
+def test_frictionless_refuses_a_source_of_another_case(table, package, tmp_path):
+    """A row citing a source that exists but belongs to another case breaks the
+    (case_id, source_id) → sources (case_id, id) key; the single-column key alone let it pass."""
+    work = tmp_path / "data"
+    shutil.copytree(package, work)
+    rows = csv_rows(work, table)
+    case, source = rows[0].index("case_id"), rows[0].index("source_id")
+    other = _other_case_source(work, rows[1][case])
+    rows[1][source] = other
+    _rewrite_csv(work / f"{table}.csv", rows)
+    report = frictionless_validate(str(work / "datapackage.json"))
+    errors = [(task.name, error.type, error.note) for task in report.tasks for error in task.errors]
+    assert errors == [(table, "foreign-key", f'for "case_id, source_id": values "{rows[1][case]}, '
+                       f'{other}" not found in the lookup table "sources" as "case_id, id"')]
+
+
+def test_frictionless_refuses_a_source_of_another_case_in_the_zip(package, tmp_path):
+    """The reviewer's steps: tamper with metrics.csv inside the release zip, validate the zip."""
+    with zipfile.ZipFile(package / ZIP_NAME) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    rows = list(csv.reader(io.StringIO(files["metrics.csv"].decode("utf-8"), newline="")))
+    case, source = rows[0].index("case_id"), rows[0].index("source_id")
+    row = next(r for r in rows[1:] if r[case].startswith("dawang-"))
+    row[source] = "gaozhou-zuzhi-fazhi-wang"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    files["metrics.csv"] = buffer.getvalue().encode("utf-8")
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(tampered, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    report = frictionless_validate(str(tampered))
+    assert not report.valid
+    assert [(t.name, e.type) for t in report.tasks for e in t.errors] == [("metrics", "foreign-key")]
+
+
+def test_sqlite_foreign_key_check_catches_another_cases_source_and_model(package, tmp_path):
+    """Composite keys in casebook.sqlite: (case_id, source_id) → sources (case_id, id) and
+    (case_id, model_id) → models (case_id, id), the model's case written beside its terms
+    and evidence. Optional parts (a metric's model, a term's source) may stay empty."""
+    copy = tmp_path / "tampered.sqlite"
+    shutil.copy(package / SQLITE_NAME, copy)
+    db = sqlite3.connect(copy)
+    try:
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        dawang = "dawang-cross-village-joint-construction"
+        db.execute("UPDATE metrics SET source_id = 'gaozhou-zuzhi-fazhi-wang', model_id = 'langao-1-12-x' "
+                   "WHERE case_id = ? AND position = 0", (dawang,))
+        for table in ("people", "practices", "model_evidence", "model_terms"):
+            rowid, case = db.execute(f'SELECT rowid, case_id FROM "{table}" WHERE source_id IS NOT NULL '
+                                     "ORDER BY rowid LIMIT 1").fetchone()
+            other = _other_case_source(package, case)
+            db.execute(f'UPDATE "{table}" SET source_id = ? WHERE rowid = ?', (other, rowid))
+        db.execute("UPDATE model_evidence SET case_id = 'gaozhou-village-assistance-teams' "
+                   "WHERE rowid = (SELECT max(rowid) FROM model_evidence WHERE case_id = ?)", (dawang,))
+        db.commit()
+        found = sorted({(table, parent) for table, _rowid, parent, _key
+                        in db.execute("PRAGMA foreign_key_check")})
+        assert found == [("metrics", "models"), ("metrics", "sources"), ("model_evidence", "models"),
+                         ("model_evidence", "sources"), ("model_terms", "sources"),
+                         ("people", "sources"), ("practices", "sources")]
+    finally:
+        db.close()
+
+
+def test_model_link_relation_is_a_vocabulary(package):
+    assert [r for r in csv_rows(package, "vocabularies") if r[0] == "model_link_relation"] == [
+        ["model_link_relation", "adopts", "采用的模式", "Adopts"],
+        ["model_link_relation", "adapted_from", "借鉴改造的模式", "Adapted from"],
+    ]
+    descriptor = json.loads((package / "datapackage.json").read_bytes())
+    links = next(r for r in descriptor["resources"] if r["name"] == "model_links")
+    relation = next(f for f in links["schema"]["fields"] if f["name"] == "relation")
+    assert relation["constraints"]["enum"] == ["adopts", "adapted_from"]
+    assert relation["categories"] == [{"value": "adopts", "label": "采用的模式 Adopts"},
+                                      {"value": "adapted_from", "label": "借鉴改造的模式 Adapted from"}]
+
+
+def test_descriptor_sources_tell_each_source_apart(package):
+    """One entry per source: its own title (never its title_note), id, case, publisher, date."""
+    entries = json.loads((package / "datapackage.json").read_bytes())["sources"]
+    table = [dict(zip(csv_rows(package, "sources")[0], r, strict=True))
+             for r in csv_rows(package, "sources")[1:]]
+    assert [e["id"] for e in entries] == [s["id"] for s in table]
+    assert len({json.dumps(e, sort_keys=True) for e in entries}) == len(entries)  # no duplicates
+    for entry, source in zip(entries, table, strict=True):
+        assert entry["case_id"] == source["case_id"]
+        assert set(entry) <= {"title", "path", "id", "case_id", "publisher", "published", "title_note"}
+        for key, column in [("path", "url"), ("publisher", "publisher"), ("published", "published"),
+                            ("title_note", "title_note")]:
+            assert entry.get(key, "") == source[column], (entry["id"], key)
+        if source["title"]:
+            assert entry["title"] == source["title"]
+        else:
+            label = " ".join(filter(None, [source["publisher"], source["published"]]))
+            assert entry["title"] == " ".join(filter(None, ["[无标题 untitled]", label, f"({source['id']})"]))
+            assert source["title_note"] not in entry["title"]
+    gaozhou = next(e for e in entries if e["id"] == "gaozhou-zuzhi-fazhi-wang")
+    assert gaozhou["title"] == "[无标题 untitled] 组织法治网 (gaozhou-zuzhi-fazhi-wang)"
+
+
+# --- the release's identity comes from the project folder (review rv14, defects 2, 5, 9) ---
+
+
+def _project(root: Path, version: str = "2099.01.0") -> Path:
+    """A data project like a second checkout: cases/, DATA_VERSION, CITATION.cff, CHANGELOG.md."""
+    shutil.copytree(VALID, root / "cases")
+    (root / "DATA_VERSION").write_text(version + "\n", encoding="utf-8")
+    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    (root / "CITATION.cff").write_text(
+        re.sub(r'^version: ".*"$', f'version: "{version}"', citation, flags=re.M), encoding="utf-8")
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    (root / "CHANGELOG.md").write_text(
+        re.sub(r"^## \S+ ", f"## {version} ", changelog, count=1, flags=re.M), encoding="utf-8")
+    return root
+
+
+def _cli(root: Path, monkeypatch, *args: str):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    monkeypatch.chdir(root)
+    return CliRunner().invoke(main, list(args))
+
+
+def test_data_version_citation_and_changelog_come_from_the_project(tmp_path, monkeypatch):
+    project = _project(tmp_path / "checkout")
+    result = _cli(project, monkeypatch, "export", "--out", "out")
+    assert result.exit_code == 0, result.output
+    out = project / "out"
+    assert json.loads((out / "datapackage.json").read_bytes())["version"] == "2099.01.0"
+    assert (out / "village-casebook-data-2099.01.0.zip").is_file()
+    assert not list(out.glob(f"village-casebook-data-{data_version(ROOT)}.zip"))
+    for name in ("CITATION.cff", "CHANGELOG.md"):
+        assert (out / name).read_bytes() == (project / name).read_bytes()
+    with zipfile.ZipFile(out / "village-casebook-data-2099.01.0.zip") as archive:
+        assert archive.read("CHANGELOG.md") == (project / "CHANGELOG.md").read_bytes()
+        assert archive.read("CITATION.cff") == (project / "CITATION.cff").read_bytes()
+    assert "data version 2099.01.0" in (out / "README.md").read_text(encoding="utf-8")
+    assert result.stdout.splitlines()[-1] == (
+        "wrote 26 files to out/ (datapackage.json, 19 CSV tables, casebook.sqlite, casebook.xlsx, "
+        "CITATION.cff, CHANGELOG.md, zip)")
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("DATA_VERSION", None, "{path} is missing: a data project needs DATA_VERSION, CITATION.cff, "
+     "CHANGELOG.md beside its cases/ folder (copy them from the casebook repository and set the "
+     "version, e.g. 2026.11.0)"),
+    ("DATA_VERSION", "v2\n", '{path} holds "v2", not a data version YYYY.MM.N such as 2026.11.0'),
+    ("CITATION.cff", None, "{path} is missing: a data project needs DATA_VERSION, CITATION.cff, "
+     "CHANGELOG.md beside its cases/ folder (copy them from the casebook repository and set the "
+     "version, e.g. 2026.11.0)"),
+    ("CITATION.cff", "title: [unclosed\n", "{path}:2:1 is not valid YAML: expected ',' or ']', but got "
+     "'<stream end>'"),
+    ("CITATION.cff", "- a list\n", "{path} must be a CITATION.cff mapping with cff-version, title and "
+     'version (e.g. version: "2026.11.0")'),
+    ("CITATION.cff", 'cff-version: 1.2.0\ntitle: x\nversion: "2026.11.0"\n',
+     '{path} has version "2026.11.0" but DATA_VERSION is 2099.01.0; set version: "2099.01.0"'),
+    ("CHANGELOG.md", None, "{path} is missing: a data project needs DATA_VERSION, CITATION.cff, "
+     "CHANGELOG.md beside its cases/ folder (copy them from the casebook repository and set the "
+     "version, e.g. 2026.11.0)"),
+    ("CHANGELOG.md", "# Changes\n\n## 2026.11.0 (2026-11-30)\n",
+     '{path}: the first release entry is "2026.11.0", not DATA_VERSION 2099.01.0; add '
+     "`## 2099.01.0 (YYYY-MM-DD)` with what changed"),
+])
+@pytest.mark.parametrize("command", ["export", "build"])
+def test_a_missing_or_malformed_identity_file_is_one_line_and_exit_2(
+        command, name, content, message, tmp_path, monkeypatch):
+    project = _project(tmp_path / "checkout")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "site").symlink_to(ROOT / "site", target_is_directory=True)
+    path = project / name
+    if content is None:
+        path.unlink()
+    else:
+        path.write_text(content, encoding="utf-8")
+    result = _cli(project, monkeypatch, command)
+    assert result.exit_code == 2
+    # Checked after validation (a broken case shows validate's messages first), before writing.
+    assert result.stderr.splitlines()[-1] == f"Error: {message.format(path=path)}"
+    assert "Traceback" not in result.output and "[2] exporting" not in result.output
+    assert not (project / "build").exists() and not (project / "out").exists()
+
+
+EPOCH_MESSAGE = ("Error: SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, from 0 to "
+                 "253402300799, such as SOURCE_DATE_EPOCH=1764460800, not \"{}\"\n")
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("CASEBOOK_HOMEPAGE", "not a url", "Error: CASEBOOK_HOMEPAGE must be an http(s) URL such as "
+     'https://github.com/OWNER/REPO, not "not a url"\n'),
+    ("CASEBOOK_HOMEPAGE", "javascript:alert(1)", "Error: CASEBOOK_HOMEPAGE must be an http(s) URL such as "
+     'https://github.com/OWNER/REPO, not "javascript:alert(1)"\n'),
+    ("SOURCE_DATE_EPOCH", "abc", EPOCH_MESSAGE.format("abc")),
+    ("SOURCE_DATE_EPOCH", "99999999999999", EPOCH_MESSAGE.format("99999999999999")),
+    ("SOURCE_DATE_EPOCH", "253402300800", EPOCH_MESSAGE.format("253402300800")),
+    ("SOURCE_DATE_EPOCH", "-5", EPOCH_MESSAGE.format("-5")),
+    ("SOURCE_DATE_EPOCH", "1.5", EPOCH_MESSAGE.format("1.5")),
+])
+def test_a_bad_setting_is_one_line_and_exit_2(variable, value, message, tmp_path, monkeypatch):
+    project = _project(tmp_path / "checkout")
+    monkeypatch.setenv(variable, value)
+    result = _cli(project, monkeypatch, "export", "--out", "out")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] + "\n" == message
+    assert "Traceback" not in result.output and not (project / "out").exists()
+    from generator.release import ReleaseError, created_from_env, homepage
+
+    with pytest.raises(ReleaseError, match=f"^{variable} must be"):  # the library raises; it never exits
+        homepage() if variable == "CASEBOOK_HOMEPAGE" else created_from_env()
+
+
+def test_the_largest_and_smallest_epochs_are_dates(monkeypatch):
+    from generator.release import created_from_env
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert created_from_env() == "1970-01-01T00:00:00Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")
+    assert created_from_env() == "9999-12-31T23:59:59Z"
+
+
+def test_homepage_reaches_the_shipped_citation(tmp_path, monkeypatch):
+    project = _project(tmp_path / "checkout")
+    monkeypatch.setenv("CASEBOOK_HOMEPAGE", "https://github.com/example/casebook")
+    result = _cli(project, monkeypatch, "export", "--out", "out")
+    assert result.exit_code == 0, result.output
+    shipped = project / "out" / "CITATION.cff"
+    citation = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    assert citation["repository-code"] == citation["url"] == "https://github.com/example/casebook"
+    assert shipped.read_bytes().startswith((project / "CITATION.cff").read_bytes())
+    done = _check_cff(shipped)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("schema", "message"), [
+    ("{broken", "Error: {path}:1:2: not valid JSON (Expecting property name enclosed in double quotes); "
+     "fix the schema, casebook will not validate against a broken one\n"),
+    ("{}", "Error: {path} is not the schema this casebook was installed with ({installed}); install "
+     "the tool from this checkout (pip install -e .) so cases are validated against this schema\n"),
+])
+@pytest.mark.parametrize("command", ["validate", "export"])
+def test_a_project_schema_other_than_the_tools_is_refused(command, schema, message, tmp_path, monkeypatch):
+    from generator.schema import schema_path
+
+    project = _project(tmp_path / "checkout")
+    (project / "schema").mkdir()
+    path = project / "schema" / "case.schema.json"
+    path.write_text(schema, encoding="utf-8")
+    result = _cli(project, monkeypatch, command)
+    assert result.exit_code == 2
+    assert result.output == message.format(path=path, installed=schema_path())
+    # The same schema as the tool's is fine (a copy of the checkout).
+    shutil.copy(schema_path(), path)
+    result = _cli(project, monkeypatch, "validate")
+    assert result.exit_code == 0, result.output
