@@ -125,7 +125,8 @@ def _downloads(files: dict[str, bytes]) -> list[dict]:
     tables = len(rows_of)
     kinds = {".zip": "完整数据包（全部文件）", ".json": "数据包描述（字段、主键、外键、词表）",
              ".sqlite": "SQLite 数据库（全部表，含主键、外键）", ".xlsx": "Excel 工作簿（每表一个工作表）",
-             ".csv": "表格（UTF-8 CSV）", ".md": "说明（codebook）", ".cff": "引用信息（Citation File Format）"}
+             ".csv": "表格（UTF-8 CSV）", ".md": "说明（Markdown）",
+             ".cff": "引用信息（Citation File Format）"}
     order = {".zip": 0, ".json": 1, ".xlsx": 2, ".sqlite": 3, ".csv": 4, ".md": 5}
     out = []
     for name, content in files.items():
@@ -141,7 +142,9 @@ def _downloads(files: dict[str, bytes]) -> list[dict]:
         size = len(content)
         shown = (f"{size / 1048576:.1f} MB" if size >= 1048576
                  else f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} B")
-        out.append({"name": name, "kind": kinds.get(ext, ""), "size": shown, "bytes": size, "rows": rows,
+        kind = {"README.md": "数据说明（codebook，Markdown）", "CHANGELOG.md": "数据版本变更记录"}.get(name)
+        out.append({"name": name, "kind": kind or kinds.get(ext, ""), "size": shown, "bytes": size,
+                    "rows": rows,
                     "ext": ext})
     out.sort(key=lambda r: (order.get(r["ext"], 9), r["name"]))
     return out
@@ -452,9 +455,9 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
         compare.append((kind, label, rows))
     pages["compare/models.md"] = env.get_template("compare_models.md.j2").render(groups=compare, **common)
 
-    # The download page and the codebook are two pages, in data/ next to the files: the
-    # package's own README.md (the codebook) is not published as a page, or it would take
-    # the download page's URL (data/index.html). plugin.py fails the build on such clashes.
+    # The download page and the codebook are two pages, in data/ next to the files. The
+    # package's README.md (the codebook) is published as a file, not a page (plugin.DataFile):
+    # as a page it would take the download page's URL. plugin.py fails the build on clashes.
     pages["data/index.md"] = env.get_template("data.md.j2").render(
         files=_downloads(data_files), here="data/index.md", tables=len(TABLES), **common)
     pages["data/codebook.md"] = "---\ntitle: 数据说明（codebook）\n---\n\n" + codebook_markdown()

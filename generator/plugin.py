@@ -37,6 +37,21 @@ class CasebookConfig(Config):
     data_package = c.Type(bool, default=True)
 
 
+class DataFile(File):
+    """A file of the data package, published byte for byte, never rendered as a page.
+
+    The package's README.md (the codebook) and CHANGELOG.md are downloads: as Markdown pages
+    README.md would render to data/index.html, the download page's own URL (issue 12).
+    The codebook is also a page of its own, data/codebook.md.
+    """
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_static_page(self) -> bool:
+        return False
+
+
 def _origin(file: File) -> str:
     return f"generated {file.src_uri}" if file.generated_by else f"{file.src_uri} (docs_dir)"
 
@@ -62,7 +77,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._pages: dict[str, str] = {}
         self._page_cache: dict = {}  # case and model pages by case digests, across serve rebuilds
         self._data: dict[str, bytes] = {}
-        self._search: dict[str, tuple[list[str], list[str]]] = {}  # src_uri → (formulas, words)
+        self._search: dict[str, tuple] = {}  # src_uri → (formulas, words, models)
         self._search_words: list[str] = []
         self._site_chars: set[str] = set()
 
@@ -87,9 +102,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError("casebook: invalid case files:\n" + "\n".join(lines))
         # Same bytes as `casebook export`: the site serves the very package researchers cite.
         self._data = package_files(report.cases, created_from_env()) if self.config.data_package else {}
-        # The package's README.md is the codebook: it is published as its own page
-        # (data/codebook.md); as a file in data/ it would render to the download page's URL.
-        self._data.pop("README.md", None)
         self._pages = build_pages(report.cases, self.config.edit_url or None, cache=self._page_cache,
                                   data_files=self._data, directory_urls=config.use_directory_urls)
         self._plan_search(report.cases)
@@ -98,8 +110,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def _plan_search(self, cases) -> None:
         """What each searchable page adds to the Pagefind index (see generator/site_search.py).
 
-        A case page: the formulas of its models and the case's search words (1+12+X, 岚皋 …);
-        a model page: its own formula and its case's words. Hand-written pages are indexed
+        Case pages carry the case's search words (1+12+X, 岚皋 …) and a hidden section per
+        model, which the browser shows as a result linking to the model's page: model pages
+        are not indexed themselves (at 2,000 cases, 22,000 more pages would make Pagefind's
+        page list alone exceed a phone's first-search budget). Hand-written pages are indexed
         as they are; lists, themes and comparisons (which repeat case text and grow with the
         collection) are not indexed.
         """
@@ -107,11 +121,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._site_chars = set()
         for case in cases:
             data = case.data
-            words = search_terms([case])
-            models = data.get("models") or []
-            self._search[f"cases/{data['id']}.md"] = ([m.get("formula") for m in models], words)
-            for model in models:
-                self._search[f"models/{model['id']}.md"] = ([model.get("formula")], words)
+            self._search[f"cases/{data['id']}.md"] = ((), search_terms([case]), data.get("models") or [])
         self._search_words = search_terms(cases)
 
     def on_files(self, files, *, config):
@@ -122,7 +132,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         stop the build with a PluginError naming both: one would silently hide the other.
         """
         generated = [File.generated(config, path, content=content) for path, content in self._pages.items()]
-        generated += [File.generated(config, f"data/{name}", content=content)
+        generated += [DataFile.generated(config, f"data/{name}", content=content)
                       for name, content in self._data.items()]
         clashes = same_output(list(files) + generated)
         if clashes:
@@ -132,14 +142,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return files
 
     def on_post_page(self, output, *, page, config):
-        """Mark case, model and hand-written pages for Pagefind, with their hidden search words."""
+        """Mark case and hand-written pages for Pagefind, with their hidden search words."""
         file = page.file
         planned = self._search.get(file.src_uri)
         if planned is None and (file.generated_by is not None or not file.is_documentation_page()):
             return output
-        formulas, words = planned or ((), ())
+        formulas, words, models = planned or ((), (), ())
         self._site_chars.update(output)
-        return annotate(output, formulas, words)
+        return annotate(output, formulas, words, models)
 
     def on_post_build(self, *, config):
         """Index the built site with Pagefind and write the traditional → simplified map."""

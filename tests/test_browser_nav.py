@@ -49,7 +49,7 @@ def _go(page, url: str):
 def test_every_download_answers_200(site, chromium):
     page = _tab(chromium, DESKTOP)
     _go(page, f"{site.base}/data/")
-    links = page.locator("table.cb-downloads a[download]").evaluate_all("as => as.map(a => a.href)")
+    links = page.locator("table[data-downloads] a[download]").evaluate_all("as => as.map(a => a.href)")
     folder = site.root / "data"
     files = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != "index.html")
     assert sorted(u.rsplit("/", 1)[1] for u in links) == files
@@ -191,7 +191,7 @@ def test_contrast_check_can_fail(chromium):
 def test_sorting_by_keyboard_with_aria_sort(site, chromium):
     page = _tab(chromium, DESKTOP)
     _go(page, f"{site.base}/cases/")
-    table = page.locator("table.cb-filtered")
+    table = page.locator("table[data-filtered]")
     head = table.locator("thead th").last
     assert head.get_attribute("aria-sort") == "none"
     button = head.locator("button.cb-sort")
@@ -200,7 +200,7 @@ def test_sorting_by_keyboard_with_aria_sort(site, chromium):
     head.locator("xpath=preceding-sibling::th[1]").locator("button").focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('th') === "
-                         "document.querySelector('table.cb-filtered thead th:last-child')")
+                         "document.querySelector('table[data-filtered] thead th:last-child')")
     page.keyboard.press("Enter")
     assert head.get_attribute("aria-sort") == "ascending"
     assert table.evaluate(figures) == sorted(table.evaluate(figures))
@@ -223,7 +223,7 @@ def test_page_language_and_chinese_404(site, chromium):
 
 
 def _visible_rows(page) -> list[str]:
-    return page.locator("table.cb-filtered tbody tr:not([hidden]) td:first-child").all_inner_texts()
+    return page.locator("table[data-filtered] tbody tr:not([hidden]) td:first-child").all_inner_texts()
 
 
 def test_filters_combine_and_live_in_the_address(site, chromium):
@@ -250,7 +250,7 @@ def test_filters_combine_and_live_in_the_address(site, chromium):
     assert _visible_rows(page) == everything and urlparse(page.url).query == ""
     # The model library: filter by model kind (Chinese labels, codes only in the address).
     _go(page, f"{site.base}/models/?kind=team_structure")
-    rows = page.locator("table.cb-filtered tbody tr:not([hidden])")
+    rows = page.locator("table[data-filtered] tbody tr:not([hidden])")
     assert rows.count() >= 3
     assert set(rows.locator("td:nth-child(3)").all_inner_texts()) == {"组团/队伍结构"}
     assert page.locator("select[name=kind] option:checked").inner_text() == "组团/队伍结构"

@@ -168,7 +168,7 @@ def test_download_page_lists_every_package_file_with_size_and_rows(fixture_site)
     folder = fixture_site / "data"
     files = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != "index.html")
     linked = sorted(re.findall(r'<td><a href="([^"/]+)" download>', html))
-    assert linked == files and "README.md" not in files
+    assert linked == files and "README.md" in files  # the codebook as a file, not a page
     assert any(f.endswith(".zip") for f in files) and "datapackage.json" in files
     rows = re.findall(r'<td><a href="metrics.csv" download>metrics.csv</a></td><td>[^<]*</td>'
                       r'<td data-sort-value="(\d+)">[^<]+</td><td>(\d+) 行</td>', html)

@@ -1,11 +1,11 @@
-// Filters of the case list and the model library (form.cb-filters above table.cb-filtered).
+// Filters of the case list and the model library (form.cb-filters above table[data-filtered]).
 // Each select narrows the rows whose data-<facet> (space-separated values) contains the
 // chosen value; the selects combine (AND). The filter lives in the address's query string
 // (?province=陕西省&kind=team_structure), so a filtered view can be bookmarked and shared.
 // No framework, no outside host.
 document$.subscribe(function () {
   var form = document.querySelector("form.cb-filters");
-  var table = document.querySelector("table.cb-filtered");
+  var table = document.querySelector("table[data-filtered]");
   if (!form || !table) return;
   var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
   var count = form.querySelector(".cb-filter-count");
