@@ -104,11 +104,13 @@ CITE = """\
 ## 如何引用 How to cite
 
 驻村帮扶案例库（Village Assistance Casebook）数据包，数据版本 {version}，CC-BY-4.0。
-引用方式见数据包中的 `CITATION.cff`，各版本的变化见仓库的 `CHANGELOG.md`。
+引用方式见数据包中的 `CITATION.cff`，各版本的变化见数据包中的 `CHANGELOG.md`。
 引用具体数字时，请同时引用 `sources` 表中该数字的原始来源。
 Village Assistance Casebook contributors, *驻村帮扶案例库 Village Assistance Casebook: data
 package*, data version {version}, CC-BY-4.0 (see `CITATION.cff`; what changed in each release:
-`CHANGELOG.md`). When you cite a figure, also cite its original source from the `sources` table.
+`CHANGELOG.md`, both in this package). When you cite a figure, also cite its original source
+from the `sources` table. A package exported locally has no `homepage` or `created` in
+`datapackage.json`; a release sets them.
 """
 
 
