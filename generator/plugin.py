@@ -2,9 +2,9 @@
 
 It validates `cases/` (failing the build with the same `path:line:col` lines that
 `casebook validate` prints), adds the generated pages and the data package with
-`File.generated`, marks case, model and hand-written pages for the Pagefind search and
-indexes the built site with it (generator/site_search.py), and makes `mkdocs serve`
-watch the cases folder.
+`File.generated`, marks case and hand-written pages for the Pagefind search (a case
+page carries its models' search words) and indexes the built site with it
+(generator/site_search.py), and makes `mkdocs serve` watch the cases folder.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._pages: dict[str, str] = {}
         self._page_cache: dict = {}  # case and model pages by case digests, across serve rebuilds
         self._data: dict[str, bytes] = {}
-        self._search: dict[str, tuple[list[str], list[str]]] = {}  # src_uri → (formulas, words)
+        self._search: dict[str, tuple] = {}  # src_uri → (formulas, words, models)
         self._search_words: list[str] = []
         self._site_chars: set[str] = set()
 
@@ -110,8 +110,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def _plan_search(self, cases) -> None:
         """What each searchable page adds to the Pagefind index (see generator/site_search.py).
 
-        A case page: the formulas of its models and the case's search words (1+12+X, 岚皋 …);
-        a model page: its own formula and its case's words. Hand-written pages are indexed
+        Case pages carry the case's search words (1+12+X, 岚皋 …) and a hidden section per
+        model, which the browser shows as a result linking to the model's page: model pages
+        are not indexed themselves (at 2,000 cases, 22,000 more pages would make Pagefind's
+        page list alone exceed a phone's first-search budget). Hand-written pages are indexed
         as they are; lists, themes and comparisons (which repeat case text and grow with the
         collection) are not indexed.
         """
@@ -119,11 +121,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._site_chars = set()
         for case in cases:
             data = case.data
-            words = search_terms([case])
-            models = data.get("models") or []
-            self._search[f"cases/{data['id']}.md"] = ([m.get("formula") for m in models], words)
-            for model in models:
-                self._search[f"models/{model['id']}.md"] = ([model.get("formula")], words)
+            self._search[f"cases/{data['id']}.md"] = ((), search_terms([case]), data.get("models") or [])
         self._search_words = search_terms(cases)
 
     def on_files(self, files, *, config):
@@ -144,14 +142,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return files
 
     def on_post_page(self, output, *, page, config):
-        """Mark case, model and hand-written pages for Pagefind, with their hidden search words."""
+        """Mark case and hand-written pages for Pagefind, with their hidden search words."""
         file = page.file
         planned = self._search.get(file.src_uri)
         if planned is None and (file.generated_by is not None or not file.is_documentation_page()):
             return output
-        formulas, words = planned or ((), ())
+        formulas, words, models = planned or ((), (), ())
         self._site_chars.update(output)
-        return annotate(output, formulas, words)
+        return annotate(output, formulas, words, models)
 
     def on_post_build(self, *, config):
         """Index the built site with Pagefind and write the traditional → simplified map."""

@@ -46,6 +46,7 @@ SUFFIX = re.compile(r"(?<=.)(?:模式|做法|经验)$")
 TOKEN_PREFIX = "cbf"  # formula tokens
 WORD_PREFIX = "cbw"  # word tokens
 END_MARK = "cbz"  # first word of the hidden block
+MODEL_ANCHOR = "cbm-"  # id prefix of a model's hidden section in its case page
 # The selector of the part of a page Pagefind indexes: Material's article.
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
@@ -207,13 +208,38 @@ def page_terms(text: str, formula_fields=(), words=(), title: str = "") -> dict[
     return {"strong": strong, "plain": [w for w in dict.fromkeys(plain) if w not in strong]}
 
 
-def annotate(page_html: str, formula_fields=(), words=()) -> str:
+def _spans(terms: dict[str, list[str]]) -> str:
+    blocks = []
+    for key, weight in (("strong", "10"), ("plain", "2")):
+        if terms[key]:
+            listed = " ".join(html.escape(w) for w in terms[key])
+            blocks.append(f'<span data-pagefind-weight="{weight}"> {listed} </span>')
+    return "".join(blocks)
+
+
+def model_section(model: dict, words=()) -> str:
+    """A model's hidden section inside its case page: a heading Pagefind makes a sub-result of.
+
+    model: the case's model (id, name, formula, summary, terms). The heading's id is
+    `cbm-<model id>`; search.js turns a hit in the section into a result that links to the
+    model's own page. The section holds the model's summary and its search words: the
+    formula (strong), the words of `words` found in its name (strong) or text (plain).
+    """
+    text = " ".join([model.get("name", ""), model.get("formula") or "", model.get("summary") or "",
+                     *(t.get("name", "") for t in model.get("terms") or [])])
+    terms = page_terms(text, [model.get("formula")], words, title=model.get("name", ""))
+    return (f'<h2 id="{MODEL_ANCHOR}{html.escape(model["id"])}">{html.escape(model.get("name", ""))}</h2>'
+            f"<p>{html.escape(model.get('summary') or '')}</p>{_spans(terms)}")
+
+
+def annotate(page_html: str, formula_fields=(), words=(), models=()) -> str:
     """Mark Material's article as Pagefind's body and append the page's hidden search words.
 
-    formula_fields and words are as for `page_terms`, which reads the article's text. A page
-    without Material's article is returned unchanged, and so stays out of the index once
-    any page has a body. The words are HTML-escaped; the block is `hidden` and
-    `aria-hidden` (not shown, not read aloud), weighted with `data-pagefind-weight`.
+    formula_fields and words are as for `page_terms`, which reads the article's text;
+    models (a case page's models) each add a `model_section`. A page without Material's
+    article is returned unchanged, and so stays out of the index once any page has a body.
+    The words are HTML-escaped; the block is `hidden` and `aria-hidden` (not shown, not read
+    aloud), weighted with `data-pagefind-weight`.
     """
     match = _ARTICLE.search(page_html)
     end = page_html.rfind("</article>")
@@ -223,14 +249,10 @@ def annotate(page_html: str, formula_fields=(), words=()) -> str:
     heading = _H1.search(article)
     title = html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))) if heading else ""
     text = html.unescape(re.sub(r"<[^>]+>", " ", article))
-    terms = page_terms(text, formula_fields, words, title)
-    blocks = []
-    for key, weight in (("strong", "10"), ("plain", "2")):
-        if terms[key]:
-            listed = " ".join(html.escape(w) for w in terms[key])
-            blocks.append(f'<span data-pagefind-weight="{weight}"> {listed} </span>')
+    blocks = _spans(page_terms(text, formula_fields, words, title))
+    blocks += "".join(model_section(m, words) for m in models)
     # `cbz` marks where the page's own text ends (search.js cuts result snippets there).
-    hidden = (f'<div class="cb-search-terms" hidden aria-hidden="true">{END_MARK} {"".join(blocks)}</div>'
+    hidden = (f'<div class="cb-search-terms" hidden aria-hidden="true">{END_MARK} {blocks}</div>'
               if blocks else "")
     return (page_html[:match.end()] + " data-pagefind-body" + page_html[match.end():end] + hidden
             + page_html[end:])

@@ -163,15 +163,16 @@ def real_site(tmp_path_factory) -> Path:
     return build_site(tmp_path_factory.mktemp("real"), REAL)
 
 
-@pytest.mark.parametrize(("query", "page"), [
-    ("1+12+x", "models/langao-1-12-x/"),
-    ("组团服务", "cases/langao-first-secretary-team-service/"),
-    ("第一书记", "cases/langao-first-secretary-team-service/"),
-    ("岚皋", "cases/langao-first-secretary-team-service/"),
-    ("五个一", "models/gaozhou-five-ones/"),
+@pytest.mark.parametrize(("query", "page", "model"), [
+    ("1+12+x", "cases/langao-first-secretary-team-service/", "langao-1-12-x"),
+    ("组团服务", "cases/langao-first-secretary-team-service/", None),
+    ("第一书记", "cases/langao-first-secretary-team-service/", None),
+    ("岚皋", "cases/langao-first-secretary-team-service/", None),
+    ("五个一", "cases/gaozhou-village-assistance-teams/", "gaozhou-five-ones"),
 ])
-def test_search_index_finds_practitioner_queries(real_site, query, page):
-    """The page is indexed (Pagefind body) with the query's token among its search words.
+def test_search_index_finds_practitioner_queries(real_site, query, page, model):
+    """The case page is indexed (Pagefind body) with the query's token among its search words,
+    in the model's hidden section when the query names a model (model pages are not indexed).
 
     The ranking in a real browser is tested in tests/test_search_browser.py.
     """
@@ -180,4 +181,8 @@ def test_search_index_finds_practitioner_queries(real_site, query, page):
     html = (real_site / page / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" in html
     words = html[html.index('<div class="cb-search-terms"'):].split("</div>")[0]
+    if model:
+        words = words.split(f'<h2 id="cbm-{model}">')[1].split("<h2")[0]
+        assert "data-pagefind-body" not in (real_site / "models" / model / "index.html").read_text(
+            encoding="utf-8")
     assert (token_query(normalise(query)) or normalise(query)) in words

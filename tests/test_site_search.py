@@ -15,6 +15,7 @@ from generator.site_search import (
     annotate,
     formula_token,
     formulas,
+    model_section,
     normalise,
     page_terms,
     pagefind_command,
@@ -127,13 +128,24 @@ def test_pagefind_runs_from_the_installed_wheel_offline():
     assert done.stdout.startswith("pagefind 1.5.")
 
 
-def test_build_indexes_case_and_model_pages_only(tmp_path):
+def test_model_section_is_a_hidden_heading_with_the_models_words():
+    model = {"id": "langao-1-12-x", "name": "“1+12+X”服务模式", "formula": "1+12+X",
+             "summary": "县级服务团+12个镇级服务团+X个工作组", "terms": [{"name": "县级服务团"}]}
+    assert model_section(model, ["县级服务团", "岚皋"]) == (
+        '<h2 id="cbm-langao-1-12-x">“1+12+X”服务模式</h2><p>县级服务团+12个镇级服务团+X个工作组</p>'
+        '<span data-pagefind-weight="10"> cbf1j12jx </span>'
+        '<span data-pagefind-weight="2"> cbfu53bfu7ea7u670du52a1u56e2j12 cbfu4e2au9547u7ea7u670du52a1u56e2jx '
+        "县级服务团 cbwu53bfu7ea7u670du52a1u56e2 </span>")
+
+
+def test_build_indexes_case_and_hand_written_pages_only(tmp_path):
     site = build_site(tmp_path, sorted(VALID.glob("*.yaml")))
-    model = (site / "models/langao-fixture-1-12-x/index.html").read_text(encoding="utf-8")
-    assert "data-pagefind-body" in model and '<span data-pagefind-weight="10"> cbf1j12jx' in model
     case = (site / "cases/langao-fixture-mini/index.html").read_text(encoding="utf-8")
-    assert "data-pagefind-body" in case and "cbf1j12jx" in case
-    for listing in ["index.html", "cases/index.html", "models/index.html"]:
+    assert "data-pagefind-body" in case
+    section = case.split('<h2 id="cbm-langao-fixture-1-12-x">')[1].split("<h2")[0]
+    assert '<span data-pagefind-weight="10"> cbf1j12jx' in section
+    for listing in ["index.html", "cases/index.html", "models/index.html",
+                    "models/langao-fixture-1-12-x/index.html"]:
         assert "data-pagefind-body" not in (site / listing).read_text(encoding="utf-8"), listing
     assert "data-pagefind-body" in (site / "about/index.html").read_text(encoding="utf-8")
     assert (site / "pagefind/pagefind.js").is_file()

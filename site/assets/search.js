@@ -186,6 +186,26 @@
                 text.slice(at + length, at + length + 90));
   }
 
+  // A case page's hit in a model's hidden section (heading id cbm-<model id>) is shown as
+  // a result for the model's own page; hits elsewhere in the page, as the case page.
+  // Within one page, the entry with the heavier hits comes first.
+  function expand(data) {
+    var page = { url: data.url, meta: data.meta, excerpt: data.excerpt, content: data.content, score: 0 };
+    var entries = [];
+    (data.sub_results || []).forEach(function (sub) {
+      var weight = (sub.weighted_locations || []).reduce(function (s, l) { return s + l.weight; }, 0);
+      var model = /#cbm-([^#]+)$/.exec(sub.url || "");
+      if (!model) {
+        page.score += weight;
+      } else if (weight > 0) {
+        entries.push({ url: new URL("models/" + decodeURIComponent(model[1]) + "/", base).pathname,
+                       meta: { title: sub.title }, excerpt: sub.excerpt, content: "", score: weight });
+      }
+    });
+    if (page.score > 0 || !entries.length) entries.push(page);
+    return entries.sort(function (a, b) { return b.score - a.score; });
+  }
+
   function item(data) {
     var li = document.createElement("li");
     li.className = "md-search-result__item";
@@ -201,7 +221,7 @@
     h1.textContent = (data.meta && data.meta.title) || data.url;
     var p = document.createElement("p");
     var text = data.excerpt || "";
-    if (HAS_TOKEN.test(text) || !text) {
+    if ((HAS_TOKEN.test(text) || !text) && data.content) {
       // The hit is in the hidden search words: show the page's text around the query instead.
       snippet(data.content || "", h1.textContent, needles, p);
     } else {
@@ -220,7 +240,9 @@
       if (mine !== seq) return;
       var old = list.querySelector(".cb-search-more");
       if (old) old.remove();
-      data.forEach(function (d) { list.appendChild(item(d)); });
+      data.forEach(function (d) {
+        expand(d).forEach(function (entry) { list.appendChild(item(entry)); });
+      });
       shown = shown.concat(data);
       if (pending.length) {
         var li = document.createElement("li");
