@@ -27,6 +27,7 @@ import functools
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -38,6 +39,7 @@ from urllib.parse import urlparse
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
 
 import real_corpus  # noqa: E402  (benchmarks/ is not a package)
 
@@ -162,13 +164,57 @@ def measure(browser, base: str, start: str, query: str, throttle: float) -> dict
             "input_to_result_ms": shown - typed_at, "after_last_fetch_ms": shown - last}
 
 
+def clone_site(n: int, built: Path, cases_dir: Path, out: Path) -> Path:
+    """A quick stand-in for the n-case build: the built site of the real cases, with each
+    case page copied n / len(cases) times with every id renamed as benchmarks/real_corpus.py
+    renames it; then Pagefind indexes it as the plugin does.
+
+    The indexed pages (case pages, which carry their models' search sections) are what the
+    real build of the cloned corpus writes, up to the ids; model pages, lists, themes and
+    comparisons are the 5-case ones (they are not indexed, but the home page, a start page,
+    is the 5-case one).
+    """
+    import re
+
+    import yaml
+
+    from generator.site_search import run_pagefind
+
+    site = out / f"phone-clone-{n}" / "site"
+    shutil.rmtree(site.parent, ignore_errors=True)
+    shutil.copytree(built, site, ignore=shutil.ignore_patterns("pagefind"))
+    sources = sorted(cases_dir.glob("*.yaml"))
+    for number in range(n):
+        k, i = divmod(number, len(sources))
+        data = yaml.load(sources[i].read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        ids = real_corpus._ids(data)
+        pattern = re.compile(r"(?<![A-Za-z0-9_-])(" + "|".join(map(re.escape, ids)) + r")(?![A-Za-z0-9_-])")
+        suffix = f"-r{k + 1:04d}"
+        pages = [("cases", data["id"])]
+        for section, page_id in pages:
+            html = (built / section / page_id / "index.html").read_text(encoding="utf-8")
+            target = site / section / (page_id + suffix)
+            target.mkdir(parents=True, exist_ok=True)
+            (target / "index.html").write_text(pattern.sub(r"\1" + suffix, html),
+                                               encoding="utf-8")
+        if k == 0:  # the originals are replaced by their clones
+            for section, page_id in pages:
+                shutil.rmtree(site / section / page_id)
+    started = time.monotonic()
+    run_pagefind(site)
+    print(f"pagefind indexed the {n}-case clone in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return site
+
+
 def build(n: int, out: Path) -> Path:
     """Write the n-case real-shaped corpus and build its site with mkdocs (strict)."""
     project = out / f"phone-{n}"
     real_corpus.generate(n, project / "cases")
-    for name in ("mkdocs.yml",):
-        (project / name).write_text((ROOT / name).read_text(encoding="utf-8"), encoding="utf-8")
-    subprocess.run(["rsync", "-a", "--delete", f"{ROOT / 'site'}/", f"{project / 'site'}/"], check=True)
+    for name in ("mkdocs.yml", "DATA_VERSION", "CITATION.cff", "CHANGELOG.md"):  # the data project's files
+        if (ROOT / name).is_file():
+            (project / name).write_text((ROOT / name).read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.rmtree(project / "site", ignore_errors=True)
+    shutil.copytree(ROOT / "site", project / "site")
     started = time.monotonic()
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")],
                    check=True)
@@ -181,12 +227,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--site", type=Path, help="an already built site (skips corpus and build)")
+    parser.add_argument("--clone-from", type=Path,
+                        help="a built site of cases/ to clone instead of building (see clone_site)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
     parser.add_argument("--start", nargs="+", default=["/", None],
                         help="start pages (default: the home page and the first case page)")
     parser.add_argument("--queries", nargs="+", default=QUERIES)
     args = parser.parse_args()
-    site = (args.site or build(args.cases, args.out)).resolve()
+    if args.clone_from:
+        site = clone_site(args.cases, args.clone_from.resolve(), ROOT / "cases", args.out.resolve())
+    else:
+        site = (args.site or build(args.cases, args.out)).resolve()
     pages = len(list(site.glob("**/index.html")))
     pf = site / "pagefind"
     index_files = [p for p in pf.rglob("*") if p.is_file()]
