@@ -94,6 +94,13 @@ def test_phone_case_page_reaches_lessons_and_every_models_steps_from_its_table_o
         assert _in_view(page, "#steps"), model["id"]
         crumbs = page.locator("nav.cb-crumbs a").all_inner_texts()
         assert crumbs == ["模式库", case["title"]]  # model → its case
+    # A case with many models: the open list scrolls inside the bar, its last entry works.
+    _go(page, f"{site.base}/cases/dawang-cross-village-joint-construction/")
+    toc.locator("summary").click()
+    assert toc.evaluate("t => t.getBoundingClientRect().bottom") <= PHONE["height"]
+    toc.locator("a", has_text="来源").click()
+    page.wait_for_timeout(300)
+    assert _in_view(page, "#sources")
     # The header tab of the section is marked, as for pages in the nav (desktop shows tabs).
     wide = _tab(chromium, DESKTOP)
     _go(wide, f"{site.base}/models/langao-1-12-x/")
