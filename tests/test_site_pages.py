@@ -234,12 +234,19 @@ class _Text(HTMLParser):
             self.text.append(data)
 
 
-def test_no_schema_code_or_completeness_score_on_reader_pages(fixture_site):
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory) -> Path:
+    return build_site(tmp_path_factory.mktemp("real-pages"), discover([CASES]))
+
+
+@pytest.mark.parametrize("which", ["fixture_site", "real_site"])
+def test_no_schema_code_or_completeness_score_on_reader_pages(which, request):
+    site = request.getfixturevalue(which)
     codes = {c for name in VOCABULARIES for c in vocabulary(name) if "_" in c}
     codes |= {"as_of", "model_kind", "value_max", "indicator_code"}
     found = {}
-    for page in fixture_site.rglob("index.html"):
-        rel = page.relative_to(fixture_site).as_posix()
+    for page in site.rglob("index.html"):
+        rel = page.relative_to(site).as_posix()
         if rel.startswith(("contribute/", "data/codebook/")):  # the contributor and researcher views
             continue
         parser = _Text()
