@@ -94,6 +94,12 @@ def test_phone_case_page_reaches_lessons_and_every_models_steps_from_its_table_o
         assert _in_view(page, "#steps"), model["id"]
         crumbs = page.locator("nav.cb-crumbs a").all_inner_texts()
         assert crumbs == ["模式库", case["title"]]  # model → its case
+    # The 1+12+X page: "how to replicate" in two taps.
+    _go(page, f"{site.base}/models/langao-1-12-x/")
+    toc.locator("summary").click()
+    toc.locator("a", has_text="复制步骤").click()
+    page.wait_for_timeout(300)
+    assert _in_view(page, "#steps")
     # A case with many models: the open list scrolls inside the bar, its last entry works.
     _go(page, f"{site.base}/cases/dawang-cross-village-joint-construction/")
     toc.locator("summary").click()
