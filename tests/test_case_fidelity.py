@@ -68,9 +68,13 @@ def test_4_gaozhou_keeps_zhuzhen_zhucun_as_the_articles_quoted_terms():
     assert "“驻镇”" in model["summary_en"] and "“驻村”" in model["summary_en"]
 
 
-def test_5_qiannan_two_years_ago_is_approximate():
-    (metric,) = [m for m in case("qiannan")["metrics"] if "两年前" in m["quote"]]
-    assert metric["qualifier"] == "approximately"
+def test_5_qiannan_two_years_ago_is_a_time_not_a_metric():
+    # 两年前 dates the send-off (a point in time, not a length): it stays in the prose and the
+    # periods; the length the article gives is the 700多天 metric (plus, in days).
+    assert [m for m in case("qiannan")["metrics"] if "两年前" in m["quote"]] == []
+    (days,) = [m for m in case("qiannan")["metrics"] if "700多天" in m["quote"]]
+    assert (days["value"], days["unit"], days["qualifier"]) == (700, "day", "plus")
+    assert "两年前" in case("qiannan")["background"]
 
 
 def test_6_dawang_year_is_marked_inferred_or_absent():
