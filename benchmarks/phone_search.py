@@ -273,7 +273,9 @@ def main() -> None:
               + " | ".join(f"{r['bytes'].get(k, 0) / 1024:.1f}" for k in kinds)
               + f" | **{r['total_kb']:.0f}** | {r['server_kb']:.0f} | {r['input_to_result_ms']:.0f} | "
               f"{r['after_last_fetch_ms']:.0f} |")
-    worst = max(r["total_kb"] for r in rows)
+    # Playwright reports 0 bytes for the worker script (pagefind-worker.js): the server's
+    # count (bodies only) is the larger and is the one held against the budget.
+    worst = max(max(r["total_kb"], r["server_kb"]) for r in rows)
     slowest = max(r["after_last_fetch_ms"] for r in rows)
     print(f"\nlargest first search: {worst:.0f} KB (budget {BUDGET_KB} KB); "
           f"slowest first result after the last fetch: {slowest:.0f} ms (budget 1000 ms)")
