@@ -1,17 +1,21 @@
 """Measure validate, export and the site against the parse floor and check-jsonschema.
 
-    python benchmarks/run.py --cases 1000 10000
+    python benchmarks/run.py                                   # both corpora, default sizes
+    python benchmarks/run.py --synthetic 1000 10000 --real 2000 10000 --build-max 2000
 
-For each size it writes N synthetic cases (benchmarks/synth.py) into build/bench/cases-N
-and runs every step on those same files, each as its own subprocess so that time and
-memory belong to that step alone:
+Two corpora, side by side: synthetic cases (benchmarks/synth.py: a spread of sizes, no
+warnings) in build/bench/cases-N, and cases cloned from the real ones in cases/ with every
+id renamed (benchmarks/real_corpus.py: 4× larger files, and every case carries warnings,
+as real ones do) in build/bench/real-N. For each corpus and size it runs every step on
+the same files, each as its own subprocess so that time and memory belong to that step alone:
 
   (a) floor            read + parse every file with PyYAML's C loader, one process, nothing else
   (b) validate         `casebook validate`
   (c) check-jsonschema `check-jsonschema --schemafile schema/case.schema.json FILES…`
   (d) export           `casebook export` (when the command exists)
   (e) pages            page generation alone (when generator.pages exists)
-  (f) mkdocs build     the full site, at sizes up to --site-max (when mkdocs.yml exists)
+  (f) mkdocs build     the full site, synthetic corpus, at sizes up to --site-max
+  (g) casebook build   validate + export + site in one command, real corpus, up to --build-max
 
 plus the reload after a one-file change and a correctness check on a copy with seeded
 errors (the run stops with an AssertionError if validate's answer changes). Wall time is
@@ -41,6 +45,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
+import real_corpus  # noqa: E402
 import synth  # noqa: E402  (benchmarks/ is not a package)
 
 FLOOR = """
@@ -63,6 +68,7 @@ class Result:
     walls: list[float] = field(default_factory=list)
     note: str = ""
     load: float | None = None  # 1-minute load average after the step: > 2 means others shared the cores
+    corpus: str = "synthetic"  # or "real" (benchmarks/real_corpus.py)
 
 
 # --- running one step ----------------------------------------------------------------------
@@ -145,12 +151,22 @@ def _workdir(corpus: Path, n: int, out: Path) -> Path:
     """A folder that looks like the repository but whose cases/ is the synthetic corpus."""
     work = out / f"work-{n}"
     work.mkdir(parents=True, exist_ok=True)
-    for name, target in (("cases", corpus), ("schema", ROOT / "schema"), ("site", ROOT / "site")):
+    cases = work / "cases"  # a real folder (a linked cases folder is refused), of hard links
+    if cases.is_symlink():
+        cases.unlink()
+    shutil.rmtree(cases, ignore_errors=True)
+    shutil.copytree(corpus, cases, copy_function=os.link, ignore=shutil.ignore_patterns(".*"))
+    # No sources/: the clones' source ids are renamed, so no snapshot would match (each source
+    # gets the no-snapshot warning), and a linked sources folder is refused.
+    for name, target in (("schema", ROOT / "schema"), ("site", ROOT / "site")):
         link = work / name
         if link.is_symlink() or link.exists():
             link.unlink()
         if target.exists():
             link.symlink_to(target.resolve(), target_is_directory=True)
+    for name in ("mkdocs.yml", "DATA_VERSION", "CITATION.cff", "CHANGELOG.md"):  # a data project
+        if (ROOT / name).is_file():
+            shutil.copy(ROOT / name, work / name)
     return work
 
 
@@ -207,7 +223,6 @@ def measure_site(corpus: Path, n: int, out: Path, logs: Path) -> Result:
     if not (ROOT / "mkdocs.yml").is_file():
         return Result("(f) mkdocs build", n, note="n/a: mkdocs.yml does not exist yet")
     work = _workdir(corpus, n, out)
-    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
     log = logs / f"site-{n}.log"
     wall, cpu, peak = run_step([sys.executable, "-c", SITE, str(work / "mkdocs.yml")], log)
     info = _json_tail(log)
@@ -221,6 +236,21 @@ def measure_site(corpus: Path, n: int, out: Path, logs: Path) -> Result:
         note += (f"; search index {len(raw) / 2**20:.1f} MB, gzip {packed / 2**20:.1f} MB "
                  f"(synthetic text; real text compresses ~3× less, see README)")
     return Result("(f) mkdocs build", n, wall, cpu, peak, note=note)
+
+
+def measure_build(corpus: Path, n: int, out: Path, logs: Path, kind: str) -> Result:
+    """`casebook build` in a copy of the repository whose cases/ is the corpus: validation,
+    the data package and the site (MkDocs, Material, Pagefind), as a contributor's CI runs it."""
+    if not (ROOT / "mkdocs.yml").is_file():
+        return Result("(g) casebook build", n, corpus=kind, note="n/a: mkdocs.yml does not exist yet")
+    work = _workdir(corpus, n, out / kind)
+    wall, cpu, peak = run_step([str(BIN / "casebook"), "build"], logs / f"build-{kind}-{n}.log", cwd=work)
+    site = work / "build" / "site"
+    pages = sum(1 for _ in site.rglob("index.html"))
+    mb = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 2**20
+    return Result("(g) casebook build", n, wall, cpu, peak, load=os.getloadavg()[0], corpus=kind,
+                  note=f"{pages:,} pages, site {mb:,.0f} MB; CPU includes the validation workers "
+                       "and Pagefind")
 
 
 # --- correctness on a copy with seeded errors ------------------------------------------------
@@ -404,19 +434,29 @@ def _version(dist: str) -> str:
         return "missing"
 
 
-def run(sizes: list[int], seed: int, out: Path, repeat: int, site_max: int, full: bool) -> list[Result]:
-    """Measure every step at every size; print progress to stderr as it goes."""
-    logs = out / "logs"
+def _corpus(kind: str, n: int, out: Path, seed: int) -> tuple[Path, list[Path]]:
+    """Write the n-case corpus of this kind; return its folder and files."""
+    if kind == "real":
+        folder = out / f"real-{n}"
+        return folder, real_corpus.generate(n, folder)
+    folder = out / f"cases-{n}"
+    return folder, synth.generate(n, folder, seed)
+
+
+def run(kind: str, sizes: list[int], seed: int, out: Path, repeat: int, site_max: int,
+        build_max: int, full: bool, cjs_files: int) -> list[Result]:
+    """Measure every step at every size of one corpus; print progress to stderr as it goes."""
+    logs = out / "logs" / kind
     results: list[Result] = []
     has_export = _casebook_has("export")
     for n in sizes:
-        corpus = out / f"cases-{n}"
         t = time.perf_counter()
-        files = synth.generate(n, corpus, seed)
+        corpus, files = _corpus(kind, n, out, seed)
         kb = sum(p.stat().st_size for p in files) / len(files) / 1024
-        _say(f"{n} cases ready in {corpus} ({kb:.1f} KB per file, {time.perf_counter() - t:.1f} s)")
-        reps = repeat if n <= 1000 else max(1, repeat - 1)
-        floor, validate = Result("(a) floor: C-loader parse", n), Result("(b) casebook validate", n)
+        _say(f"{kind}: {n} cases ready in {corpus} ({kb:.1f} KB per file, {time.perf_counter() - t:.1f} s)")
+        reps = repeat if n <= 2000 else max(1, repeat - 1)
+        floor = Result("(a) floor: C-loader parse", n, corpus=kind)
+        validate = Result("(b) casebook validate", n, corpus=kind)
         for _ in range(reps):  # interleaved, so a slow spell of the machine hits both
             for res, cmd in ((floor, [sys.executable, "-c", FLOOR, str(corpus)]),
                              (validate, [str(BIN / "casebook"), "validate", str(corpus)])):
@@ -425,48 +465,69 @@ def run(sizes: list[int], seed: int, out: Path, repeat: int, site_max: int, full
                 if res.wall is None or one.wall < res.wall:
                     res.wall, res.cpu = one.wall, one.cpu
                 res.peak_mb = max(res.peak_mb or 0, one.peak_mb)
+                res.load = one.load
+        validate.note = f"{_warnings(logs / f'{validate.step}-{n}-0.log')} warnings"
         results += [floor, validate]
         _say(f"  floor {floor.walls} s, validate {validate.walls} s")
         cjs = BIN / "check-jsonschema"
         if cjs.exists():
-            # check-jsonschema takes ~70 ms per file here (10,000 files: ~12 minutes). Above
-            # 1,000 files it runs on every k-th file and is scaled by k, unless --full: its
-            # cost is per file (one process, files one after another), as the 1,000 run shows.
-            step = 1 if full or n <= 1000 else max(1, n // 1000)
+            # check-jsonschema takes 70 ms (synthetic) to 300 ms (real) per file here: one
+            # process, files one after another, so its cost is per file. Above `cjs_files`
+            # files it runs on every k-th file and is scaled by k, unless --full.
+            step = 1 if full or n <= cjs_files else max(1, round(n / cjs_files))
             res = measure("(c) check-jsonschema", n, [str(cjs), "--schemafile", "schema/case.schema.json",
                                                       *map(str, files[::step])], logs)
+            res.corpus = kind
             if step > 1:
                 scale = len(files) / len(files[::step])
-                res.note = (f"≈ every {step}th file ({len(files[::step])} files, {res.wall:.1f} s) "
+                res.note = (f"every {step}th file ({len(files[::step])} files, {res.wall:.1f} s) "
                             f"scaled ×{scale:.0f}; --full runs all")
                 res.wall, res.cpu = res.wall * scale, res.cpu * scale
             results.append(res)
             _say(f"  check-jsonschema {res.wall:.1f} s")
         else:
-            results.append(Result("(c) check-jsonschema", n, note="n/a: pip install -e '.[bench]'"))
+            results.append(Result("(c) check-jsonschema", n, corpus=kind,
+                                  note="n/a: pip install -e '.[bench]'"))
         if has_export:
             res = measure("(d) casebook export", n, [str(BIN / "casebook"), "export", str(corpus), "--out",
-                                                     str(out / f"export-{n}")], logs, repeat=reps)
+                                                     str(out / f"export-{kind}-{n}")], logs, repeat=reps)
+            res.corpus = kind
             results.append(res)
             _say(f"  export {res.walls} s")
         else:
-            results.append(Result("(d) casebook export", n, note="n/a: `casebook export` does not exist yet"))
-        results.append(_optional("(e) page generation", n, measure_pages, corpus, n, logs))
-        _say(f"  pages {results[-1].wall} s")
-        if n <= site_max:
-            results.append(_optional("(f) mkdocs build", n, measure_site, corpus, n, out, logs))
+            results.append(Result("(d) casebook export", n, corpus=kind,
+                                  note="n/a: `casebook export` does not exist yet"))
+        if kind == "synthetic":
+            results.append(_optional("(e) page generation", n, kind, measure_pages, corpus, n, logs))
+            _say(f"  pages {results[-1].wall} s")
+        if kind == "synthetic" and n <= site_max:
+            results.append(_optional("(f) mkdocs build", n, kind, measure_site, corpus, n, out, logs))
             _say(f"  mkdocs build {results[-1].wall} s")
+        if kind == "real" and n <= build_max:
+            results.append(_optional("(g) casebook build", n, kind, measure_build, corpus, n, out, logs,
+                                     kind))
+            _say(f"  casebook build {results[-1].wall} s")
     return results
 
 
-def _optional(step: str, n: int, fn, *args) -> Result:
+def _warnings(log: Path) -> str:
+    """How many warnings `casebook validate` printed (its last line says)."""
+    import re
+
+    found = re.search(r"(\d+) warning", log.read_text(encoding="utf-8", errors="replace"))
+    return f"{int(found.group(1)):,}" if found else "no"
+
+
+def _optional(step: str, n: int, kind: str, fn, *args) -> Result:
     # The site is built by other code that may be mid-change: a failure there is reported
     # in the table, and the measurements of validate and export still stand.
     try:
-        return fn(*args)
+        res = fn(*args)
     except RuntimeError as exc:
         _say(str(exc))
-        return Result(step, n, note=f"failed: {str(exc).splitlines()[0]}")
+        return Result(step, n, corpus=kind, note=f"failed: {str(exc).splitlines()[0]}")
+    res.corpus = kind
+    return res
 
 
 def _say(text: str) -> None:
@@ -475,35 +536,73 @@ def _say(text: str) -> None:
 
 def table(results: list[Result]) -> str:
     """The results as a Markdown table, with each step's ratio to the floor at its size."""
-    floors = {r.cases: r.wall for r in results if r.step.startswith("(a)")}
-    cjs = {r.cases: r.wall for r in results if r.step.startswith("(c)") and r.wall}
-    rows = ["| step | cases | wall s | CPU s | peak MB | × floor | note |",
-            "|---|---:|---:|---:|---:|---:|---|"]
+    floors = {(r.corpus, r.cases): r.wall for r in results if r.step.startswith("(a)")}
+    cjs = {(r.corpus, r.cases): r.wall for r in results if r.step.startswith("(c)") and r.wall}
+    rows = ["| corpus | step | cases | wall s | CPU s | peak MB | × floor | load | note |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in results:
+        load = "–" if r.load is None else f"{r.load:.1f}"
         if r.wall is None:
-            rows.append(f"| {r.step} | {r.cases:,} | – | – | – | – | {r.note} |")
+            rows.append(f"| {r.corpus} | {r.step} | {r.cases:,} | – | – | – | – | {load} | {r.note} |")
             continue
         note = r.note
-        if r.step.startswith("(b)") and r.cases in cjs:
-            faster = f"{cjs[r.cases] / r.wall:.1f}× faster than check-jsonschema"
+        if r.step.startswith("(b)") and (r.corpus, r.cases) in cjs:
+            faster = f"{cjs[r.corpus, r.cases] / r.wall:.1f}× faster than check-jsonschema"
             note = faster + (f"; {note}" if note else "")
         if len(r.walls) > 1:
             note = f"runs {r.walls}" + (f"; {note}" if note else "")
         cpu = "–" if r.cpu is None else f"{r.cpu:.2f}"
-        rows.append(f"| {r.step} | {r.cases:,} | {r.wall:.2f} | {cpu} | {r.peak_mb:.0f} | "
-                    f"{r.wall / floors[r.cases]:.2f} | {note} |")
+        floor = floors.get((r.corpus, r.cases))
+        ratio = f"{r.wall / floor:.2f}" if floor else "–"
+        rows.append(f"| {r.corpus} | {r.step} | {r.cases:,} | {r.wall:.2f} | {cpu} | {r.peak_mb:.0f} | "
+                    f"{ratio} | {load} | {note} |")
+    return "\n".join(rows)
+
+
+def side_by_side(results: list[Result]) -> str:
+    """The targets of issue 13 for both corpora: one row per step and size, ratios from the same run."""
+    by = {(r.corpus, r.step, r.cases): r for r in results}
+    floors = {(r.corpus, r.cases): r.wall for r in results if r.step.startswith("(a)")}
+    cjs = {(r.corpus, r.cases): r.wall for r in results if r.step.startswith("(c)") and r.wall}
+    sizes = sorted({r.cases for r in results})
+    rows = ["| step | cases | synthetic | real-shaped |", "|---|---:|---|---|"]
+
+    def cell(corpus: str, step: str, n: int) -> str:
+        r = by.get((corpus, step, n))
+        if r is None or r.wall is None:
+            return "–"
+        text = f"{r.wall:.1f} s"
+        if not step.startswith(("(a)", "(g)", "(f)")) and floors.get((corpus, n)):
+            text += f", {r.wall / floors[corpus, n]:.2f}× floor"
+        if step.startswith("(b)") and cjs.get((corpus, n)):
+            text += f", {cjs[corpus, n] / r.wall:.1f}× faster than check-jsonschema"
+        return text + f", {r.peak_mb:.0f} MB"
+
+    for step in sorted({r.step for r in results}):
+        for n in sizes:
+            a, b = cell("synthetic", step, n), cell("real", step, n)
+            if a != "–" or b != "–":
+                rows.append(f"| {step} | {n:,} | {a} | {b} |")
     return "\n".join(rows)
 
 
 def main() -> None:
     """Command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--synthetic", type=int, nargs="*", default=[1000, 10000],
+                        help="sizes of the synthetic corpus (none: skip it)")
+    parser.add_argument("--real", type=int, nargs="*", default=[2000, 10000],
+                        help="sizes of the corpus cloned from cases/ (none: skip it)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
     parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of floor/validate/export at ≤1,000 cases (one fewer above); best kept")
-    parser.add_argument("--site-max", type=int, default=1000, help="largest size for the full site build")
+                        help="runs of floor/validate/export at ≤2,000 cases (one fewer above); best kept")
+    parser.add_argument("--site-max", type=int, default=1000,
+                        help="largest synthetic size for the full mkdocs build")
+    parser.add_argument("--build-max", type=int, default=2000,
+                        help="largest real-shaped size for `casebook build`")
+    parser.add_argument("--cjs-files", type=int, default=1000,
+                        help="above this many files, check-jsonschema runs on a sample and is scaled")
     parser.add_argument("--full", action="store_true",
                         help="run check-jsonschema on every file at every size (10,000 files: ~12 min)")
     args = parser.parse_args()
@@ -511,24 +610,36 @@ def main() -> None:
     started = time.perf_counter()
     info = machine()
     _say(f"machine: {info}")
-    results = run(sorted(args.cases), args.seed, out, args.repeat, args.site_max, args.full)
-    small = out / f"cases-{min(args.cases)}"
-    correctness = check_correctness(small, out, out / "logs")
-    _say(f"correctness: {correctness}")
-    reload = measure_reload(small, out, out / "logs")
-    text = "\n".join([
-        table(results), "",
-        f"reload after a one-file change at {min(args.cases):,} cases: validation (Checker) "
-        f"{reload['warm'] * 1000:.0f} ms, {reload['reused']} files reused (cold check {reload['cold']:.2f} s)"
-        + (f"; then the plugin renders the pages, reusing unchanged case and model pages "
-           f"({reload['pages']:.1f} s), and the data package ({reload['package']:.1f} s)"
-           if "pages" in reload else ""),
-        f"correctness: {correctness}",
+    results = []
+    for kind, sizes in (("real", args.real), ("synthetic", args.synthetic)):
+        if sizes:
+            results += run(kind, sorted(sizes), args.seed, out, args.repeat, args.site_max,
+                           args.build_max, args.full, args.cjs_files)
+    lines = [side_by_side(results), "", table(results), ""]
+    if args.synthetic:
+        small = out / f"cases-{min(args.synthetic)}"
+        correctness = check_correctness(small, out, out / "logs")
+        _say(f"correctness: {correctness}")
+        reload = measure_reload(small, out, out / "logs")
+        lines += [
+            f"reload after a one-file change at {min(args.synthetic):,} synthetic cases: validation "
+            f"(Checker) {reload['warm'] * 1000:.0f} ms, {reload['reused']} files reused (cold check "
+            f"{reload['cold']:.2f} s)"
+            + (f"; then the plugin renders the pages, reusing unchanged case and model pages "
+               f"({reload['pages']:.1f} s), and the data package ({reload['package']:.1f} s)"
+               if "pages" in reload else ""),
+            f"correctness: {correctness}",
+        ]
+    else:
+        reload = {}
+    lines += [
         f"machine: {info}",
         "load average after each measured step (2 cores; above 2 other work competed): "
-        + ", ".join(f"{r.step.split()[0]} {r.cases}: {r.load:.1f}" for r in results if r.load is not None),
+        + ", ".join(f"{r.corpus} {r.step.split()[0]} {r.cases}: {r.load:.1f}" for r in results
+                    if r.load is not None),
         f"total benchmark time: {time.perf_counter() - started:.0f} s",
-    ])
+    ]
+    text = "\n".join(lines)
     print(text)
     (out / "results.md").write_text(text + "\n", encoding="utf-8")
     (out / "results.json").write_text(json.dumps({"machine": info, "reload": reload,

@@ -204,6 +204,15 @@ def _valid_cases_or_exit(paths: tuple[Path, ...], step: str, **options) -> Repor
     return report
 
 
+def _hand_over(config, report: Report, written: list[Path]) -> None:
+    """Give the site's plugin the cases just validated and the package just written, so the
+    site step neither validates nor exports again (each takes as long as the parse floor or
+    more at 2,000 cases). The plugin still checks they are for its own cases folder."""
+    plugin = config.plugins.get("casebook")
+    if plugin is not None and hasattr(plugin, "reuse"):
+        plugin.reuse(DEFAULT_CASES.resolve(), report, {p.name: p.read_bytes() for p in written})
+
+
 def _one_line(exc: BaseException | str) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 300 else text[:297] + "…"
@@ -301,7 +310,8 @@ def build(config_file: Path, data_out: Path) -> None:
                                    "is not writable (nothing was written)")
     _release_or_exit(check_project)
     click.echo(f"[2] exporting the data package to {data_out} …", err=True)
-    _export_or_exit(report.cases, data_out, created_from_env())
+    written = _export_or_exit(report.cases, data_out, created_from_env())
+    _hand_over(config, report, written)
     click.echo(f"[3] building the site from {config_file} (strict) …", err=True)
     try:
         mkdocs_build(config)

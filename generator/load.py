@@ -105,6 +105,16 @@ CoreResolver.add_implicit_resolver(
 
 
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+# libyaml's composer asks `self.resolve(kind, value, implicit)` for every node without an
+# explicit tag, and `descend_resolver`/`ascend_resolver` around every node: three Python
+# calls per node (60% of a case file's nodes are scalars). StrictLoader answers them with
+# C callables instead: `slice` records (kind, value, implicit) as the node's tag, and
+# StrictConstructor._build resolves that deferred tag inline, running the core-schema
+# patterns only on plain scalars whose first character can start a number, true/false or
+# null (`_IMPLICIT_FIRST`); keys are never resolved (they stay text as written).
+_DEFERRED = slice
+_NO_PATHS: dict = {}  # descend_resolver(node, index) → None: no path resolvers
+_IMPLICIT_FIRST = CoreResolver.yaml_implicit_resolvers
 _SCALARS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float"))
 
 
@@ -338,6 +348,7 @@ class StrictConstructor(SafeConstructor):
         # One direct recursive pass: about three times faster than PyYAML's generic,
         # generator-based construction, which dominates the load once libyaml parses.
         self._seen = set()
+        self.root = node  # the node tree of this parse: positions for locating problems
         return self._build(node)
 
     def _build(self, node):
@@ -345,6 +356,16 @@ class StrictConstructor(SafeConstructor):
             raise _alias_error(node)
         self._seen.add(id(node))
         cls, tag = node.__class__, node.tag
+        if tag.__class__ is _DEFERRED:  # resolved here, inline (see _DEFERRED)
+            if cls is ScalarNode:
+                plain, tag = tag.step[0], _STR
+                if plain:  # a number, true/false or null is written plain
+                    for resolved, regexp in _IMPLICIT_FIRST.get(node.value[:1], ()):
+                        if regexp.match(node.value):
+                            tag = resolved
+                            break
+            else:
+                tag = _SEQ if cls is SequenceNode else _MAP
         if cls is ScalarNode:
             if tag == _STR:
                 # Only double-quoted text has escapes ("\0", "\e"); the raw text of the file
@@ -448,6 +469,8 @@ class StrictLoader(_Parser, StrictConstructor, CoreResolver):
         CoreResolver.__init__(self)
         self._escapes = not isinstance(stream, str) or "\\" in stream  # none: skip the check
         self._source_text = stream  # folded scalars are rebuilt from their lines
+        if _Parser is not _PyParser:  # libyaml: C callables instead of three Python calls per node
+            self.resolve, self.descend_resolver, self.ascend_resolver = _DEFERRED, _NO_PATHS.get, tuple
 
 
 class ExplainingLoader(_PyParser, StrictConstructor, CoreResolver):
@@ -476,6 +499,15 @@ class CaseFile:
     # What a caller's `derive(data)` computed where the file was validated (a worker
     # process): e.g. the export's CSV rows, so the data need not travel back.
     derived: object = None
+    # The YAML node tree of the parse that built `data` (`read_case(..., keep_nodes=True)`):
+    # every node's position, so problems are located without composing the file again
+    # (locate.Locator). Large (about 30× the text): never pickled, and dropped once located.
+    nodes: object = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["nodes"] = None
+        return state
 
     @property
     def display(self) -> str:
@@ -823,12 +855,13 @@ def _indent_at_least(width: int) -> re.Pattern:
 # ---------------------------------------------------------------------------------------
 # The one entry point.
 
-def read_case(path: Path, raw: bytes | None = None) -> CaseFile:
+def read_case(path: Path, raw: bytes | None = None, keep_nodes: bool = False) -> CaseFile:
     """Read and parse one case file; every failure becomes a Problem, never an exception.
 
     `raw`, when given, is the file's content (nothing is read from disk). Without it the
     path must have a case file's name and be a regular file (see `read_bytes`). Problems
     are located at their line and column; a file with any is returned without data.
+    `keep_nodes` keeps the parse's node tree as `CaseFile.nodes` (positions for locating).
     """
     path = Path(path)
     case = CaseFile(path)
@@ -881,6 +914,8 @@ def read_case(path: Path, raw: bytes | None = None) -> CaseFile:
         case.problems.append(_problem(path, line, col, f"cannot read the file: {exc}", "yaml"))
     if case.problems and any(p.is_error for p in case.problems):
         case.data = None
+    if not keep_nodes or case.data is None:
+        case.nodes = None
     return case
 
 
@@ -946,6 +981,7 @@ def _parse(case: CaseFile, path: Path, text: str, raw: bytes) -> None:
         ))
         return
     case.data = data
+    case.nodes = loader.root  # read_case keeps it only when asked
 
 
 def _python_error(text: str) -> yaml.MarkedYAMLError | None:

@@ -8,11 +8,15 @@ from .load import compose
 
 
 class Locator:
-    """Finds positions in one file's YAML; composes the node tree only when first asked."""
+    """Finds positions in one file's YAML; composes the node tree only when first asked.
 
-    def __init__(self, text: str):
+    `root`, when given, is the node tree of the parse that built the file's data
+    (`CaseFile.nodes`): nothing is composed again.
+    """
+
+    def __init__(self, text: str, root=None):
         self._text = text
-        self._root = None
+        self._root = root
 
     def _tree(self):
         if self._root is None:
@@ -44,3 +48,8 @@ class Locator:
         else:
             mark = node.start_mark
         return mark.line + 1, mark.column + 1
+
+    def marks(self, paths) -> dict[tuple, tuple[int, int]]:
+        """{parts: (line, col)} of the values at `paths`: a small table a worker sends back so
+        that the main process locates cross-file problems without the text or the tree."""
+        return {parts: self.position(parts) for parts in paths}

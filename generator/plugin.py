@@ -80,6 +80,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._search: dict[str, tuple] = {}  # src_uri → (formulas, words, models)
         self._search_words: list[str] = []
         self._site_chars: set[str] = set()
+        self._given = None  # (cases folder, report, package) from `casebook build`, used once
+
+    def reuse(self, cases_dir: Path, report, package: dict[str, bytes]) -> None:
+        """Use these validated cases and this data package (the bytes `casebook export` wrote)
+        for the next build of `cases_dir` instead of validating and exporting again.
+
+        `casebook build` calls it between its export and MkDocs; any other build (`mkdocs
+        build`, every `mkdocs serve` rebuild) validates and exports itself.
+        """
+        self._given = (Path(cases_dir).resolve(), report, package)
 
     def on_startup(self, *, command, dirty):
         """Defined so MkDocs keeps this instance, and its Checker cache, across serve rebuilds.
@@ -96,12 +106,18 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         cases_dir = self._cases_path(config)
         if not cases_dir.is_dir():
             raise PluginError(f"casebook: cases folder {cases_dir} does not exist")
-        report = self._checker.check_paths([cases_dir])
+        given, self._given = self._given, None
+        if given is not None and given[0] == cases_dir:  # from `casebook build`: already checked
+            report, package = given[1], dict(given[2])
+        else:
+            report, package = self._checker.check_paths([cases_dir]), None
         if not report.ok:
             lines = [format_problem(p) for p in report.errors]
             raise PluginError("casebook: invalid case files:\n" + "\n".join(lines))
         # Same bytes as `casebook export`: the site serves the very package researchers cite.
-        self._data = package_files(report.cases, created_from_env()) if self.config.data_package else {}
+        if package is None and self.config.data_package:
+            package = package_files(report.cases, created_from_env())
+        self._data = package if self.config.data_package else {}
         self._pages = build_pages(report.cases, self.config.edit_url or None, cache=self._page_cache,
                                   data_files=self._data, directory_urls=config.use_directory_urls)
         self._plan_search(report.cases)

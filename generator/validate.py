@@ -114,6 +114,10 @@ class Checked:
     failed: bool = False  # an error in the file itself (load, schema or per-file rule)
     advice: list[Problem] = field(default_factory=list)  # warnings, reported once the file is valid
     profile: Profile | None = None  # what the duplicate guard compares
+    # {json path parts: (line, col)} of the values the cross-file rules may point at (ids,
+    # model references, title, division code), from the same parse: the main process
+    # locates cross-file problems with it, without reading or composing the file again.
+    marks: dict | None = None
 
 
 def check_file(case: CaseFile, keep_data: bool = True, derive=None) -> Checked:
@@ -135,8 +139,13 @@ def check_file(case: CaseFile, keep_data: bool = True, derive=None) -> Checked:
             profile = profile_of(case.data)
             if not any(f.severity == ERROR for f in findings):
                 hints = advice(0, case.data)
-    # Positions are computed here, while the text is at hand, and only for files with findings.
-    problems = list(case.problems) + locate([case], findings + hints) + snapshot_problems
+    # Positions are computed here, from the parse's node tree when the reader kept it
+    # (read_case(keep_nodes=True)); otherwise the text is composed once, if anything is found.
+    locator = Locator(case.text, case.nodes)
+    problems = list(case.problems) + _located(case.display, locator, findings + hints) + snapshot_problems
+    marks = None
+    if keys is not None and (case.nodes is not None or findings or hints):
+        marks = locator.marks(cross_paths(keys))
     advised = [p for p in problems if p.rule.startswith("advice-")]
     problems = [p for p in problems if not p.rule.startswith("advice-")]
     failed = bool(case.problems) or any(p.is_error for p in problems)
@@ -146,11 +155,20 @@ def check_file(case: CaseFile, keep_data: bool = True, derive=None) -> Checked:
             derived = derive(case.data)
     slim = CaseFile(case.path, "", case.digest, case.data if keep_data else None, case.problems,
                     derived)
-    return Checked(slim, problems, keys, failed, advised, profile)
+    return Checked(slim, problems, keys, failed, advised, profile, marks)
+
+
+def cross_paths(keys: Keys) -> list[tuple]:
+    """The JSON paths at which the cross-file rules (rules.cross_findings, the duplicate guard
+    in advice.duplicate_findings) can report a problem in a case with these keys."""
+    return [("id",), ("title",), ("place", "division_code"), *(parts for parts, _ in keys.models),
+            *(parts for parts, _ in keys.sources), *(parts for parts, _, _ in keys.model_refs)]
 
 
 def _check_path(path: Path, keep_data: bool = True, derive=None) -> Checked:
-    return check_file(read_case(path), keep_data, derive)
+    # The node tree of the parse locates this file's problems; it is dropped before the
+    # result leaves the worker (CaseFile never pickles it).
+    return check_file(read_case(path, keep_nodes=True), keep_data, derive)
 
 
 def check_all(paths: list[Path], jobs: int | None = None, keep_data: bool = True,
@@ -188,10 +206,13 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     if method not in multiprocessing.get_all_start_methods():
         method = "spawn"
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
-                               initializer=_worker_init)
+                               initializer=_worker_init, initargs=(os.getcwd(),))
 
 
-def _worker_init() -> None:
+def _worker_init(cwd: str) -> None:
+    # A forkserver started earlier (by another pool) keeps the working directory it had then;
+    # messages show paths relative to the caller's.
+    os.chdir(cwd)
     # A worker builds thousands of objects per file and drops them all; the cycle collector
     # would keep rescanning the imported modules (and, after fork, touch every inherited page).
     # Frozen modules and a larger first generation save about a tenth of the parse time.
@@ -221,8 +242,12 @@ def combine(results: list[Checked], text_of=None) -> tuple[list[Problem], list[i
                                  if results[i].profile is not None])
     locators: dict[int, Locator] = {}
     for f in cross:
-        locator = locators.get(f.index) or locators.setdefault(f.index, Locator(text_of(f.index)))
-        line, col = locator.position(f.parts, f.at)
+        marks = results[f.index].marks
+        if marks is not None and f.at == "value" and f.parts in marks:
+            line, col = marks[f.parts]
+        else:  # a path the worker did not foresee: compose the file (once) to find it
+            locator = locators.get(f.index) or locators.setdefault(f.index, Locator(text_of(f.index)))
+            line, col = locator.position(f.parts, f.at)
         problems.append(Problem(results[f.index].case.display, line, col, f.message,
                                 format_json_path(f.parts), f.severity, f.rule))
     return sorted(problems), valid
@@ -242,14 +267,23 @@ def check(files: list[CaseFile]) -> Report:
 
 
 def locate(files: list[CaseFile], findings: list[Finding]) -> list[Problem]:
-    """Attach line and column to findings, composing only the files that have any."""
+    """Attach line and column to findings, composing only the files that have any (and
+    none whose reader kept the node tree, `CaseFile.nodes`)."""
     locators: dict[int, Locator] = {}
     out = []
     for f in findings:
-        locator = locators.get(f.index) or locators.setdefault(f.index, Locator(files[f.index].text))
+        locator = locators.get(f.index) or locators.setdefault(
+            f.index, Locator(files[f.index].text, files[f.index].nodes))
+        out += _located(files[f.index].display, locator, [f])
+    return out
+
+
+def _located(display: str, locator: Locator, findings: list[Finding]) -> list[Problem]:
+    """Findings of one file as Problems at their line and column."""
+    out = []
+    for f in findings:
         line, col = locator.position(f.parts, f.at)
-        out.append(Problem(files[f.index].display, line, col, f.message,
-                           format_json_path(f.parts), f.severity, f.rule))
+        out.append(Problem(display, line, col, f.message, format_json_path(f.parts), f.severity, f.rule))
     return out
 
 

@@ -144,3 +144,66 @@ def test_parallel_path_with_threads_running_uses_a_safe_start(monkeypatch):
         thread.join()
     assert methods == ["forkserver"]
     assert _full(parallel) == _full(serial)
+
+
+# --- each file is composed at most once per run (issue 13) ------------------------------
+
+def _real_clones(folder, n):
+    """n clones of the real cases, ids renamed (benchmarks/real_corpus.py): each one carries
+    per-file warnings (no coordinates, sources without snapshots) and cross-file ones (the same
+    title, division code and period as its siblings)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "real_corpus", Path(__file__).resolve().parent.parent / "benchmarks" / "real_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate(n, folder)
+
+
+def _counting_compose(monkeypatch) -> list[str]:
+    from generator import locate
+
+    calls: list[str] = []
+    real = locate.compose
+    monkeypatch.setattr(locate, "compose", lambda text: calls.append(text) or real(text))
+    return calls
+
+
+def test_warnings_are_located_without_composing_again(tmp_path, monkeypatch):
+    """Per-file and cross-file warnings are located from the node tree of the parse that
+    built the data: `casebook validate` composes no file a second time."""
+    _real_clones(tmp_path / "clones", 10)
+    calls = _counting_compose(monkeypatch)
+    report = validate_paths([tmp_path / "clones"], jobs=1)
+    rules = {p.rule for p in report.warnings}
+    assert {"advice-coordinates", "duplicate-place-period", "duplicate-title"} <= rules, rules
+    assert report.ok and len(report.warnings) >= 30
+    assert calls == []
+    # The parallel path: workers send the marks back; the main process composes nothing.
+    monkeypatch.setattr(validate, "PARALLEL_THRESHOLD", 1)
+    parallel = validate_paths([tmp_path / "clones"], jobs=2)
+    assert calls == []
+    assert [format_problem(p) for p in parallel.problems] == [format_problem(p) for p in report.problems]
+
+
+def test_in_memory_check_composes_each_file_at_most_once(tmp_path, monkeypatch):
+    """`check` gets files without their node tree: a file with per-file and cross-file
+    warnings is composed once, and its cross-file warnings reuse that tree's marks."""
+    files = _real_clones(tmp_path / "clones", 10)
+    calls = _counting_compose(monkeypatch)
+    report = check([read_case(p) for p in files])
+    assert len(calls) == len(set(calls)) == 10
+    assert [format_problem(p) for p in report.problems] == [
+        format_problem(p) for p in validate_paths([tmp_path / "clones"], jobs=1).problems]
+
+
+def test_node_tree_is_kept_only_when_asked_and_never_pickled(tmp_path):
+    import pickle
+
+    path = _real_clones(tmp_path / "clones", 1)[0]
+    assert read_case(path).nodes is None
+    kept = read_case(path, keep_nodes=True)
+    assert isinstance(kept.nodes, yaml.MappingNode) and kept.nodes.value[0][0].value == "schema_version"
+    assert pickle.loads(pickle.dumps(kept)).nodes is None
