@@ -106,8 +106,10 @@
   function load() {
     if (!loading) {
       var pagefind = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
-        // pageLength 0.3 (Pagefind: 0.75): a case page, long, still ranks beside its short model pages.
-        return Promise.resolve(pf.options({ baseUrl: base.pathname, ranking: { pageLength: 0.3 } })).then(function () {
+        // pageLength 0.3 (Pagefind's default 0.75): long case pages are not pushed below
+        // short hand-written pages for a word both contain.
+        var options = { baseUrl: base.pathname, ranking: { pageLength: 0.3 } };
+        return Promise.resolve(pf.options(options)).then(function () {
           pf.init();
           return pf;
         });
