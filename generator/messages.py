@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -74,10 +75,38 @@ def _example(parts, node: dict | None = None) -> str:
     return f"; e.g. `{_field(parts)}: {_show(example)}`"
 
 
+_UP = ("more", "great", "above", "over", "least", "min", "exceed", "plus")
+_DOWN = ("less", "below", "under", "most", "max", "fewer")
+
+
+# YAML 1.1's spellings of NaN and infinity, which the loader keeps as text (.nan, -.inf).
+_NOT_FINITE = re.compile(r"[-+]?\.?(?:nan|inf|infinity)\Z", re.IGNORECASE)
+
+
+def _qualifier_meaning(value: str) -> str | None | bool:
+    """The qualifier an unknown word means: ≥ words with or_equal/inclusive → at_least, ≤ →
+    at_most (以上/以下 include the number), about/approx → approximately. None when its words
+    point two ways (about_less); False when it names no direction (left to spelling)."""
+    v = value.lower()
+    up, down = any(w in v for w in _UP), any(w in v for w in _DOWN)
+    about = any(w in v for w in ("about", "approx", "around", "circa"))
+    inclusive = any(w in v for w in ("equal", "incl", "_eq", "or_"))
+    if about + up + down > 1:
+        return None
+    if about:
+        return "approximately"
+    if inclusive and (up or down):
+        return "at_least" if up else "at_most"
+    return False
+
+
 def _vocab_hint(name: str, value: object) -> str:
     labels = vocabulary(name)
     hint = ""
-    if isinstance(value, str):
+    if isinstance(value, str) and name == "qualifier" and _qualifier_meaning(value) is not False:
+        meant = _qualifier_meaning(value)  # by meaning, not spelling (PRC Civil Code art. 1259)
+        hint = f" (did you mean `{meant}`?)" if meant else ""
+    elif isinstance(value, str):
         close = difflib.get_close_matches(value, list(labels), n=1, cutoff=0.6)
         # Match labels too: `yuan` finds cny ("yuan (CNY)"), `人次` finds person_time.
         by_label = [k for k, v in labels.items()
@@ -113,6 +142,11 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
             return parts + ("as_of",), "key", (
                 "`as_of` needs `as_of_basis`: `printed` when the article prints that year, "
                 "`inferred` when you worked it out (e.g. 今年 in an article dated 2024-08-20)"
+            )
+        if "then" in error.schema_path and missing == "as_of":
+            return parts + ("as_of_basis",), "key", (
+                "`as_of_basis` says how the year of `as_of` was found, but there is no `as_of`: "
+                "add `as_of` (YYYY or YYYY-MM, in quotes) or delete `as_of_basis`"
             )
         if "then" in error.schema_path and missing == "caveat":
             return parts, "parent", (
@@ -159,6 +193,9 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
         expected = error.validator_value
         expected = expected if isinstance(expected, str) else expected[0]
         hint = ""
+        if expected == "number" and isinstance(value, str) and _NOT_FINITE.match(value):
+            return parts, "value", (f"`{field}` {_show(value)}: NaN and infinity are not data; write "
+                                    "the number the source gives, or leave the field out")
         if expected == "string" and isinstance(value, int | float | bool):
             hint = "; put it in quotes so YAML keeps it as text"
         elif expected == "number" and isinstance(value, str):

@@ -12,9 +12,19 @@ the number; 不满、超过、以外 exclude it); see `generator/quantities.py` 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
-from .quantities import NotQuantity, Quantity, Reading, is_true_reading, readings
+from .quantities import (
+    METRIC_UNITS,
+    UNIT_WORDS,
+    NotQuantity,
+    Quantity,
+    Reading,
+    bounds,
+    is_true_reading,
+    readings,
+)
 
 CIVIL_CODE = "PRC Civil Code art. 1259"
 _INCLUSIVE = ("以上", "以下", "以内", "之内")
@@ -24,7 +34,18 @@ _KINDS = {
     "enumeration": "an enumeration marker (一是, 二是 …), not a count",
     "date": "a date, not a count",
     "name": "part of a name or set phrase, not a count",
+    "ago": ("a point in time (…年前/…年后 dates an event from the article's day), not a length "
+            "or a count: leave the figure out, or say when in the metric's `period` (as written) "
+            "and `as_of`"),
 }
+# What each unit word counts, for messages: 户 counts households (`unit: household`).
+_UNIT_NAMES = {"cny": "yuan", "person": "persons", "person_time": "person-times",
+               "household": "households", "mu": "mu", "square_metre": "square metres",
+               "village": "villages", "town": "towns", "county": "counties", "team": "teams",
+               "project": "projects", "event": "events", "time": "times", "day": "days",
+               "hour": "hours", "week": "weeks", "month": "months", "year": "years",
+               "kilogram": "kilograms", "jin": "jin", "ton": "tonnes", "percent": "percent"}
+_MAX_SIGNIFICANT = 15
 _MAX_LISTED = 4
 _SHORT = 30  # quotes up to this many characters are echoed whole
 
@@ -39,15 +60,29 @@ def check_metric(metric: dict) -> list[tuple[str, str]]:
     """
     quote = metric["quote"]
     value, value_max, qualifier = metric["value"], metric.get("value_max"), metric["qualifier"]
+    unit = metric.get("unit")
     read = readings(quote)
-    if any(is_true_reading(q, qualifier, value, value_max) for q in read.quantities):
-        return []
+    true = [q for q in read.quantities if is_true_reading(q, qualifier, value, value_max)]
+    if any(fits(q, unit) for q in true):
+        return _too_precise(value, value_max) + _as_of(metric)
+    if true:
+        q = true[0]
+        return [("metric-unit", f"`unit: {unit}` does not fit {_show(q.text)}{q.unit} in the quote "
+                 f"{_echo(quote, q.start, q.end + len(q.unit))}: {_counts(q.unit)}; "
+                 + _in_unit(read.quantities, unit))]
     if not _finite(value) or (value_max is not None and not _finite(value_max)):
         bad = value if not _finite(value) else value_max
         field = "value" if not _finite(value) else "value_max"
         return [("metric-value", f"{field} {_num(bad)} is not a finite number (YAML reads 1e400 "
                  "as infinity); the figure must be one the quote writes: the quote "
                  + _what_it_reads(quote, read.quantities))]
+    fraction = next((q for q in read.quantities if any(_same(p, value) for p in q.parts)
+                     and not _same(q.value, value)), None)
+    if fraction is not None:  # 三分之一 recorded as 3 or 1
+        return [("metric-value", f"value {_num(value)} is a digit of the fraction "
+                 f"{_show(fraction.text)} in the quote {_echo(quote, fraction.start, fraction.end)}, "
+                 f"not a count: a fraction is a share, recorded in percent ({_meaning(fraction)}); "
+                 f"{_proposal(fraction)} with `unit: percent`, or leave the figure out")]
     same = [q for q in read.quantities if _same(q.value, value)]
     if same:
         # Of several numbers with this value (一场…一个多小时), the one whose wording is
@@ -67,6 +102,74 @@ def check_metric(metric: dict) -> list[tuple[str, str]]:
     return [("metric-value", f"value {_num(value)} is not a number written in the quote "
              + _what_it_reads(quote, read.quantities)
              + ("; money is in yuan (40万元 → 400000) and 万 = 10000" if read.quantities else ""))]
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-—~～至到]\s*((?:19|20)?\d{2}))?(?=\s*年)")
+
+
+def _as_of(metric: dict) -> list[tuple[str, str]]:
+    """`as_of` marked printed must be a year the quote prints when the quote prints years
+    (2023年, 2022-2023年); rule metric-as-of, reported at `as_of`."""
+    as_of, basis = metric.get("as_of"), metric.get("as_of_basis")
+    if not isinstance(as_of, str) or basis != "printed" or "年" not in metric["quote"]:
+        return []
+    printed = []
+    for m in _YEAR.finditer(metric["quote"]):
+        first = int(m[1])
+        last = int(m[2]) if m[2] and len(m[2]) == 4 else first // 100 * 100 + int(m[2]) if m[2] else first
+        printed += range(first, last + 1)
+    if not printed or int(as_of[:4]) in printed:
+        return []
+    years = ", ".join(str(y) for y in dict.fromkeys(printed))
+    return [("metric-as-of", f"`as_of: \"{as_of}\"` is marked printed, but the quote "
+             f"{_echo(metric['quote'], 0, 0)} prints {years}: write the year the quote prints, "
+             "or, if the figure's year comes from elsewhere, `as_of_basis: inferred`")]
+
+
+def part_larger_than_whole(part: dict, whole: dict, whole_id: str) -> str | None:
+    """Why `part` (a metric with `part_of: whole_id`) cannot be part of `whole`, the two in
+    the same unit: its figure's lower bound is above the whole's upper bound (900万 inside a
+    whole of 400余万, below 5,000,000). None when the figures allow it."""
+    low, low_open = bounds(part["qualifier"], part["value"], part.get("value_max"))[0:2]
+    high, high_open = bounds(whole["qualifier"], whole["value"], whole.get("value_max"))[2:4]
+    if low is None or high is None or low < high or (low == high and not (low_open or high_open)):
+        return None
+    return (f"this figure ({_num(part['value'])}, {part['qualifier']}) is at least {_num(low)}, but "
+            f"part_of '{whole_id}' ({_num(whole['value'])}, {whole['qualifier']}) is "
+            f"{'below' if high_open else 'at most'} {_num(high)}: a part cannot be larger than its "
+            "whole; check both figures against the quotes, or drop part_of")
+
+
+def fits(q: Quantity, unit: str | None) -> bool:
+    """True when a metric in `unit` may read the quantity: the unit word written after the
+    number (户, 元, 人次 …) counts in that unit; a number without a known unit word fits any."""
+    return unit not in METRIC_UNITS or not q.unit or unit in UNIT_WORDS[q.unit]
+
+
+def _counts(word: str) -> str:
+    units = UNIT_WORDS[word]
+    if not units:
+        what = "percentage points (a difference of two percents)" if "百分点" in word else "a multiple"
+        return f"{word} counts {what}, which no `unit` measures, so leave the figure out"
+    return f"{word} counts {_UNIT_NAMES[units[0]]} (" + " or ".join(f"`unit: {u}`" for u in units) + ")"
+
+
+def _in_unit(quantities: tuple[Quantity, ...], unit: str) -> str:
+    mine = [q for q in quantities if q.unit and unit in UNIT_WORDS[q.unit]]
+    if not mine:
+        return f"the quote writes no figure in {_UNIT_NAMES.get(unit, unit)}: leave the figure out"
+    return (f"its figures in {_UNIT_NAMES.get(unit, unit)}: "
+            + "; ".join(f"{_show(q.text)}{q.unit} → {_yaml(q.readings[0])}" for q in mine[:_MAX_LISTED]))
+
+
+def _too_precise(value: float, value_max: float | None) -> list[tuple[str, str]]:
+    """A float past 15 significant digits (1.234567890123456e15): spreadsheets change it."""
+    for name, x in (("value", value), ("value_max", value_max)):
+        if isinstance(x, float) and abs(x) >= 10 ** _MAX_SIGNIFICANT:
+            return [("metric-value", f"{name} {_num(x)} has more than {_MAX_SIGNIFICANT} "
+                     "significant digits, more than a case allows (spreadsheets keep no more); "
+                     "check the value")]
+    return []
 
 
 def _what_it_reads(quote: str, quantities: tuple[Quantity, ...]) -> str:
@@ -102,6 +205,12 @@ def _meaning(q: Quantity) -> str:
     """What the words around the number say, in English, with the bounds they give."""
     w, v = q.word, _num(q.value)
     kind = q.readings[0].qualifier
+    if q.parts:  # 三分之一: one third, about 33.33 percent
+        share = q.parts[0] / q.parts[1] * 100
+        return (f"{_show(q.text)} is {_num(q.parts[0])}/{_num(q.parts[1])}, "
+                + (f"{_num(round(share, 6))} percent" if _same(share, round(share, 2))
+                   else f"about {v} percent (never exact)")
+                + (f", and {w} means {_BOUND.get(kind, kind.replace('_', ' '))} that" if w else ""))
     if kind == "vague":
         return (f"{_show(w)} is vague (between {_num(q.lower)} and {_num(q.upper)}), "
                 "so it is never exact, at least or plus")

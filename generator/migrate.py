@@ -5,18 +5,24 @@ quoting, flow lists and folded (`>-`) scalars stay as written; only these change
 
 - `schema_version: 1` becomes `2`;
 - metric qualifiers follow the version-2 vocabulary (PRC Civil Code art. 1259: 以上、以下、
-  以内 include the number, 超过、不满 exclude it): v1 `at_least` written as 余/多 becomes
-  `plus`, v1 `more_than` written as 以上 becomes `at_least` (超过 stays `more_than`), v1
-  `approximately` written as 近/将近/接近 becomes `just_under`, v1 `less_than` written as
-  以下 becomes `at_most`, and a v1 `at_least` read from a vague word (上万) becomes `vague`
-  with `value_max`, the word's upper bound;
+  以内 include the number, 超过、不满 exclude it). The new qualifier is always one of the
+  true readings `quantities.readings()` gives for the metric's value in its quote (the same
+  reader `casebook validate` uses), picked by the v1 word's meaning: v1 `at_least` or
+  `more_than` written as 余/多 becomes `plus`, v1 `more_than` written as 以上 becomes
+  `at_least` (超过 stays `more_than`), v1 `approximately` written as 近/将近/接近 becomes
+  `just_under`, v1 `less_than` written as 以下 becomes `at_most`, and a v1 `at_least`,
+  `more_than` or `approximately` read from a vague word (上万, 数十万) becomes `vague` with
+  `value_max`, the word's upper bound. A metric no v2 reading fits (v1 `vague` on a plain
+  10万人, a qualifier that is no word of v1, 两年前 as a length) is not guessed: the file is
+  refused with the validate message for that metric, at its `value`, for a person to fix;
 - a metric whose quote says 每半年 and that has no `per` gets `per: half_year` (new in v2);
 - the fields version 2 requires and only a person can know for sure — `case_type`, each
   metric's `claim_type` and `status`, each source's `evidence_type` — are filled with a best
   guess from the case's own words, each marked with the end-of-line comment
   `# migrate: inferred, check against the source` for a person to check and then delete.
 
-Files that are already version 2 are left untouched (byte for byte). Files the strict
+Files that are already version 2 are left untouched (byte for byte). So migrate never reports
+success on a file whose figures `casebook validate` would then refuse. Files the strict
 loader refuses (YAML errors, duplicate keys, BOM, tabs …) are not touched either: their
 problems are returned, exactly as `casebook validate` reports them. This module returns
 results; only the command line exits.
@@ -25,6 +31,7 @@ results; only the command line exits.
 from __future__ import annotations
 
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +41,8 @@ from ruamel.yaml.comments import CommentedMap
 
 from .load import discover, read_case
 from .problems import Problem
-from .quantities import parse_quantities
+from .metric_check import check_metric, fits
+from .quantities import readings
 
 INFERRED = "migrate: inferred, check against the source"
 
@@ -69,11 +77,22 @@ def _yaml() -> YAML:
     return yaml
 
 
-def migrate_text(text: str) -> tuple[str, list[str]]:
+class NeedsPerson(ValueError):
+    """Metrics no version-2 reading fits: `fixes` lists (line, col, json path, message),
+    1-based, at each metric's `value`."""
+
+    def __init__(self, fixes: list[tuple[int, int, str, str]]):
+        super().__init__("; ".join(f[3] for f in fixes))
+        self.fixes = fixes
+
+
+def migrate_text(text: str, check: bool = False) -> tuple[str, list[str]]:
     """Rewrite the text of one version-1 case (already known to load) to version 2.
 
     Returns (new text, changes). Raises ValueError when the text is not a version-1 case
-    (not a mapping, or `schema_version` is not 1).
+    (not a mapping, or `schema_version` is not 1), and, with `check`, NeedsPerson (a
+    ValueError) when a metric's figure has no true version-2 reading for migrate to pick
+    (without `check` such a metric keeps its qualifier, for validate to report).
     """
     yaml = _yaml()
     data = yaml.load(text)
@@ -87,10 +106,24 @@ def migrate_text(text: str) -> tuple[str, list[str]]:
         _insert_after(data, "scope", "case_type", guess)
         changes.append(f"case_type: {guess} (inferred)")
     metrics = data.get("metrics")
+    fixes = []
     if isinstance(metrics, list):
         for i, metric in enumerate(metrics):
             if isinstance(metric, CommentedMap):
+                if metric.fa.flow_style():  # `- {…}  # note`: block style, the note on its first line
+                    metric.fa.set_block_style()
+                    note = metrics.ca.items.pop(i, None)
+                    if note and note[0] is not None and len(metric):
+                        metric.yaml_add_eol_comment(note[0].value.strip(), next(iter(metric)))
+                problem = _unreadable(metric) if check else None
+                if problem:
+                    line, col = metric.lc.value("value") if "value" in metric else (metric.lc.line,
+                                                                                    metric.lc.col)
+                    fixes.append((line + 1, col + 1, f"$.metrics[{i}].value", problem))
+                    continue
                 changes += [f"metrics[{i}].{c}" for c in _migrate_metric(metric)]
+    if fixes:
+        raise NeedsPerson(fixes)
     sources = data.get("sources")
     if isinstance(sources, list):
         for i, source in enumerate(sources):
@@ -120,7 +153,12 @@ def migrate_file(path: Path, write: bool = True) -> Migration:
                           "only version-1 cases can be migrated", "$.schema_version", "error",
                           "migrate-version")
         return Migration(path, REFUSED, problems=[problem])
-    text, changes = migrate_text(case.text)
+    try:
+        text, changes = migrate_text(case.text, check=True)
+    except NeedsPerson as err:
+        return Migration(path, REFUSED, problems=[
+            Problem(case.display, line, col, message, where, "error", "migrate-metric")
+            for line, col, where, message in err.fixes])
     if write:
         path.write_text(text, encoding="utf-8", newline="\n")
     return Migration(path, MIGRATED, changes)
@@ -190,11 +228,11 @@ def _claim(metric: CommentedMap) -> tuple[str, str]:
 def _migrate_metric(metric: CommentedMap) -> list[str]:
     changes = []
     qualifier = metric.get("qualifier")
-    new = _qualifier_v2(metric)
-    if new == "vague":  # 上万, 数十万: version 2 records both bounds, read from the quote
-        quantity = _quantity(metric)
-        metric.insert(list(metric).index("value") + 1, "value_max", _whole(quantity.value_max))
-        changes.append(f"value_max: {_whole(quantity.value_max)} (the upper bound of “{quantity.text}”)")
+    new, value_max, words = _v2_reading(metric) or (qualifier, None, "")
+    if new == "vague" and "value_max" not in metric and value_max is not None:
+        # 上万, 数十万: version 2 records both bounds, read from the quote
+        metric.insert(list(metric).index("value") + 1, "value_max", _whole(value_max))
+        changes.append(f"value_max: {_whole(value_max)} (the upper bound of “{words}”)")
     if new != qualifier:
         metric["qualifier"] = new
         changes.append(f"qualifier: {qualifier} → {new}")
@@ -217,38 +255,62 @@ def _whole(x: float) -> int | float:
     return int(x) if float(x).is_integer() else x
 
 
-def _quantity(metric: CommentedMap):
-    """The quantity of the quote that the metric's value is, or None."""
+# For each v1 qualifier, the v2 qualifiers it may have meant, most likely first: v1 used
+# at_least for 余/多 as well as for 至少, more_than for 以上 as well as for 超过, and read
+# vague words (上万) as at_least.
+_V1_MEANT = {
+    "exact": ("exact",),
+    "at_least": ("plus", "at_least", "vague", "more_than"),
+    "more_than": ("at_least", "more_than", "plus", "vague"),
+    "approximately": ("just_under", "approximately", "vague", "range"),
+    "less_than": ("at_most", "less_than", "just_under"),
+    "at_most": ("at_most", "less_than"),
+    "range": ("range",),
+    "vague": ("vague",),
+}
+
+
+def _numeric(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _v2_reading(metric: CommentedMap) -> tuple[str, float | None, str] | None:
+    """The v2 (qualifier, value_max) for a v1 metric: the first true reading of its value in
+    its quote (unit word fitting its unit) that the v1 qualifier may have meant; None when
+    none fits or the metric is not one migrate can read (validate then reports it)."""
     quote, value = metric.get("quote"), metric.get("value")
-    if not isinstance(quote, str) or isinstance(value, bool) or not isinstance(value, int | float):
+    qualifier, value_max = metric.get("qualifier"), metric.get("value_max")
+    unit = metric.get("unit") if isinstance(metric.get("unit"), str) else None
+    if not isinstance(quote, str) or not _numeric(value) or qualifier not in _V1_MEANT:
         return None
-    same = [q for q in parse_quantities(quote) if abs(q.value - value) < 1e-6]
-    # 一场长达一个多小时: the value 1 is written twice; the qualified one is meant.
-    return next((q for q in same if q.qualifier != "exact"), same[0] if same else None)
+    if qualifier == "range" and not _numeric(value_max):
+        return None  # the schema asks for value_max: validate says so
+    found = [(q, r) for q in readings(quote).quantities if fits(q, unit)
+             for r in q.readings if abs(r.value - value) <= 1e-9 * max(1.0, abs(value))]
+    for meant in _V1_MEANT[qualifier]:
+        for q, r in found:
+            if r.qualifier == meant and (r.value_max is None or not _numeric(value_max)
+                                         or abs(r.value_max - value_max) <= 1e-6):
+                return meant, r.value_max, q.text
+    return None
 
 
-def _qualifier_v2(metric: CommentedMap) -> object:
-    """The v2 qualifier for a v1 one, read from the words around the number in the quote."""
-    qualifier, quote = metric.get("qualifier"), metric.get("quote")
-    if qualifier not in ("at_least", "more_than", "approximately", "less_than"):
-        return qualifier
-    quantity = _quantity(metric)
-    if quantity is None:
-        return qualifier
-    if qualifier == "at_least" and quantity.qualifier == "vague" and quantity.value_max is not None \
-            and "value_max" not in metric:
-        return "vague"  # v1 read 上万 as "ten thousand and more"
-    start, end = quantity.start, quantity.start + len(quantity.text)
-    before, after = quote[max(0, start - 2):start], quote[end:end + 6]
-    if qualifier == "at_least":
-        # v1 used at_least for 余/多 as well as for 至少/不少于.
-        return "plus" if re.search("[余多]", quantity.text) else "at_least"
-    if qualifier == "more_than":
-        # v1 used more_than for 以上 (inclusive) as well as for 超过 (exclusive).
-        if re.match(r"[^\d，。,；;、]{0,4}?以上", after):
-            return "at_least"
-        return "more_than"
-    if qualifier == "approximately":
-        return "just_under" if before.endswith(("近", "将近", "接近")) else "approximately"
-    # less_than: 以下 includes the number (at_most); 不到/不足 stay less_than.
-    return "at_most" if re.match(r"[^\d，。,；;、]{0,4}?以下", after) else "less_than"
+def _unreadable(metric: CommentedMap) -> str | None:
+    """Why no v2 reading fits this v1 metric (the message validate would give), or None."""
+    quote, value, qualifier = metric.get("quote"), metric.get("value"), metric.get("qualifier")
+    if not isinstance(quote, str) or not _numeric(value) or not isinstance(qualifier, str) or (
+            qualifier == "range" and not _numeric(metric.get("value_max"))):
+        return None  # a schema problem: validate reports it after migration
+    if qualifier not in _V1_MEANT:
+        return (f"`qualifier: {qualifier}` is not a version-1 qualifier ({', '.join(_V1_MEANT)}); "
+                "fix it by hand, then run migrate again")
+    if _v2_reading(metric) is not None:
+        return None
+    as_v2 = {k: metric[k] for k in ("quote", "value", "value_max", "unit") if k in metric}
+    as_v2["qualifier"] = qualifier
+    if not _numeric(as_v2.get("value_max", 0)):
+        as_v2.pop("value_max")
+    found = check_metric(as_v2)
+    why = found[0][1] if found else f"`qualifier: {qualifier}` has no version-2 reading here"
+    return (f"no version-2 reading of this figure fits its v1 `qualifier: {qualifier}`, so "
+            f"migrate does not guess: {why}; fix the metric by hand, then run migrate again")

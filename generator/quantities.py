@@ -103,6 +103,8 @@ class Quantity:
     lower_open: bool = False
     upper_open: bool = False
     readings: tuple[Reading, ...] = field(default=(), compare=False)
+    unit: str = ""  # the unit word written after the number (元, 户, 人次, %), "" for none
+    parts: tuple[float, ...] = ()  # a fraction's numerator and denominator (三分之一: 1, 3)
 
     @property
     def end(self) -> int:
@@ -131,40 +133,85 @@ class Read:
 def chinese_to_number(text: str) -> float | None:
     """Convert a Chinese numeral such as `一百零八`, `两`, `廿三` or `十二万` to a number.
 
-    Returns None for text that is not one numeral (`一二`, `二〇二三`).
+    Also reads the colloquial short forms (一万二 = 12000, 两万五 = 25000, 三千五 = 3500:
+    a last digit after a unit counts in the next lower unit), Arabic digits inside a
+    compound (3万5千 = 35000, 1亿2000万 = 120000000), a decimal point written 点
+    (四点五七 = 4.57) and 万亿 (10**12). Returns None for text that is not one numeral
+    (`一二`, `二〇二三`, `一万亿亿`) or that reads above 10**15.
     """
     text = text.replace("廿", "二十").replace("卅", "三十")
     if not text:
         return None
+    if "点" in text:  # 四点五七: an integer part, 点, then digits one by one
+        whole, _, tenths = text.partition("点")
+        head = chinese_to_number(whole) if whole else None
+        if head is None or not tenths or any(ch not in DIGITS or ch == "两" for ch in tenths):
+            return None
+        return float(f"{int(head)}.{''.join(str(DIGITS[ch]) for ch in tenths)}")
     total = 0.0
     section = 0.0  # the part below the current 万/亿
     digit: float | None = None
-    for ch in text:
-        if ch in DIGITS:
+    single = False  # the pending digit is one character (三, 5), so 一万二 can mean 12000
+    last: float | None = None  # the unit just before the pending digit, None after 零
+    previous = ""
+    for token in _TOKEN.findall(text):
+        if token[0].isdigit():
+            if digit is not None:
+                return None
+            digit, single = float(token), len(token) == 1
+        elif token in "零〇":
+            if digit is not None:
+                return None
+            last = None
+        elif token in DIGITS:
             if digit is not None:  # "一二" is not a numeral we read
                 return None
-            digit = DIGITS[ch]
-        elif ch in SMALL_UNITS:
-            section += (1 if digit is None else digit) * SMALL_UNITS[ch]
-            digit = None
-        elif ch in BIG_UNITS:
-            section += digit or 0
-            if section == 0:
-                section = 1
-            if BIG_UNITS[ch] == 100_000_000:
-                total = (total + section) * BIG_UNITS[ch]
+            digit, single = float(DIGITS[token]), True
+        elif token in SMALL_UNITS:
+            if digit is None and previous in SMALL_UNITS:
+                return None  # 百十
+            section += (1 if digit is None else digit) * SMALL_UNITS[token]
+            digit, last = None, SMALL_UNITS[token]
+        elif token in BIG_UNITS:
+            part = section + (digit or 0)
+            if token == "亿":
+                if part == 0 and total > 0:
+                    if previous != "万":  # 亿亿, 亿万亿
+                        return None
+                    total *= BIG_UNITS[token]  # 万亿 = 10**12
+                else:
+                    total = (total + (part or 1)) * BIG_UNITS[token]
             else:
-                total += section * BIG_UNITS[ch]
-            section, digit = 0.0, None
+                if part == 0 and total > 0:
+                    return None  # 亿万, 万万
+                total += (part or 1) * BIG_UNITS[token]
+            section, digit, last = 0.0, None, BIG_UNITS[token]
         else:
             return None
-        if ch in "零〇":
-            digit = None
-    return total + section + (digit or 0)
+        previous = token
+    if digit is not None and last is not None and single and last >= 100:
+        digit *= last / 10  # 一万二 = 12000, 三千五 = 3500, 一百五 = 150
+    value = total + section + (digit or 0)
+    return value if value < 1e15 else None
+
+
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|.")
+# Financial numerals (大写数字, on cheques and budgets): 壹佰万元 = 1000000. Read only in a
+# run of two or more numeral characters, so 陆续 and 大陆 stay words.
+_FORMAL = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億兩", "一二二三三四五六六七八九十百千万亿两")
+_FORMAL_CHARS = "壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億兩"
+_FORMAL_RUN = re.compile(f"[{_FORMAL_CHARS}零〇一二两三四五六七八九十百千万亿]{{2,}}")
+
+
+def _formal(text: str) -> str:
+    if not any(ch in _FORMAL_CHARS for ch in text):
+        return text
+    return _FORMAL_RUN.sub(lambda m: m.group(0).translate(_FORMAL)
+                           if any(ch in _FORMAL_CHARS for ch in m.group(0)) else m.group(0), text)
 
 
 def _number(text: str) -> float | None:
-    if text[0].isdigit():
+    if text[0].isdigit() and all(ch.isdigit() or ch in ",." for ch in text):
         return float(text.replace(",", ""))
     return chinese_to_number(text)
 
@@ -214,6 +261,8 @@ _SET_PHRASES = sorted("""
 一门式 一窗 一件事 零距离 零星 零散 一盘 一方 一并 一员 三五成群 十之八九 千千万万 万万 亿万
 一号 一把 一点点 一肩 一家亲 一张 一桌 一码 一图 一本账 一张表 一览 万家 一如 一成不变
 十二五 十三五 十四五 十五五 双十一 双十二 三十而立 一二三产业 二三产业 五彩 五颜六色 昙花一现
+八项规定 三变改革 三变 两会 万元户 四下基层 三严三实 三个代表 两个百年 两山 两点一线 四风 六稳 六保
+三治融合 两个责任 五级书记 三级书记 四个不摘 两不愁 三保障
 """.split(), key=len, reverse=True)
 
 _NOT_QUANTITY = [
@@ -242,9 +291,9 @@ _NOT_QUANTITY = [
     ("name", rf"一[^\d{_CN}\s，。,；;、！？“”]{{1,2}}一[^\d{_CN}\s，。,；;、！？“”]{{1,2}}"
              rf"(?<![年月周天日季次])"),
     ("name", rf"[两三四五][^\d{_CN}\s，。,；;、！？“”个名人次项年月天]一[^\d{_CN}\s，。,；;、！？“”]"),
-    ("name", "|".join(map(re.escape, _SET_PHRASES)) + r"(?![钟])"),
+    ("name", r"(?<!分)(?:" + "|".join(map(re.escape, _SET_PHRASES)) + r")(?![钟])"),
     ("name", r"(?<![\d数几上一二两三四五六七八九十])千万(?![元人])"),
-    ("name", r"十分(?!钟)"),
+    ("name", r"十分(?![钟之])"),
     ("name", r"\d{3,4}-\d{7,8}"),  # a phone number
     ("date", r"\d{1,2}:\d{2}(?::\d{2})?"),  # a time of day
     ("date", r"(?<=上午|下午|晚上|中午|凌晨|早上|傍晚)[一二三四五六七八九十\d]{1,3}点(?:钟|半)?"),
@@ -253,17 +302,43 @@ _NOT_QUANTITY = [
     ("name", r"\d[Gg](?![A-Za-z])"),  # 5G
     ("name", r"\d+\s*[×xX*]\s*\d+"),  # 7×24小时 service
     ("name", r"一起(?!纠纷|案|事故|事件|矛盾|诉讼|信访)"),  # 一起 "together"; 一起纠纷 is one dispute
+    # phone numbers, hotlines, road and version numbers, ratios, grades, shopping days
+    ("name", r"(?<!\d)1[3-9]\d{9}(?!\d)"),  # a mobile number
+    ("name", r"(?:拨打|致电|热线|电话|报警|号码)\s*[:：]?\s*\d{3,}(?:-\d+)?"),  # 拨打110
+    ("name", r"\d{3,5}(?=\s*(?:服务|便民|政务|政府|举报|投诉|咨询|求助)?(?:热线|专线|平台|报警))"),
+    ("name", r"(?<![A-Za-z])[GSXgsx]\d{1,4}(?!\d)|\d{1,4}(?=\s*(?:国道|省道|县道|乡道))"),
+    ("name", r"[Vv]\d+(?:\.\d+)*|\d+(?:\.\d+)+(?=\s*(?:版|时代|模式|升级))"),
+    ("date", r"\d{1,2}\s*[·•]\s*\d{1,2}|\d{1,2}\.\d{1,2}(?=\s*(?:晚会|事件|活动|消费者|国际|期间|当天))"),
+    ("name", r"\d+(?:\.\d+)?\s*[:：比]\s*\d+(?:\.\d+)?(?=\s*的?比例)|\d+\s*[:：]\s*\d+(?!\d)"),
+    ("name", r"\d\s*[Aa](?![A-Za-z])|A{3,5}"),  # 4A级景区
+    ("name", r"双\s*(?:11|12|十一|十二)"),  # 双11 shopping day
+    # quarters, decades, centuries, congresses and plenums, holidays
+    ("date", rf"(?<![\d{_CN}个第])前?[一二三四1-4]季度"),
+    ("date", rf"(?:\d{{1,2}}|[{_CND}]+)世纪(?:\d0|[一二三四五六七八九]十)?(?:年代)?"
+             rf"|(?<![\d{_CN}])(?:(?:19|20)?\d0|[一二三四五六七八九]十)年代"),
+    ("name", rf"(?<![\d{_CN}第])(?:十[一二三四五六七八九]|[二三]十[一二三四五六七八九]?|1\d|[23]\d)"
+             r"(?:大(?!型|量|批|多|小|类|项|行动|工程|项目|产业|任务|举措|板块|品牌|重点|方面|领域|体系)"
+             r"|届[一二三四五六七八九]中全会)"),
+    ("date", rf"(?<![\d{_CN}第])(?:五一|七一|十一|六一|八一|五四|三八)(?=期间|表彰|儿童节|劳动节|国庆|节|前后"
+             r"|假期|小长假|长假|黄金周|前夕|当天|之际|晚会|慰问|前|后)"),
+    # 3年前, 两年前, 三天后: a point in time, dated from the article; not a length
+    ("ago", rf"(?<![\d{_CN}第])(?:\d+|[{_CN}]+|几|数)[多余]?个?(?:年|月|星期|周|天)(?:之)?[前后](?![往进行来列茅续面排期台端])"),
+    ("name", r"翻[一两二三四五六七八九十]番"),  # 翻两番: a multiple
+    ("name", r"[这那每同某另哪]一(?![十百千万亿])"),  # 这一幕, 同一天: a determiner, not one
+    # 万亩茶园, 千亩基地: a class of estate named by its size, not a measured area
+    ("name", rf"(?<![\d{_CN}数几上余多])[百千万]亩(?=[\u4e00-\u9fff])(?!以上|以下|左右|上下|多|余)"),
 ]
 
 # A pattern can only match a text holding one of its trigger characters; checking them first
 # skips most regex scans (validation reads every quote of every case).
 _TRIGGERS = ("第", "初", "号奖", "周期拜", "是要抓靠看", "、.．", "（(", "其", "年", "-/.", "月", "月",
              "日", "年", "后", "+＋", "个", "一", "一", None, "千", "十", "-", ":", "点", "一", "即",
-             "Gg", "×xX*", "起")
+             "Gg", "×xX*", "起", "1", "拨致热电报号", "热专平报", "GSXgsx道", "Vv版代式级", "·•.", ":：比",
+             "Aa", "双", "季", "世代", "大届", "一四八", "前后", "番", "这那每同某另哪", "亩")
 assert len(_TRIGGERS) == len(_NOT_QUANTITY)
 _NOT_RE = [(kind, re.compile(pattern), frozenset(trigger) if trigger else None)
            for (kind, pattern), trigger in zip(_NOT_QUANTITY, _TRIGGERS, strict=True)]
-_ANY_NUMERAL = frozenset("0123456789" + _CN + "数几")
+_ANY_NUMERAL = frozenset("0123456789" + _CN + "数几半把壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億")
 # A short quoted name: “五个一”, ‘两优一先’, “1+12+X” (at most 8 characters inside).
 _QUOTED = re.compile(r"[“‘「『\"]([^“”‘’「」『』\"\n]{1,8})[”’」』\"]")
 _NUMERAL_IN = re.compile(rf"\d+(?:\.\d+)?|[{_CN}]+")
@@ -317,7 +392,11 @@ def _looks_like_figure(inner: str) -> bool:
 # --- quantities --------------------------------------------------------------------------
 
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.\d+)?"
-_NUM = rf"(?:{_ARABIC}|[{_CN}]+)"
+# 3万5千, 1亿2000万, 1万2千: Arabic digits with units inside one compound number.
+_MIXED = r"\d+(?:\.\d+)?[千万亿](?:\d+[十百千万]+)+"
+# 四点五七, 三点五: 点 as the decimal point (never 三点五十分, a clock time).
+_POINT = rf"[{_CND}零〇百千]+点[零〇一二三四五六七八九]++(?![十百千分钟点])"
+_NUM = rf"(?:{_MIXED}|{_ARABIC}|{_POINT}|[{_CN}]+)"
 _RANGE_SEP = r"(?:到|至|-|~|～|—|－|–)"
 _MAIN = re.compile(
     rf"(?P<pct>百分之)?(?P<a>{_NUM})"
@@ -351,7 +430,7 @@ _VAGUE_BY_FIRST = {ch: [v for v, firsts in zip(_VAGUE, ("成", "成", "成上", 
                                                          "一二三四五六七八九十123456789", "好几数"),
                                               strict=True) if ch in firsts]
                    for ch in _VAGUE_START}
-_START = re.compile(rf"\d|[{_CN}数几上成好]|百分之")
+_START = re.compile(rf"\d|[{_CN}数几上成好]|百分之|半数|个把")
 
 
 def _tens(t: str) -> float:
@@ -367,7 +446,8 @@ _BEFORE = [
     ("不满", "less_than"), ("未满", "less_than"), ("不到", "less_than"), ("不足", "less_than"),
     ("少于", "less_than"), ("低于", "less_than"), ("小于", "less_than"),
     ("将近", "just_under"), ("接近于", "just_under"), ("接近", "just_under"), ("几乎", "just_under"),
-    ("近", "just_under"), ("大约", "approximately"), ("大概", "approximately"),
+    ("近", "just_under"), ("突破", "more_than"), ("破", "more_than"), ("过", "more_than"),
+    ("大约", "approximately"), ("大概", "approximately"),
     ("约为", "approximately"), ("约", "approximately"), ("满", "complete"), ("届满", "complete"),
 ]
 _BEFORE.sort(key=lambda pair: len(pair[0]), reverse=True)
@@ -376,7 +456,8 @@ _BEFORE_LAST = frozenset(word[-1] for word, _ in _BEFORE)
 _ADVERB_FIRST = frozenset("至最不")
 # Characters that turn 近/约/超/满 into another word: 最近, 临近, 节约, 高超, 充满 …
 _NOT_BEFORE = {"近": "最就附临靠亲邻贴", "约": "节制契签邀预相婚简集履违特公条合",
-               "超": "高赶", "满": "充饱圆美不未届期布丰"}
+               "超": "高赶", "满": "充饱圆美不未届期布丰", "破": "打击攻爆识看冲点道说揭残",
+               "过": "通经超不越度跨错难路闯走看想做说跑去来放飞穿透闪胜略滤"}
 _AFTER = re.compile(r"[^\d，。,；;、！？\s]{0,3}?(以上|以下|以内|之内|左右|以外|开外|届满|期满)")
 _AFTER_NEAR = re.compile(r"[^\d，。,；;、！？\s]?(上下)")
 _AFTER_MAP = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "之内": "at_most",
@@ -405,6 +486,8 @@ def _before_word(text: str, start: int) -> tuple[str, str] | None:
             prev = head[-len(word) - 1] if len(head) > len(word) else ""
             if prev and word in _NOT_BEFORE and prev in _NOT_BEFORE[word]:
                 break  # 最近3年, 临近三个村, 节约100万元
+            if word == "过" and (text[start] not in "百千万亿" or head != text[max(0, start - 5):start]):
+                break  # 过万人 (passed ten thousand); not 过了3年, 过3天
             return word, qualifier
     adverb = _ADVERB.search(text, max(0, start - 16), start) if _ADVERB_FIRST.intersection(
         text[max(0, start - 16):start]) else None
@@ -419,7 +502,7 @@ def readings(text: str) -> Read:
 
     Cached: the result is immutable, and copied corpora repeat their quotes.
     """
-    norm = text.translate(_WIDE)
+    norm = _formal(text.translate(_WIDE))
     if _ANY_NUMERAL.isdisjoint(norm):
         return Read((), ())
     nots = _not_quantities(norm)
@@ -438,8 +521,8 @@ def readings(text: str) -> Read:
             pos += 1
             continue
         q = _read_at(norm, pos, blocked)
-        if q is None:
-            pos += 1
+        if q is None:  # 一万亿亿: no numeral, and none of its tail (亿) is one either
+            pos = _NUMERAL_RUN.match(norm, pos).end() if norm[pos] in _RUN_CHARS else pos + 1
             continue
         found.append(q)
         pos = max(q.end, pos + 1)
@@ -449,13 +532,20 @@ def readings(text: str) -> Read:
     return Read(tuple(found), tuple(nots))
 
 
+_RUN_CHARS = frozenset("0123456789" + _CN)
+_NUMERAL_RUN = re.compile(rf"[\d{_CN}]+|.")
+
+
 def _free(blocked: list[bool], start: int, end: int) -> bool:
     return not any(blocked[start:end])
 
 
 def _quantity(text: str, start: int, end: int, qualifier: str, value: float,
-              value_max: float | None = None, word: str = "") -> Quantity:
+              value_max: float | None = None, word: str = "", unit: str | None = None) -> Quantity:
     value, value_max = _clean(value), _clean(value_max)
+    if unit is None:
+        written = text[start:end]
+        unit = "%" if written.startswith("百分之") or written.endswith("成") else _unit_after(text, end)
     lower = upper = None
     lower_open = upper_open = False
     if qualifier in ("range", "vague"):
@@ -479,12 +569,15 @@ def _quantity(text: str, start: int, end: int, qualifier: str, value: float,
             upper, upper_open = value, True
         qualifier = kinds[0]
     return Quantity(value, qualifier, text[start:end], start, value_max, word, lower, upper,
-                    lower_open, upper_open, reads)
+                    lower_open, upper_open, reads, unit)
 
 
 def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
-    # Vague words first: 数十万, 上百, 成千上万, 十几, 几个.
     first = text[pos]
+    special = _special(text, pos, blocked)
+    if special is not None:
+        return special
+    # Vague words first: 数十万, 上百, 成千上万, 十几, 几个.
     if first in _VAGUE_START and (first in "成数上几好" or "几" in text[pos + 1:pos + 4]):
         for pattern, low, high in _VAGUE_BY_FIRST[first]:
             m = pattern.match(text, pos)
@@ -509,7 +602,8 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
         if a_text in ("零", "〇"):
             return None
         if len(a_text) == 1 and a_text in "十百千万亿" and not (
-                m["approx1"] or m["approx2"] or m["b"] or _classifier(text, m.end())):
+                m["approx1"] or m["approx2"] or m["b"] or _classifier(text, m.end())
+                or _before_word(text, pos)):  # 销售额过万
             return None
     a = _number(a_text)
     if a is None:
@@ -519,10 +613,44 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
         b = _number(m["b"])
         if b is None:
             return None
-        # 3万到5万 scales each end; 3到5万 scales both by the trailing 万.
+        # 3万到5万 scales each end; 3到5万 scales both by the trailing 万, and so does
+        # 五到十万 (b read 十万 whole: its trailing 万 belongs to both ends).
         low = a * (_scale(m["amult"]) if m["amult"] else scale)
+        shared = _shared_unit(a_text, m["b"]) if not (m["amult"] or m["mult"]) else 1.0
+        low *= shared
         return _quantity(text, pos, m.end(), "range", low, b * scale, m.group(0))
     return _read_plain(text, pos, m, a * scale)
+
+
+def _shared_unit(a_text: str, b_text: str) -> float:
+    """The unit a Chinese range's upper end shares with its lower end: 五到十万 → 10000
+    (5万..10万), 三至五千 → 1000; none for 五到十 (5..10) or 一百到二百万 … (see below)."""
+    if b_text[0].isdigit() or any(ch in "万亿" for ch in a_text):
+        return 1.0
+    big = len(b_text) - len(b_text.rstrip("万亿"))
+    if big and b_text[:-big] and chinese_to_number(b_text[:-big]) is not None:
+        return _scale(b_text[-big:])  # 五到十万, 十到二十万, 一百到二百万
+    small = b_text[-1] if b_text[-1] in "百千" else ""
+    if small and len(b_text) == 2 and b_text[0] in DIGITS and a_text in DIGITS:
+        return _scale(small)  # 三至五千
+    return 1.0
+
+
+def _special(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
+    """Fractions (三分之一, 2/3), halves (一半, 半数) and 个把 (one or so)."""
+    first = text[pos]
+    if first in "一半" and text.startswith(("一半", "半数"), pos) and _free(blocked, pos, pos + 2):
+        return _qualified(text, pos, pos + 2, 50.0, unit="%")  # 一半村民: 50 percent
+    if first == "个" and text.startswith("个把", pos):
+        return _quantity(text, pos, pos + 2, "approximately", 1.0, word="个把")  # 个把月
+    if "分" in text[pos + 1:pos + 4] or "/" in text[pos + 1:pos + 5]:
+        m = _FRACTION.match(text, pos) or (_SLASH.match(text, pos) if first.isdigit() else None)
+        if m and _free(blocked, pos, m.end()) and not (m.re is _FRACTION and m["den"] == "百"):
+            if m.re is _SLASH and (pos and text[pos - 1].isdigit() or
+                                   int(m["num"]) >= int(m["den"])):
+                return None
+            return _fraction(text, pos, m)
+    return None
 
 
 _ADJACENT_FIRST = frozenset("一两二三四五六七八九十")
@@ -556,6 +684,13 @@ def _read_plain(text: str, pos: int, m: re.Match, value: float) -> Quantity:
         if _classifier(text, end):  # 十来个: about ten
             return _quantity(text, pos, end, "approximately", value, word="来")
         end -= 1
+    if not marker and text[end:end + 1] == "把" and m["a"] in ("百", "千", "万") and not m["mult"]:
+        return _quantity(text, pos, end + 1, "approximately", value, word="把")  # 千把人: about
+    return _qualified(text, pos, end, value)
+
+
+def _qualified(text: str, pos: int, end: int, value: float, unit: str | None = None) -> Quantity:
+    """The quantity `text[pos:end]` of `value`, qualified by the words before or after it."""
     after = (_AFTER.match(text, end) or _AFTER_NEAR.match(text, end)
              if _AFTER_CHARS.intersection(text[end:end + 6]) else None)
     before = _before_word(text, pos)
@@ -564,20 +699,107 @@ def _read_plain(text: str, pos: int, m: re.Match, value: float) -> Quantity:
     if after:
         word = after.group(1)
         if _AFTER_MAP[word] == "complete" and before and before[1] != "complete":
-            return _quantity(text, pos, end, before[1], value, word=before[0])
-        return _quantity(text, pos, end, _AFTER_MAP[word], value, word=word)
+            return _quantity(text, pos, end, before[1], value, word=before[0], unit=unit)
+        return _quantity(text, pos, end, _AFTER_MAP[word], value, word=word, unit=unit)
     if before:
-        return _quantity(text, pos, end, before[1], value, word=before[0])
-    return _quantity(text, pos, end, "exact", value)
+        return _quantity(text, pos, end, before[1], value, word=before[0], unit=unit)
+    return _quantity(text, pos, end, "exact", value, unit=unit)
+
+
+# A fraction: 三分之一, 千分之五 (百分之 is read with the numbers), 2/3. Read as a percent.
+_FRACTION = re.compile(rf"(?P<den>[{_CN}]+|\d+)分之(?P<num>[{_CN}]+|\d+(?:\.\d+)?)")
+_SLASH = re.compile(r"(?P<num>\d{1,3})\s*/\s*(?P<den>\d{1,3})(?![\d/.])")
+_LOWER_BOUND = ("more_than", "at_least", "plus")
+_UPPER_BOUND = ("less_than", "at_most", "just_under")
+
+
+def _fraction(text: str, pos: int, m: re.Match) -> Quantity | None:
+    num, den = _number(m["num"]), _number(m["den"])
+    if num is None or not den:
+        return None
+    share = num / den * 100
+    q = _qualified(text, pos, m.end(), share, unit="%")
+    q = replace(q, parts=(num, den))
+    if abs(share - round(share, 2)) < 1e-9:
+        return q  # 五分之一 = 20, 千分之五 = 0.5: written exactly
+    # 三分之一 = 33.333…: never exact; rounded to 2, 1 or 0 decimals, down for a lower
+    # bound (超过三分之一 → more_than 33.33), up for an upper one, to the nearest for about.
+    reads: list[Reading] = []
+    for r in q.readings:
+        kind = "approximately" if r.qualifier == "exact" else r.qualifier
+        for digits in (2, 1, 0):
+            scaled = share * 10 ** digits
+            rounded = (math.floor(scaled) if kind in _LOWER_BOUND else math.ceil(scaled)
+                       if kind in _UPPER_BOUND else round(scaled)) / 10 ** digits
+            if Reading(kind, rounded) not in reads:
+                reads.append(Reading(kind, rounded))
+    return replace(q, value=reads[0].value, qualifier=reads[0].qualifier, readings=tuple(reads))
 
 
 _AFTER_CHARS = frozenset("以之左开届期上")
+# The unit word right after a number, and the metric units it can be counted in: 200户 is
+# households and 50万元 yuan, so a metric reading 200 from 帮助200户增收50万元 must have
+# `unit: household`. A multiple (3倍, 翻两番) and percentage points (5个百分点) fit no unit.
+UNIT_WORDS = {
+    "个百分点": (), "百分点": (), "倍": (), "人次": ("person_time",), "元": ("cny",),
+    "块钱": ("cny",), "人": ("person",), "名": ("person",), "位": ("person",),
+    "户": ("household",), "亩": ("mu",), "平方米": ("square_metre",), "平米": ("square_metre",),
+    "㎡": ("square_metre",), "村": ("village",), "镇": ("town",), "乡": ("town",),
+    "县": ("county",), "支": ("team",), "项目": ("project",), "场": ("event",),
+    "次": ("time", "event"), "天": ("day",), "小时": ("hour",), "周": ("week",),
+    "星期": ("week",), "个月": ("month",), "年": ("year",), "公斤": ("kilogram",),
+    "千克": ("kilogram",), "斤": ("jin",), "吨": ("ton",), "%": ("percent",),
+}
+# The metric units of the schema's `unit` vocabulary.
+METRIC_UNITS = frozenset((
+    "cny", "person", "person_time", "team", "village", "town", "county", "organisation",
+    "household", "mu", "square_metre", "project", "item", "event", "time", "percent", "hour",
+    "day", "week", "month", "year", "jin", "kilogram", "ton"))
+_UNIT_AFTER = re.compile(
+    r"(?:个(?=百分点|项目|月|星期|行政村|自然村|村|乡镇|镇|乡|县))?"
+    r"(?:行政|自然)?(个百分点|百分点|倍|人次|元|块钱|人|名|位|户|亩|平方米|平米|㎡"
+    r"|(?:村|乡镇|镇|乡|县)(?![级直委属域民干部里内庄集])"
+    r"|支|项目|场|次|天|小时|周(?![年岁边围末])|星期|月|年(?![级代])|公斤|千克|斤|吨|%)")
+
+
+def _unit_after(text: str, end: int) -> str:
+    m = _UNIT_AFTER.match(text, end)
+    if not m:
+        return ""
+    word = m.group(1)
+    if word in ("月", "百分点"):  # 3个月; 5个百分点 (3月 is a date, not a length)
+        return "个" + word if m.group(0).startswith("个") else "" if word == "月" else word
+    if word == "乡镇":
+        return "镇"
+    return word
 _CLASSIFIERS = set("个名位人户家次项座所条支批天年月周届期处亩元斤件场起场头只匹台辆套本间栋层"
                    "种类部门把张份笔岁%")
 
 
 def _classifier(text: str, end: int) -> bool:
     return end < len(text) and text[end] in _CLASSIFIERS
+
+
+def bounds(qualifier: str, value: float, value_max: float | None = None
+           ) -> tuple[float | None, bool, float | None, bool]:
+    """(lower, lower_open, upper, upper_open) a recorded figure gives the true value; None is
+    unbounded. `approximately` and `just_under` give no firm lower bound (about 100 may be 98).
+    400余万 (plus) → (4000000, open, 5000000, open); 以上 (at_least) → (N, closed, None)."""
+    if qualifier == "exact":
+        return value, False, value, False
+    if qualifier in ("range", "vague"):
+        return value, False, value_max, False
+    if qualifier == "plus":
+        return value, True, _clean(value + _step(value)), True
+    if qualifier == "at_least":
+        return value, False, None, False
+    if qualifier == "more_than":
+        return value, True, None, False
+    if qualifier == "at_most":
+        return None, False, value, False
+    if qualifier in ("less_than", "just_under"):
+        return None, False, value, True
+    return None, False, None, False  # approximately
 
 
 def parse_quantities(text: str) -> list[Quantity]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .load import display_path
-from .metric_check import check_metric
+from .metric_check import check_metric, part_larger_than_whole
 from .problems import ERROR
 
 # Ids the site cannot give a page: a case page is cases/<id>.md and a model page models/<id>.md,
@@ -135,6 +135,8 @@ def part_of_findings(index: int, metrics: list[dict]) -> list[Finding]:
             found.append(Finding(index, parts, f"part_of '{whole}' is counted in "
                                  f"`{metrics[ids[whole]]['unit']}` but this figure in `{metric['unit']}`; "
                                  "a part must be in the same unit as its whole", "part-of"))
+        elif message := part_larger_than_whole(metric, metrics[ids[whole]], whole):
+            found.append(Finding(index, parts, message, "part-of"))
     return found
 
 
@@ -208,5 +210,5 @@ def cross_file(cases: list[tuple[int, Path, dict]]) -> list[Finding]:
 
 def _check_metric(index: int, i: int, metric: dict) -> list[Finding]:
     """A metric's figure must be a true reading of its own quote (see metric_check.py)."""
-    return [Finding(index, ("metrics", i, "value"), message, rule)
+    return [Finding(index, ("metrics", i, "as_of" if rule == "metric-as-of" else "value"), message, rule)
             for rule, message in check_metric(metric)]

@@ -109,7 +109,7 @@ def test_figures_review_refused_rows_are_fixtures_with_lines():
 
 
 def _case_with(tmp_path: Path, quote: str, value: str, qualifier: str,
-               value_max: str | None = None) -> Path:
+               value_max: str | None = None, unit: str = "person") -> Path:
     folder = tmp_path / "cases"
     shutil.copytree(VALID, folder)
     path = folder / "langao-fixture-mini.yaml"
@@ -119,7 +119,7 @@ def _case_with(tmp_path: Path, quote: str, value: str, qualifier: str,
            "    quote: 帮销农特产品400余万元\n    source: langao-fixture-source\n")
     assert old in text
     new = (f"    value: {value}\n" + (f"    value_max: {value_max}\n" if value_max else "")
-           + f"    unit: person\n    qualifier: {qualifier}\n    claim_type: result\n"
+           + f"    unit: {unit}\n    qualifier: {qualifier}\n    claim_type: result\n"
            f"    status: achieved\n    theme: consumption_assistance\n    quote: {quote}\n"
            "    source: figures-review-examples\n")
     text = text.replace(old, new).rstrip("\n") + (
@@ -129,15 +129,15 @@ def _case_with(tmp_path: Path, quote: str, value: str, qualifier: str,
     return folder
 
 
-@pytest.mark.parametrize(("quote", "value", "qualifier", "value_max"), [
-    ("2025年接待游客近40万人次", "400000", "approximately", None),
-    ("2025年接待游客近40万人次", "400000", "just_under", None),
-    ("每个月抽出三到五天时间跨镇服务", "3", "range", "5"),
-    ("涉及资金4.57亿元", "457000000", "exact", None),
-    (SHI_WAN, "100000", "vague", "1000000"),
+@pytest.mark.parametrize(("quote", "value", "qualifier", "value_max", "unit"), [
+    ("2025年接待游客近40万人次", "400000", "approximately", None, "person_time"),
+    ("2025年接待游客近40万人次", "400000", "just_under", None, "person_time"),
+    ("每个月抽出三到五天时间跨镇服务", "3", "range", "5", "day"),
+    ("涉及资金4.57亿元", "457000000", "exact", None, "cny"),
+    (SHI_WAN, "100000", "vague", "1000000", "person"),
 ])
-def test_figures_review_accepted_rows_validate(tmp_path, quote, value, qualifier, value_max):
-    report = validate_paths([_case_with(tmp_path, quote, value, qualifier, value_max)])
+def test_figures_review_accepted_rows_validate(tmp_path, quote, value, qualifier, value_max, unit):
+    report = validate_paths([_case_with(tmp_path, quote, value, qualifier, value_max, unit)])
     assert report.errors == []
 
 
@@ -158,7 +158,7 @@ def reads(text: str) -> list[tuple[str, list[tuple]]]:
     # plain cardinals: exact, or approximately where the article treats them as round
     ("将97个村划设29个联合党组织", [("97", [("exact", 97, None), ("approximately", 97, None)]),
                                 ("29", [("exact", 29, None), ("approximately", 29, None)])]),
-    ("两年前", [("两", [("exact", 2, None), ("approximately", 2, None)])]),
+    ("两年前", []),  # a point in time: see test_points_in_time_are_no_lengths
     # Civil Code art. 1259: 以上/以下/以内 inclusive, 超过/不满/以外 exclusive
     ("奖励10万元以上", [("10万", [("at_least", 100000, None)])]),
     ("至少3人", [("3", [("at_least", 3, None)])]),
@@ -388,7 +388,11 @@ HELD_OUT = [
         "`qualifier: at_least` is not a true reading of 2万 in the quote “县财政每年为每个服务队预算2万元"
         "工作经费”: 2万 is written without a qualifying word; write `value: 20000`, `qualifier: "
         "exact` (or `qualifier: approximately` where the article treats the figure as round)"]),
-    ("这一幕,是两年前贵州省黔南州乡村振兴驻村工作队出征仪式的现场", 2, "approximately", None, []),
+    ("这一幕,是两年前贵州省黔南州乡村振兴驻村工作队出征仪式的现场", 2, "approximately", None, [
+        "value 2 is not a quantity in the quote “这一幕,是两年前贵州省黔南州乡村振兴驻村工作队出征仪式的现场”"
+        ": 两年前 is a point in time (…年前/…年后 dates an event from the article's day), not a "
+        "length or a count: leave the figure out, or say when in the metric's `period` (as "
+        "written) and `as_of`; the quote states no figure: leave the figure out"]),
     ("在开展驻村帮扶的700多天里", 700, "at_least", None, [
         "`qualifier: at_least` is not a true reading of 700多 in the quote “在开展驻村帮扶的700多天里”: "
         "多 means more than 700 and below 800; write `value: 700`, `qualifier: plus`"]),
