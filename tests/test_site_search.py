@@ -153,3 +153,11 @@ def test_build_indexes_case_and_hand_written_pages_only(tmp_path):
     assert list((site / "pagefind/fragment").glob("*.pf_fragment"))
     assert (site / "assets/search/t2s.json").is_file()
     assert not (site / "search/search_index.json").exists()  # no lunr index any more
+
+
+def test_model_section_escapes_case_text():
+    model = {"id": "langao-x", "name": '<img src=x onerror="alert(1)">', "formula": None,
+             "summary": "</h2><script>alert(2)</script>"}
+    section = model_section(model, ["<b>"])
+    assert "<img" not in section and "<script" not in section and "<b>" not in section
+    assert section.startswith('<h2 id="cbm-langao-x">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</h2>')
