@@ -62,9 +62,50 @@ def _query(package, code: str) -> list[tuple]:
 
 
 def test_total_achieved_sales_per_case(pandas_answers, package):
-    # 帮销农特产品400余万元; Zuolong's spring tea (40余万元) is one town's figure without the code, not added.
-    assert pandas_answers["sales"].to_dict() == {LANGAO: 4000000}
-    assert _query(package, blocks()[1][1]) == [(LANGAO, 4000000)]
+    # 帮销农特产品400余万元: more than 4,000,000, so the total is a lower bound; Zuolong's spring
+    # tea (40余万元) is one town's figure without the code, not added.
+    assert pandas_answers["sales"].to_dict("index") == {
+        LANGAO: {"value": 4000000, "qualifiers": "plus", "total_is": "lower bound"}}
+    assert _query(package, blocks()[1][1]) == [(LANGAO, 4000000, "plus", "lower bound")]
+
+
+def test_a_total_of_just_under_figures_is_an_upper_bound(package, tmp_path):
+    """帮销农特产品近千万元 (just_under) and 选派第一书记近百名: the totals are below 10,000,000 and
+    below 100, and say so; an exact and an approximately figure make an approximate total."""
+    import pandas as pd
+
+    metrics = pd.read_csv(package / "metrics.csv", dtype={"as_of": str}, keep_default_na=False,
+                          na_values=[""])
+    sales = metrics[(metrics["case_id"] == LANGAO) & (metrics["indicator_code"] == "sales_helped")
+                    & metrics["part_of"].isna() & metrics["metric_scope"].isna()].iloc[[0]]
+    secretaries = metrics[(metrics["case_id"] == LANGAO)
+                          & (metrics["indicator_code"] == "first_secretaries")].iloc[[0]]
+    rows = [sales.assign(case_id="x-near", value=10_000_000, qualifier="just_under"),
+            secretaries.assign(case_id="x-near", value=100, qualifier="just_under"),
+            sales.assign(case_id="x-about", value=1_000_000, qualifier="exact"),
+            sales.assign(case_id="x-about", value=2_000_000, qualifier="approximately"),
+            sales.assign(case_id="x-mixed", value=1_000_000, qualifier="plus"),
+            sales.assign(case_id="x-mixed", value=2_000_000, qualifier="just_under")]
+    pd.concat(rows).to_csv(tmp_path / "metrics.csv", index=False)
+    namespace: dict = {}
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        exec(compile(blocks()[0][1], "README.md", "exec"), namespace)
+    finally:
+        os.chdir(here)
+    assert namespace["sales"].to_dict("index") == {
+        "x-about": {"value": 3000000, "qualifiers": "approximately, exact", "total_is": "about"},
+        "x-mixed": {"value": 3000000, "qualifiers": "just_under, plus",
+                    "total_is": "mixed: read the rows"},
+        "x-near": {"value": 10000000, "qualifiers": "just_under", "total_is": "upper bound"}}
+    assert namespace["secretaries"].to_dict("index") == {
+        "x-near": {"value": 100, "qualifiers": "just_under", "total_is": "upper bound"}}
+    assert _query(tmp_path, blocks()[1][1]) == [
+        ("x-about", 3000000, "approximately, exact", "about"),
+        ("x-mixed", 3000000, "just_under, plus", "mixed: read the rows"),
+        ("x-near", 10000000, "just_under", "upper bound")]
+    assert _query(tmp_path, blocks()[2][1]) == [("x-near", 100, "just_under", "upper bound")]
 
 
 def test_whole_program_figures_leave_out_one_village_or_unit(pandas_answers):
@@ -87,8 +128,9 @@ def test_whole_program_figures_leave_out_one_village_or_unit(pandas_answers):
 
 def test_first_secretaries_per_case(pandas_answers, package):
     # 针对省市县派驻岚皋的97名驻村第一书记 (the per-team "1名第一书记" rules are not counted).
-    assert pandas_answers["secretaries"].to_dict() == {LANGAO: 97}
-    assert _query(package, blocks()[2][1]) == [(LANGAO, 97)]
+    assert pandas_answers["secretaries"].to_dict("index") == {
+        LANGAO: {"value": 97, "qualifiers": "exact", "total_is": "exact"}}
+    assert _query(package, blocks()[2][1]) == [(LANGAO, 97, "exact", "exact")]
 
 
 def test_which_figures_are_targets(pandas_answers, package):
@@ -98,7 +140,8 @@ def test_which_figures_are_targets(pandas_answers, package):
             (QIANNAN, 1, "in_progress"), (QIANNAN, 1, "in_progress")]
     targets = pandas_answers["targets"]
     assert list(zip(targets["case_id"], targets["value"], targets["status"], strict=True)) == want
-    assert [(r[0], r[2], r[4]) for r in _query(package, blocks()[3][1])] == want
+    assert [(r[0], r[2], r[6]) for r in _query(package, blocks()[3][1])] == want
+    assert set(targets["qualifier"]) == {"exact"}
 
 
 def test_which_figures_are_per_team_or_per_person(pandas_answers, package):
@@ -113,4 +156,5 @@ def test_which_figures_are_per_team_or_per_person(pandas_answers, package):
     assert set(per_head["denominator"]) == {"team", "person"}
     queried = _query(package, blocks()[4][1])
     assert len(queried) == len(per_head)
-    assert {(r[0], r[2], r[3], r[4], r[5] or "", r[6]) for r in queried} == rows
+    assert {(r[0], r[2], r[4], r[5], r[6] or "", r[7]) for r in queried} == rows
+    assert {r[3] for r in queried} == set(per_head["qualifier"])
