@@ -57,6 +57,17 @@ def _release_or_exit(check) -> None:
         sys.exit(2)
 
 
+def _out_or_exit(out: Path) -> None:
+    """Refuse (one line, exit 2) an --out the package must not replace: the project folder,
+    cases/, sources/, schema/ or a folder that is not a data package (export.out_refusal)."""
+    from .export import out_refusal
+
+    refusal = out_refusal(out)
+    if refusal:
+        click.echo(f"Error: {escape(refusal)}", err=True)
+        sys.exit(2)
+
+
 def _paths_or_default(paths: tuple[Path, ...]) -> list[Path]:
     if paths:
         return list(paths)
@@ -253,6 +264,7 @@ def export(paths: tuple[Path, ...], out: Path) -> None:
     from .export import case_rows, created_from_env
     from .release import check_project, check_schema
 
+    _out_or_exit(out)
     _release_or_exit(check_schema)
     # Each case is flattened to CSV rows in the worker that validates it; only rows return.
     report = _valid_cases_or_exit(paths, "export", keep_data=False, derive=case_rows)
@@ -284,6 +296,7 @@ def build(config_file: Path, data_out: Path) -> None:
     from .export import created_from_env
     from .release import check_project, check_schema
 
+    _out_or_exit(data_out)
     _release_or_exit(check_schema)
     report = _valid_cases_or_exit((), "build")
     # Everything the site step needs is checked before anything is written: mkdocs.yml

@@ -271,6 +271,63 @@ class ExportError(Exception):
 
 
 STAGING_PREFIX = ".export-"  # staging folders next to `out`: .export-<out name>-<random>
+# The project's own folders: `--out` never is, holds or lies inside one of them (or the project).
+PROTECTED = ("cases", "sources", "schema", ".git")
+PACKAGE_EXTRAS = ("datapackage.json", "README.md", SQLITE_NAME, XLSX_NAME, "CITATION.cff", "CHANGELOG.md")
+
+
+def out_refusal(out: Path, project: Path | None = None) -> str | None:
+    """Why `out` must not be replaced by a data package, or None when it may.
+
+    `out` is replaced as a whole, so it is refused (data loss otherwise) when it is, holds
+    or lies inside the project folder's `cases/`, `sources/`, `schema/` or `.git/`, when it
+    is the project folder (default: the current folder) or holds it, and when it exists
+    and is not empty but is not recognisably a data package this tool wrote: no
+    `datapackage.json` named `village-casebook`, or an entry that is not one of the
+    package's files (a folder, or a file of another name). Symbolic links are followed,
+    as the export follows them.
+    """
+    real = Path(os.path.realpath(out))
+    root = Path(os.path.realpath(project or Path.cwd()))
+    shown = os.fspath(out)
+    if real == root or real in root.parents:
+        return (f"cannot export to {shown}: it is the project folder or holds it, and the data package "
+                "replaces its folder as a whole; use a folder of its own, e.g. build/data")
+    for name in PROTECTED:
+        folder = root / name
+        if real == folder or folder.is_relative_to(real) or real.is_relative_to(folder):
+            where = "is" if real == folder else "holds" if folder.is_relative_to(real) else "is inside"
+            return (f"cannot export to {shown}: it {where} the project's {name}/ folder, and the data "
+                    "package replaces its folder as a whole; use a folder of its own, e.g. build/data")
+    try:
+        entries = list(os.scandir(real))
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return None  # not a folder, or unreadable: export_package says so
+    if not entries:
+        return None
+    names = {f"{t.name}.csv" for t in TABLES} | set(PACKAGE_EXTRAS)
+    try:
+        descriptor = json.loads((real / "datapackage.json").read_bytes())
+        ours = isinstance(descriptor, dict) and descriptor.get("name") == "village-casebook"
+        names |= {r["path"] for r in descriptor.get("resources", ()) if isinstance(r, dict)
+                  and isinstance(r.get("path"), str)}
+    except (OSError, ValueError, TypeError, AttributeError):
+        ours = False
+    if not ours:
+        return (f"cannot export to {shown}: the folder exists and is not a data package written by "
+                "casebook export (it has no datapackage.json of the casebook), and it would be replaced "
+                "as a whole; choose another folder, or empty it first")
+    for entry in sorted(entries, key=lambda e: e.name):
+        if entry.name.startswith(STAGING_PREFIX):
+            continue
+        package_zip = entry.name.startswith("village-casebook-data-") and entry.name.endswith(".zip")
+        if not entry.is_file(follow_symlinks=False) or not (entry.name in names or package_zip):
+            return (f"cannot export to {shown}: it holds {entry.name!r}, which is not a file of the data "
+                    "package, and the folder would be replaced as a whole; move it out, or choose "
+                    "another folder")
+    return None
 
 
 def export_package(cases, out: Path, created: str | None = None, project: Path | None = None) -> list[Path]:
@@ -298,6 +355,9 @@ def export_package(cases, out: Path, created: str | None = None, project: Path |
         out = Path(os.path.realpath(out))  # update the folder the link points to
     if out.exists() and not out.is_dir():
         raise ExportError(f"cannot export to {out}: it exists and is not a folder")
+    refusal = out_refusal(out, project)
+    if refusal:
+        raise ExportError(refusal)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with _export_lock(out):

@@ -300,6 +300,16 @@ def _build_float(node):
             "(the smallest is about 5e-324); check the value",
             node.start_mark,
         )
+    mantissa = re.split(r"[eE]", value)[0].lstrip("+-").replace(".", "")
+    significant = len(mantissa.lstrip("0").rstrip("0"))
+    if significant > MAX_DIGITS:  # a double keeps 15 exactly: 2.99999999999999999 would be 3
+        raise ConstructorError(
+            None, None,
+            f"the number {_short(value)} has {significant:,} significant digits, more than the "
+            f"{MAX_DIGITS} a case allows (spreadsheets keep no more; it would silently be stored "
+            f"as {_short(repr(number))}); check the value",
+            node.start_mark,
+        )
     return number
 
 
@@ -577,32 +587,55 @@ _KINDS = (
 )
 
 
-def _kind_refused(mode: int) -> Refused:
+@dataclass(frozen=True)
+class FileKind:
+    """What `read_regular` reads, for its messages: the file's name in them, its folder and
+    its size limit with the advice for a file over it."""
+
+    noun: str  # "case file"
+    folder: str  # "cases"
+    limit: int  # bytes
+    too_big: str  # how to get under the limit
+
+
+CASE_FILE = FileKind("case file", "cases", MAX_BYTES, "for one case; split it or shorten long texts")
+
+
+def kind_name(mode: int) -> str | None:
+    """What a non-regular file is, in words ("a named pipe (FIFO)"), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _kind_refused(mode: int, kind: FileKind = CASE_FILE) -> Refused:
     if stat.S_ISLNK(mode):
         return Refused(
-            "is a symbolic link; a case file must be a regular file in the repository (links "
+            f"is a symbolic link; a {kind.noun} must be a regular file in the repository (links "
             "are not followed): put the file itself here", "file-kind")
-    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-    return Refused(f"is {kind}, not a regular file, and was not opened; "
-                   "a case file must be a regular file", "file-kind")
+    what = "a folder" if stat.S_ISDIR(mode) and kind is not CASE_FILE else kind_name(mode)
+    return Refused(f"is {what}, not a regular file, and was not opened; "
+                   f"a {kind.noun} must be a regular file", "file-kind")
 
 
-def _os_refused(exc: OSError) -> Refused:
+def _os_refused(exc: OSError, kind: FileKind = CASE_FILE) -> Refused:
     import errno
 
     if exc.errno in (errno.EACCES, errno.EPERM):
         return Refused("cannot read the file: permission denied; make it readable "
-                       "(e.g. `chmod a+r`) or move it out of the cases folder", "io")
+                       f"(e.g. `chmod a+r`) or move it out of the {kind.folder} folder", "io")
     if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link that replaced the file
-        return _kind_refused(stat.S_IFLNK)
+        return _kind_refused(stat.S_IFLNK, kind)
     if exc.errno == errno.ENOENT:
         return Refused("cannot read the file: it does not exist (any more)", "io")
     return Refused(f"cannot read the file: {(exc.strerror or str(exc)).lower()}", "io")
 
 
-def _size_refused(size: int) -> Refused:
-    return Refused(f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for one case; "
-                   "split it or shorten long texts", "size")
+def _size_refused(size: int, kind: FileKind = CASE_FILE) -> Refused:
+    return Refused(f"file is {size:,} bytes, over the {kind.limit:,}-byte limit {kind.too_big}",
+                   "size")
 
 
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -610,31 +643,38 @@ _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBL
 
 
 def read_bytes(path) -> bytes:
-    """The bytes of one case file, read without ever following a link or blocking.
+    """The bytes of one case file (at most MAX_BYTES): `read_regular(path, CASE_FILE)`."""
+    return read_regular(path, CASE_FILE)
 
-    The path is `lstat`ed first: a symbolic link, FIFO, device, socket or folder is refused
-    without being opened (so a FIFO cannot hang the run, and a link's target is never read
-    or shown). A regular file is opened with O_NOFOLLOW | O_NONBLOCK and checked again on
-    the open descriptor, in case it was swapped in between. At most MAX_BYTES + 1 bytes are
-    read. Raises `Refused` (message, rule) for every failure, OSError included.
+
+def read_regular(path, kind: FileKind = CASE_FILE) -> bytes:
+    """The bytes of one file from a contributor, read without ever following a link or blocking.
+
+    The one safe reader of the tool: case files (`read_bytes`) and source snapshots
+    (provenance.py) are both read here. The path is `lstat`ed first: a symbolic link, FIFO,
+    device, socket or folder is refused without being opened (so a FIFO cannot hang the
+    run, and a link's target is never read or shown); a file over `kind.limit` bytes is
+    refused before reading. A regular file is opened with O_NOFOLLOW | O_NONBLOCK and checked
+    again on the open descriptor, in case it was swapped in between. At most `kind.limit` + 1
+    bytes are read. Raises `Refused` (message, rule) for every failure, OSError included.
     """
     try:
         info = os.lstat(path)
     except OSError as exc:
-        raise _os_refused(exc) from None
+        raise _os_refused(exc, kind) from None
     if not stat.S_ISREG(info.st_mode):
-        raise _kind_refused(info.st_mode)
-    if info.st_size > MAX_BYTES:
-        raise _size_refused(info.st_size)
+        raise _kind_refused(info.st_mode, kind)
+    if info.st_size > kind.limit:
+        raise _size_refused(info.st_size, kind)
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        raise _os_refused(exc) from None
+        raise _os_refused(exc, kind) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise _kind_refused(info.st_mode)
-        chunks, left = [], MAX_BYTES + 1
+            raise _kind_refused(info.st_mode, kind)
+        chunks, left = [], kind.limit + 1
         while left > 0:
             chunk = os.read(fd, min(left, 1 << 20))
             if not chunk:
@@ -642,17 +682,48 @@ def read_bytes(path) -> bytes:
             chunks.append(chunk)
             left -= len(chunk)
     except OSError as exc:
-        raise _os_refused(exc) from None
+        raise _os_refused(exc, kind) from None
     finally:
         os.close(fd)
     raw = b"".join(chunks)
-    if len(raw) > MAX_BYTES:
-        raise _size_refused(len(raw))
+    if len(raw) > kind.limit:
+        raise _size_refused(len(raw), kind)
     return raw
+
+
+def linked_folder(path) -> str | None:
+    """The first folder on `path` that is a symbolic link, or None.
+
+    Only the folders below the working directory (the repository) are looked at, and not
+    the last component (`read_regular` refuses a link there itself): `cases/` or a folder
+    inside it replaced by a link to elsewhere is never followed.
+    """
+    given = os.fspath(path)
+    if os.path.isabs(given):
+        rel = os.path.relpath(given, os.getcwd())
+        if rel == ".." or rel.startswith(".." + os.sep):
+            return None
+    else:
+        rel = given
+    current = "" if not os.path.isabs(given) else os.getcwd()
+    for part in Path(rel).parts[:-1]:
+        current = os.path.join(current, part)
+        if part not in (".", "..") and os.path.islink(current):
+            return current
+    return None
 
 
 def _refuse_name(path: Path) -> Refused | None:
     name = path.name
+    link = linked_folder(path)
+    if link is not None:
+        return Refused(f"its folder {display_path(Path(link))} is a symbolic link; folders in the "
+                       "repository must be real folders (links are not followed), so the file was "
+                       "not read", "file-kind")
+    if os.path.islink(path) and name.lower() in (CASES_FOLDER, "sources"):
+        return Refused(f"is a symbolic link to a folder; the {name} folder must be a real folder "
+                       "in the repository (links are not followed): put the files themselves here",
+                       "file-kind")
     if is_case_name(name) or (os.path.isdir(path) and not os.path.islink(path)):
         return None  # a folder that could not be listed: read_bytes says so
     if _leftover(name):
@@ -1025,18 +1096,29 @@ def discover(paths) -> list[Path]:
     sockets), so that `read_case` reports it, without opening it, instead of skipping it
     silently: a case saved as `x.json` or `x.yml.txt` would otherwise never be checked or
     published. Other folders (test fixtures keep an `expected.txt` next to their cases)
-    contribute only their case files. A path given explicitly is kept as given, and a
-    folder given explicitly is walked even when it is a link.
+    contribute only their case files. A path given explicitly is kept as given; a folder
+    that is a symbolic link, or lies below one (inside the working directory), is not
+    walked but listed itself, so that `read_case` refuses it.
     """
     found: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
+        if os.path.islink(p) or linked_folder(p / "x") is not None:
+            found.append(p)  # a linked folder is not followed: read_case says so
+        elif p.is_dir():
             strict = CASES_FOLDER in {part.lower() for part in p.parts} or (
                 p.resolve().name.lower() == CASES_FOLDER)
             found.extend(_walk(p, strict))
         else:
             found.append(p)
-    return sorted(set(found))
+    # One file named by two paths (cases/x.yaml and cases/../cases/x.yaml) is read once, or
+    # it would clash with itself ("id already used"). The folders are resolved, the name is not.
+    real: dict[Path, str] = {}
+    unique: dict[str, Path] = {}
+    for p in sorted(set(found)):
+        if p.parent not in real:
+            real[p.parent] = os.path.realpath(p.parent)
+        unique.setdefault(os.path.join(real[p.parent], p.name), p)
+    return sorted(unique.values())
 
 
 def _walk(folder: Path, strict: bool):

@@ -29,12 +29,14 @@ import difflib
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .load import read_case
+from .load import (MAX_BYTES, FileKind, Refused, _decode_error, _wide_encoding, kind_name,
+                   linked_folder, read_case, read_regular)
 from .locate import Locator
 from .messages import visible
 from .problems import ERROR, WARNING, Problem
@@ -62,7 +64,7 @@ class Snapshot:
     source_id: str
     text_path: Path
     meta_path: Path
-    text: str
+    text: str | None  # None: the file could not be read (see problems)
     meta: dict
     sha256: str  # of the .txt file's bytes, as computed now
     problems: tuple[Problem, ...] = ()
@@ -86,7 +88,8 @@ def _folder_of(directory: str) -> Path | None:
     here = Path(directory)
     for folder in (here, *here.parents):
         candidate = folder / FOLDER
-        if candidate.is_dir():
+        # A `sources` that is a symbolic link is found (not followed): `folder_problem` refuses it.
+        if candidate.is_symlink() or candidate.is_dir():
             return candidate
     return None
 
@@ -96,66 +99,167 @@ def snapshot_folder(case_path) -> Path | None:
     return _folder_of(os.path.dirname(os.path.abspath(case_path)))
 
 
+# A snapshot is one article's text: the longest seed is about 20,000 characters (60 KB).
+# Above the limit it is refused before being read (a quote search in it must stay fast).
+MAX_SNAPSHOT_BYTES = 2_000_000
+SNAPSHOT_FILE = FileKind("source snapshot", FOLDER, MAX_SNAPSHOT_BYTES,
+                         "for one snapshot; keep only the article's own text")
+SNAPSHOT_META = FileKind("snapshot metadata file", FOLDER, MAX_BYTES,
+                         "for snapshot metadata; keep only the fields of sources/README.md")
+
+
+def folder_problem(folder: Path | None) -> Problem | None:
+    """Why the snapshot folder cannot be used (a link, not a folder, not readable), or None."""
+    if folder is None:
+        return None
+    where = display_path(folder)
+    link = linked_folder(folder / "x")
+    if link is not None:
+        return Problem(display_path(link), 1, 1, "is a symbolic link; the folders holding source "
+                       "snapshots must be real folders in the repository (links are not followed), "
+                       "so no quote was checked", "", ERROR, "snapshot-file")
+    try:
+        info = os.lstat(folder)
+        if not stat.S_ISDIR(info.st_mode):
+            return Problem(where, 1, 1, f"is {kind_name(info.st_mode)}, not a folder; the source "
+                           "snapshots must be in a real folder `sources/` (links are not followed), "
+                           "so no quote was checked", "", ERROR, "snapshot-file")
+        os.listdir(folder)
+    except OSError as exc:
+        why = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc)).lower()
+        return Problem(where, 1, 1, f"the snapshot folder cannot be read: {why}; make it readable "
+                       "(e.g. `chmod a+rx`), so that quotes can be checked", "", ERROR, "snapshot-file")
+    return None
+
+
 _cache: dict[Path, tuple[tuple, Snapshot | None]] = {}
+
+
+def _stamp(path: Path) -> tuple | None:
+    """(mode, size, mtime, reader) of a path, not following a link; None when it does not exist.
+
+    The mode and the reading user are part of it: a chmod or another user changes what can be read."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return ("error", exc.errno)
+    return (info.st_mode, info.st_size, info.st_mtime_ns, getattr(os, "geteuid", int)())
 
 
 def snapshot(folder: Path | None, source_id: str) -> Snapshot | None:
     """The snapshot of `source_id` in `folder` (None when there is no `.txt` for it).
 
-    Read once per process while the files are unchanged (size and mtime). Source ids are
-    slugs (the schema's pattern), so the file name cannot leave the folder.
+    Read once per process while the files are unchanged (mode, size, mtime and reader). Source ids
+    are slugs (the schema's pattern), so the file name cannot leave the folder. Both files
+    are read with the safe reader of case files (`load.read_regular`): a link, FIFO, device,
+    socket or folder is refused without being opened, a text over MAX_SNAPSHOT_BYTES before
+    being read. A snapshot that cannot be read has `text` None and says why in `problems`.
     """
     if folder is None:
         return None
     text_path = folder / f"{source_id}.txt"
     meta_path = folder / f"{source_id}.yaml"
-    try:
-        t = text_path.stat()
-    except OSError:
+    trouble = folder_problem(folder)
+    t = None if trouble else _stamp(text_path)
+    if trouble is None and t is None:
         return None
-    try:
-        m = meta_path.stat()
-        stamp = (t.st_size, t.st_mtime_ns, m.st_size, m.st_mtime_ns)
-    except OSError:
-        stamp = (t.st_size, t.st_mtime_ns, None, None)
+    stamp = (t, None if trouble else _stamp(meta_path), trouble)
     hit = _cache.get(text_path)
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    found = _read(source_id, text_path, meta_path)
+    if trouble is not None:
+        found = Snapshot(source_id, text_path, meta_path, None, {}, "", (trouble,))
+    else:
+        found = _read(source_id, text_path, meta_path)
     _cache[text_path] = (stamp, found)
     return found
 
 
+def _decode(where: str, raw: bytes) -> tuple[str | None, Problem | None]:
+    """A snapshot's text, or None and the problem: empty, a BOM, UTF-16/32, not UTF-8."""
+    def refused(message, line=1, col=1):
+        return None, Problem(where, line, col, message, "", ERROR, "snapshot-encoding")
+
+    if not raw.strip():
+        return refused("snapshot is empty; paste the article's text into it (see sources/README.md)")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return refused("snapshot starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
+    wide = _wide_encoding(raw) or _utf16_text(raw)
+    if wide:
+        return refused(f"snapshot is encoded as {wide}; save it as UTF-8 (without BOM)")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line, col, message = _decode_error(raw, exc)
+        return refused(message.replace("file is", "snapshot is", 1), line, col)
+
+
+_PLAIN = re.compile(r"[\t\n\r -~\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _utf16_text(raw: bytes) -> str | None:
+    """Name the encoding of an article saved as UTF-16 without a BOM, or None.
+
+    An article needs no `:` (which `load._wide_encoding` looks for), and Chinese text in
+    UTF-16 has no NUL bytes: instead, the bytes are taken as UTF-16 when they are not UTF-8
+    and read that way as (at least 90%) ASCII, CJK and CJK punctuation.
+    """
+    if len(raw) % 2:
+        return None
+    try:
+        raw.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    for codec, name in (("utf-16-le", "UTF-16 (little-endian)"), ("utf-16-be", "UTF-16 (big-endian)")):
+        try:
+            text = raw[:20000].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if text and len(_PLAIN.findall(text)) >= 0.9 * len(text):
+            return f"{name}, without a byte-order mark"
+    return None
+
+
 def _read(source_id: str, text_path: Path, meta_path: Path) -> Snapshot:
-    raw = text_path.read_bytes()
-    actual = hashlib.sha256(raw).hexdigest()
     problems: list[Problem] = []
     where = display_path(text_path)
+    text, actual = None, ""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        text = raw.decode("utf-8", errors="replace")
-        problems.append(Problem(where, 1, 1, f"snapshot is not valid UTF-8 (byte {exc.start}); "
-                                "save it as UTF-8", "", ERROR, "snapshot-encoding"))
-    if text.startswith("\ufeff"):
-        problems.append(Problem(where, 1, 1, "snapshot starts with a byte-order mark (BOM); "
-                                "save it as UTF-8 without BOM", "", ERROR, "snapshot-encoding"))
+        raw = read_regular(text_path, SNAPSHOT_FILE)
+    except Refused as exc:
+        problems.append(Problem(where, 1, 1, exc.message + "; its quotes were not checked", "",
+                                ERROR, "snapshot-file"))
+    else:
+        actual = hashlib.sha256(raw).hexdigest()
+        text, trouble = _decode(where, raw)
+        if trouble:
+            problems.append(trouble)
     meta: dict = {}
-    if not meta_path.is_file():
+    if _stamp(meta_path) is None:
         problems.append(Problem(where, 1, 1, f"snapshot has no metadata file {display_path(meta_path)}; "
-                                f"add one with `cleaning:` and `sha256: {actual}` and the title as "
-                                "printed or `title_visible: false` (see sources/README.md)",
+                                f"add one with `cleaning:` and `sha256: {actual or '<its SHA-256>'}` "
+                                "and the title as printed or `title_visible: false` (see sources/README.md)",
                                 "", ERROR, "snapshot-metadata"))
     else:
-        loaded = read_case(meta_path)
-        problems.extend(loaded.problems)
-        if isinstance(loaded.data, dict):
-            meta = loaded.data
-            problems.extend(_meta_problems(meta_path, loaded.text, meta, actual))
-        elif not loaded.problems:
-            problems.append(Problem(display_path(meta_path), 1, 1, "snapshot metadata must be a "
-                                    "mapping of fields (see sources/README.md)", "", ERROR,
+        try:
+            meta_raw = read_regular(meta_path, SNAPSHOT_META)
+        except Refused as exc:
+            problems.append(Problem(display_path(meta_path), 1, 1, exc.message, "", ERROR,
                                     "snapshot-metadata"))
+        else:
+            loaded = read_case(meta_path, meta_raw)
+            problems.extend(loaded.problems)
+            if isinstance(loaded.data, dict):
+                meta = loaded.data
+                if actual:
+                    problems.extend(_meta_problems(meta_path, loaded.text, meta, actual))
+            elif not loaded.problems:
+                problems.append(Problem(display_path(meta_path), 1, 1, "snapshot metadata must be a "
+                                        "mapping of fields (see sources/README.md)", "", ERROR,
+                                        "snapshot-metadata"))
     return Snapshot(source_id, text_path, meta_path, text, meta, actual, tuple(problems))
 
 
@@ -292,7 +396,7 @@ def verified_quotes(case_path, data: dict) -> Verdicts:
             snaps[source["id"]] = snapshot(folder, source["id"])
     for parts, source_id, quote in quotes(data):
         snap = snaps.get(source_id) if source_id else None
-        by_quote[parts] = bool(snap is not None and quote in snap.text)
+        by_quote[parts] = bool(snap is not None and snap.text is not None and quote in snap.text)
         verdicts.source_of[parts] = source_id
     return verdicts
 
@@ -316,7 +420,9 @@ def case_findings(index: int, case_path, data: dict) -> tuple[list[Finding], lis
 
     Returns (findings in the case file, to be located there; problems in snapshot files,
     already located). Errors: `quote-not-in-source`, `quote-ellipsis`, and the snapshot's
-    own (`snapshot-hash`, `snapshot-metadata`, `snapshot-encoding`); warning:
+    own (`snapshot-hash`, `snapshot-metadata`, `snapshot-encoding`, and `snapshot-file` for a
+    snapshot or snapshot folder that is a link, not a regular file, too large or unreadable:
+    then its quotes are not checked); warning:
     `advice-snapshot` (a source without a snapshot).
     """
     folder = snapshot_folder(case_path)
@@ -331,18 +437,25 @@ def case_findings(index: int, case_path, data: dict) -> tuple[list[Finding], lis
                                     f"sources/{source['id']}.txt with sources/{source['id']}.yaml "
                                     "(see sources/README.md)", "advice-snapshot", "parent", WARNING))
         else:
-            problems.extend(snap.problems)
+            said = {(q.path, q.line, q.col, q.message) for q in problems}
+            problems.extend(q for q in snap.problems if (q.path, q.line, q.col, q.message) not in said)
+    searched = 0
     for parts, source_id, quote in quotes(data):
         snap = snaps.get(source_id) if source_id else None
-        if snap is not None and quote in snap.text:
-            continue
+        if snap is not None and (snap.text is None or quote in snap.text):
+            continue  # an unreadable snapshot is one error in its own file, not one per quote
         dots = ELLIPSIS.search(quote)
         if dots:
             findings.append(Finding(index, parts, f"the quote joins passages with “{dots.group()}”; "
                                     "quote one passage per field, verbatim (put each passage in its own "
                                     "item, or keep the one that states the fact)", "quote-ellipsis"))
         elif snap is not None:
-            findings.append(Finding(index, parts, _mismatch(quote, snap), "quote-not-in-source"))
+            searched += 1
+            message = _mismatch(quote, snap) if searched <= MAX_NEAREST else (
+                f"the quote is not in {snap.display}, the stored copy of its source (the nearest "
+                f"passage is shown for the first {MAX_NEAREST} such quotes of a case); copy the "
+                "quote again from the source, character for character")
+            findings.append(Finding(index, parts, message, "quote-not-in-source"))
     return findings, problems
 
 
@@ -350,8 +463,7 @@ def _mismatch(quote: str, snap: Snapshot) -> str:
     """Why a quote is not in the snapshot: the nearest passage and the first difference."""
     text = snap.text
     head = f"the quote is not in {snap.display}, the stored copy of its source"
-    matcher = difflib.SequenceMatcher(None, text, quote, autojunk=False)
-    i, j, size = matcher.find_longest_match(0, len(text), 0, len(quote))
+    i, j, size = _anchor(text, quote)
     if size < max(2, len(quote) // 3):
         return head + "; no passage of it comes close: check the `source` and copy the quote again"
     slack = 8 + len(quote) // 4
@@ -377,6 +489,41 @@ def _mismatch(quote: str, snap: Snapshot) -> str:
     more = f" (and {len(diffs) - 1} more difference{'s' if len(diffs) > 2 else ''})" if len(diffs) > 1 else ""
     return (f"{head}; nearest passage: “{_clip(passage, a1 - start)}”; {what}{more}; "
             "copy the quote again from the source, character for character")
+
+
+PIECES = 16  # pieces of a quote looked up per piece size, spread evenly over the quote
+MAX_NEAREST = 10  # quotes of one case shown with their nearest passage; the rest name the file only
+
+
+def _anchor(text: str, quote: str) -> tuple[int, int, int]:
+    """(i, j, size): a longest run text[i:i+size] == quote[j:j+size] near the quote's best place.
+
+    Bounded work, whatever the sizes: at most 3 × PIECES pieces of the quote (8, then 4,
+    then 2 characters, spread over it) are looked up in the text with `str.find` (a C scan,
+    about 2 ms on a 2 MB snapshot); each piece found votes for where the quote would start.
+    Only the three most voted places are compared with difflib, on a window about the
+    quote's length. (difflib over the whole snapshot took seconds per quote on a 2 MB text.)
+    """
+    votes: dict[int, int] = {}
+    for n in (8, 4, 2):
+        if len(quote) < n:
+            continue
+        last = len(quote) - n
+        for j in sorted({k * last // (PIECES - 1) for k in range(PIECES)}):
+            at = text.find(quote[j:j + n])
+            if at >= 0:
+                votes[at - j] = votes.get(at - j, 0) + n
+        if votes:
+            break
+    best = (0, 0, 0)
+    for start in sorted(votes, key=lambda k: (-votes[k], k))[:3]:
+        lo = max(0, start - 8)
+        hi = min(len(text), start + len(quote) + 8)
+        i, j, size = difflib.SequenceMatcher(None, text[lo:hi], quote, autojunk=False).find_longest_match(
+            0, hi - lo, 0, len(quote))
+        if size > best[2]:
+            best = (lo + i, j, size)
+    return best
 
 
 def _show(text: str) -> str:
