@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 import zipfile
 from datetime import datetime
@@ -155,9 +156,11 @@ def xlsx_bytes(
     """The Excel workbook of the package: one sheet per table (default TABLES), in `table_order`.
 
     Row 1 holds the column names in bold and stays frozen; string columns are written as
-    text cells (type "s", format "@"), so 610925, 2023 or a value starting with "=" stay
-    text and never become numbers or formulas; integer and number columns are numbers.
-    `date_time` is stamped on every zip entry of the file (openpyxl would use the clock).
+    text cells (type "s"), so 610925, 2023 or a value starting with "=" stay text and never
+    become numbers or formulas; text that looks like a number or date also gets the Text
+    format "@" (kept text when edited in Excel), other text no per-cell style (a styled cell
+    costs openpyxl time per cell); integer and number columns are numbers. `date_time` is
+    stamped on every zip entry of the file (openpyxl would use the clock), each compressed once.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -179,14 +182,32 @@ def xlsx_bytes(
         sheet.append(header)
         text = [c.type == "string" for c in table.columns]
         for row in typed_rows(table, csvs[table.name]):
-            sheet.append([_text_cell(sheet, value) if is_text and value is not None else value
+            # Plain text is written as is (openpyxl stores a str as a string cell); only text
+            # that openpyxl or Excel would read as something else gets its own styled cell.
+            sheet.append([_text_cell(sheet, value) if is_text and value is not None
+                          and _needs_text_cell(value) else value
                           for value, is_text in zip(row, text, strict=True)])
     # Workbook.save() would stamp the current time as `modified`; ExcelWriter keeps ours.
     from openpyxl.writer.excel import ExcelWriter
 
     buffer = io.BytesIO()
-    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()  # closes the zip
+    # Stored, not compressed: _restamp compresses each entry once, with its fixed date.
+    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED)).save()  # closes the zip
     return _restamp(buffer.getvalue(), date_time)
+
+
+# Text Excel would turn into a number or date when the cell is edited (610925, 2023, 2023-05,
+# 1.5e3, 12:30): kept under the Text format "@". Plain prose needs no format of its own.
+_NUMBER_LIKE = re.compile(r"[0-9０-９.,:/+\-eE% ]+")
+
+
+def _needs_text_cell(value: str) -> bool:
+    """Whether a text value needs a cell of its own: it starts with "=" (openpyxl would write
+    a formula), is one of Excel's error codes (#N/A …, written as an error), or looks like a
+    number or date (format "@" keeps it text when edited)."""
+    from openpyxl.cell.cell import ERROR_CODES
+
+    return value.startswith("=") or value in ERROR_CODES or bool(_NUMBER_LIKE.fullmatch(value))
 
 
 def _text_cell(sheet, value: str):
