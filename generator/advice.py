@@ -7,6 +7,7 @@ first-time contributor sees what must be fixed before what could be better.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -52,6 +53,8 @@ def bidi_findings(index: int, case: dict) -> list[Finding]:
 
     Rule `bidi`, not `advice-…`: it is reported even beside errors (e.g. in a version-1 file).
     """
+    if not _may_hold_bidi(case):  # almost every case: one pass in C instead of a walk in Python
+        return []
     found = []
     for parts, text in _strings(case, ()):
         hit = _BIDI.search(text)
@@ -64,6 +67,14 @@ def bidi_findings(index: int, case: dict) -> list[Finding]:
                 "character that makes the text after it display in another order on the page; "
                 "delete it", "bidi", "value", WARNING))
     return found
+
+
+def _may_hold_bidi(case) -> bool:
+    """False when no text of the case holds a bidi control (the JSON text keeps them as written)."""
+    try:
+        return bool(_BIDI.search(json.dumps(case, ensure_ascii=False)))
+    except (TypeError, ValueError):  # not JSON data: walk it
+        return True
 
 
 def _strings(node, parts: tuple):
