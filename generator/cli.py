@@ -84,7 +84,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, readable=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
               show_default=True, help="text for people, github for Actions annotations.")
 @click.option("-v", "--verbose", is_flag=True,
@@ -101,6 +101,14 @@ def validate(paths: tuple[Path, ...], fmt: str, verbose: bool) -> None:
     _release_or_exit(check_schema)
     # Only the verdict is needed, unless --verbose scores the valid cases.
     report = validate_paths(_paths_or_default(paths), keep_data=verbose)
+    if report.checked == 0:  # an empty cases/ folder: nothing checked is not "all valid"
+        from .problems import Problem
+
+        for given in _paths_or_default(paths):
+            click.echo(format_problem(Problem(given.as_posix(), 1, 1, "no case files found (.yaml or "
+                                              ".yml); add one with `casebook new <id>`", "", "error",
+                                              "empty-folder"), fmt))
+        sys.exit(1)
     _print_report(report, fmt, verbose)
     if verbose and fmt == "text":
         _print_completeness(report)
@@ -121,15 +129,17 @@ def new(case_id: str, cases_dir: Path) -> None:
     """
     from .skeleton import SkeletonError, new_case_path
 
+    # The id and folder are typed by a person and echoed back: escaped (no raw ESC, BEL or bidi).
     if not cases_dir.is_dir():
-        raise click.UsageError(f"there is no {cases_dir}/ folder here; run from the repository "
-                               "root or pass --dir")
+        raise click.UsageError(f"there is no {escape(str(cases_dir))}/ folder here; run from the "
+                               "repository root or pass --dir")
     try:
         path = new_case_path(case_id, cases_dir)
     except SkeletonError as exc:
-        raise click.UsageError(str(exc)) from exc
-    click.echo(f"wrote {path.as_posix()}: fill in the fields marked 必填 required, then run "
-               f"`casebook validate {path.as_posix()}`")
+        raise click.UsageError(escape(str(exc))) from exc
+    shown = escape(path.as_posix())
+    click.echo(f"wrote {shown}: fill in the fields marked 必填 required, then run "
+               f"`casebook validate {shown}`")
 
 
 @main.command("from-issue")
@@ -166,7 +176,7 @@ def from_issue(body, cases_dir: Path, form: Path) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, readable=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 def migrate(paths: tuple[Path, ...], dry_run: bool) -> None:
     """Rewrite version-1 case files (default: every file in cases/) to case format version 2.
@@ -248,7 +258,7 @@ def _export_or_exit(cases, out: Path, created: str | None) -> list[Path]:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, readable=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/data"),
               show_default=True, help="Folder for the data package (replaced as a whole).")
 def export(paths: tuple[Path, ...], out: Path) -> None:

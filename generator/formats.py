@@ -210,11 +210,19 @@ def _needs_text_cell(value: str) -> bool:
     return value.startswith("=") or value in ERROR_CODES or bool(_NUMBER_LIKE.fullmatch(value))
 
 
+_OOXML_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
 def _text_cell(sheet, value: str):
-    """A text cell: type "s" whatever the text starts with (never a formula), format "@"."""
+    """A text cell: type "s" whatever the text starts with (never a formula), format "@".
+
+    Excel decodes `_xHHHH_` in cell text as the character U+HHHH (ECMA-376 part 1, ST_Xstring),
+    so `a_x0041_b` would show as `aAb`; openpyxl writes it as is. The `_` that starts such a
+    sequence is written as `_x005F_` (the escaped underscore), so Excel shows the text as written.
+    """
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=_OOXML_ESCAPE_LIKE.sub("_x005F_", value))
     cell.data_type = "s"
     cell.number_format = TEXT_FORMAT
     return cell

@@ -339,6 +339,7 @@ class StrictConstructor(SafeConstructor):
     def __init__(self):
         super().__init__()
         self.duplicates: list[tuple[str, object, object]] = []
+        self.invisible: list = []  # double-quoted scalars whose escapes write an invisible character
         self._seen: set[int] = set()
         self._escapes = True  # the text may hold a `\` escape (the loaders look)
         self._verbatim = False  # building a `quote` value
@@ -382,6 +383,8 @@ class StrictConstructor(SafeConstructor):
                 # was checked for the same characters before parsing.
                 if node.style == '"' and self._escapes and _BAD_IN_TEXT.search(node.value):
                     raise BadEscape(node)
+                if node.style == '"' and self._escapes and _INVISIBLE_CHAR.search(node.value):
+                    self.invisible.append(node)
                 if node.style == ">" and not self._verbatim:  # folded: no spaces between CJK
                     return self._unfold(node)
                 return node.value
@@ -724,6 +727,10 @@ def _refuse_name(path: Path) -> Refused | None:
         return Refused(f"is a symbolic link to a folder; the {name} folder must be a real folder "
                        "in the repository (links are not followed): put the files themselves here",
                        "file-kind")
+    if is_case_name(name) and os.path.isdir(path) and not os.path.islink(path) and os.access(path, os.R_OK | os.X_OK):
+        return Refused("is a folder named like a case file, not a case file; a case file must be "
+                       "a regular file: rename the folder (the files in it are checked on their own)",
+                       "file-kind")
     if is_case_name(name) or (os.path.isdir(path) and not os.path.islink(path)):
         return None  # a folder that could not be listed: read_bytes says so
     if _leftover(name):
@@ -1029,6 +1036,16 @@ def _parse(case: CaseFile, path: Path, text: str, raw: bytes) -> None:
             rule = "character"
         elif isinstance(exc, ConstructorError):
             message = exc.problem
+        elif (ime := _ime_character(text, line)) is not None:
+            line, col, message = ime
+            rule = "character"
+        elif exc.context_mark and ("end of stream" in (exc.problem or "")
+                                   or "<stream end>" in (exc.problem or "")):
+            opened = exc.context_mark
+            what = _OPENED.get(exc.context, exc.context or "text")
+            message = (f"YAML syntax error: {what} opened here is not closed: the file ends "
+                       f"(line {line}) before its closing {_CLOSER.get(text[opened.index:opened.index + 1], 'mark')}")
+            line, col = opened.line + 1, opened.column + 1
         else:
             what = f"{exc.context}: {exc.problem}" if exc.context else exc.problem
             message = f"YAML syntax error: {what}; check quoting and indentation here"
@@ -1053,6 +1070,79 @@ def _parse(case: CaseFile, path: Path, text: str, raw: bytes) -> None:
         return
     case.data = data
     case.nodes = loader.root  # read_case keeps it only when asked
+    case.problems.extend(_invisible_problems(path, text, raw))
+    for node in loader.invisible:  # written as an escape ("\u200b"): at the quoted text
+        char = _INVISIBLE_CHAR.search(node.value).group()
+        if (char not in text[node.start_mark.index:node.end_mark.index]
+                and not _ID_LINE.match(text, _line_start(text, node.start_mark.line + 1))):
+            case.problems.append(_problem(
+                path, node.start_mark.line + 1, node.start_mark.column + 1,
+                f"an escape in this double-quoted text writes {_INVISIBLE[char]}, which is "
+                "invisible: the text looks the same without it, but a search or a quote check does "
+                "not match; delete the escape", "invisible", WARNING))
+
+
+# Invisible characters that are not refused (a source could print one) but are almost always
+# pasted by accident: warned at their place. (Bidi controls: advice.bidi_findings; in ids
+# the slug pattern refuses all of them; a BOM at the start of the file is an error.)
+_INVISIBLE = {
+    "\ufeff": "U+FEFF (byte-order mark, zero width no-break space)",
+    "\u200b": "U+200B (zero width space)",
+    "\u2060": "U+2060 (word joiner)",
+    "\u180e": "U+180E (Mongolian vowel separator)",
+}
+_INVISIBLE_BYTES = tuple(c.encode() for c in _INVISIBLE)
+_INVISIBLE_CHAR = re.compile(f"[{''.join(_INVISIBLE)}]")
+_ID_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?(?:id|[A-Za-z_]+_id|part_of|source|model)[ \t]*:")
+
+
+def _invisible_problems(path: Path, text: str, raw: bytes) -> list[Problem]:
+    """A warning at each invisible character in the text (fast when there is none)."""
+    if not any(b in raw for b in _INVISIBLE_BYTES):
+        return []
+    found = []
+    for match in list(_INVISIBLE_CHAR.finditer(text))[:MAX_CHAR_PROBLEMS]:
+        line, col = text_position(text, match.start())
+        start = _line_start(text, line)
+        if _ID_LINE.match(text, start):
+            continue  # an id or reference: its slug pattern refuses the character (an error)
+        found.append(_problem(
+            path, line, col, f"{_INVISIBLE[match.group()]} here is invisible: the text looks the "
+            "same without it, but a search or a quote check does not match; delete it", "invisible",
+            WARNING))
+    return found
+
+
+_OPENED = {
+    "while scanning a quoted scalar": "the quoted text",
+    "while parsing a flow sequence": "the list in brackets [ ]",
+    "while parsing a flow mapping": "the mapping in braces { }",
+}
+_CLOSER = {'"': 'quote "', "'": "quote '", "[": "bracket ]", "{": "brace }"}
+# What a Chinese input method types instead of ASCII: a full-width space or a no-break space
+# in the indentation, a full-width colon after a key. YAML reports them lines later ("mapping
+# values are not allowed here"), so they are looked for on the lines up to a syntax error.
+_IME_INDENT = re.compile(r"^ *([\u3000\u00a0])", re.M)
+_IME_COLON = re.compile(r"^ *(?:- +)?([A-Za-z_][A-Za-z0-9_]*) *(：)", re.M)
+_IME_NAMES = {"\u3000": "U+3000 (ideographic space, a full-width space)", "\u00a0": "U+00A0 (no-break space)"}
+
+
+def _ime_character(text: str, line: int) -> tuple[int, int, str] | None:
+    """(line, col, message) for the first IME character on lines 1..`line`, or None."""
+    end = _line_start(text, line + 1)
+    found = []
+    hit = _IME_INDENT.search(text, 0, end)
+    if hit:
+        found.append((hit.start(1), f"{_IME_NAMES[hit.group(1)]} in the indentation; indent with "
+                                    "ASCII spaces"))
+    hit = _IME_COLON.search(text, 0, end)
+    if hit:
+        found.append((hit.start(2), f"a full-width colon ： after `{hit.group(1)}`; use an ASCII "
+                                    "colon : followed by a space"))
+    if not found:
+        return None
+    index, message = min(found)
+    return (*text_position(text, index), message)
 
 
 def _python_error(text: str) -> yaml.MarkedYAMLError | None:
@@ -1134,5 +1224,7 @@ def _walk(folder: Path, strict: bool):
         for entry in listed:
             if entry.is_dir(follow_symlinks=False):
                 pending.append(Path(entry.path))
+                if is_case_name(entry.name):  # `x.yaml/`: a case saved as a folder, reported
+                    yield Path(entry.path)
             elif strict or is_case_name(entry.name):
                 yield Path(entry.path)

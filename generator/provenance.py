@@ -251,7 +251,11 @@ def _read(source_id: str, text_path: Path, meta_path: Path) -> Snapshot:
                                     "snapshot-metadata"))
         else:
             loaded = read_case(meta_path, meta_raw)
-            problems.extend(loaded.problems)
+            problems.extend(
+                Problem(q.path, q.line, q.col, "snapshot metadata file is empty; add `cleaning:`, "
+                        f"`sha256: {actual or '<its SHA-256>'}` and the title as printed or "
+                        "`title_visible: false` (see sources/README.md)", "", ERROR, "snapshot-metadata")
+                if q.rule == "empty" else q for q in loaded.problems)
             if isinstance(loaded.data, dict):
                 meta = loaded.data
                 if actual:

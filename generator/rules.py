@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,13 +69,18 @@ def keys_of(case: dict) -> Keys:
     )
 
 
+_SLUG = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")  # schema definitions/slug
+
+
 def file_findings(index: int, path: Path, case: dict) -> list[Finding]:
     """Rules that need only this one schema-valid case: id and file name, periods, quotes."""
     found: list[Finding] = []
     cid, stem = case["id"], Path(path).stem
     if cid != stem:
+        # Suggest `id: <file name>` only when the file name is itself a valid id (not `-h`, `中文`).
+        also = f" or set `id: {stem}`" if _SLUG.match(stem) and len(stem) <= 80 else ""
         found.append(Finding(index, ("id",), f"id '{cid}' must equal the file name; "
-                             f"rename the file to {cid}.yaml or set `id: {stem}`", "id-filename"))
+                             f"rename the file to {cid}.yaml{also}", "id-filename"))
     pinyin = case["place"]["pinyin"]
     if not cid.startswith(pinyin + "-"):
         found.append(Finding(index, ("id",), f"id '{cid}' must start with the place pinyin "

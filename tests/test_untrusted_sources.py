@@ -359,3 +359,136 @@ def test_export_out_replaces_only_a_previous_data_package(tmp_path):
         "Error: cannot export to empty: it holds 'my-analysis.R', which is not a file of the data package, "
         "and the folder would be replaced as a whole; move it out, or choose another folder"])
     assert (work / "empty" / "my-analysis.R").exists() and (work / "empty" / "datapackage.json").exists()
+
+
+def test_an_empty_snapshot_metadata_file_gets_snapshot_advice(tmp_path):
+    work = project(tmp_path)
+    (work / META).write_bytes(b"")
+    code, out = run(work, "validate")
+    assert code == 1
+    assert out[0] == (f"{META}:1:1: snapshot metadata file is empty; add `cleaning:`, `sha256: "
+                      "4c64f447190c92f2114ba5e74a525e8bdf42b36e8ef10fdb6031cab2e7333172` and the title as "
+                      "printed or `title_visible: false` (see sources/README.md)")
+
+
+# ---------------------------------------------------------------------------------------
+# Smaller kinds: exit codes, echoed input, invisible and IME characters, unclosed quotes,
+# folders in cases/, wrong advice, xlsx escapes.
+
+def test_an_unreadable_case_named_on_the_command_line_is_bad_data_exit_1(open_tmp):
+    work = project(open_tmp)
+    os.chmod(work / "cases" / "langao-fixture-mini.yaml", 0)
+    code, out = cli_as_nobody(work, "validate", "cases/langao-fixture-mini.yaml")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "cases/langao-fixture-mini.yaml:1:1: cannot read the file: permission denied; make it readable "
+        "(e.g. `chmod a+r`) or move it out of the cases folder")
+
+
+def test_casebook_new_escapes_what_it_echoes(tmp_path):
+    (tmp_path / "cases").mkdir()
+    code, out = run(tmp_path, "new", "ab\x1b[31mcd\x07")
+    assert code == 2 and out[-1].startswith("Error: 'ab\\x1b[31mcd\\x07' is not a valid case id")
+    code, out = run(tmp_path, "new", "ab\u202ecd")
+    assert code == 2 and out[-1].startswith("Error: 'ab\\u202ecd' is not a valid case id")
+    code, out = run(tmp_path, "new", "--dir", "x\x1b[31m\u202e", "langao-zz")
+    assert code == 2 and out[-1] == ("Error: there is no x\\x1b[31m\\u202e/ folder here; run from the "
+                                     "repository root or pass --dir")
+
+
+def _mini_with(tmp_path: Path, change) -> Path:
+    work = tmp_path / "w"
+    (work / "cases").mkdir(parents=True)
+    text = MINI.read_text(encoding="utf-8")
+    (work / "cases" / "langao-fixture-mini.yaml").write_text(change(text), encoding="utf-8")
+    return work
+
+
+def test_bom_and_zero_width_characters_inside_text_are_warned_at_their_place(tmp_path):
+    work = _mini_with(tmp_path, lambda t: t.replace("title: 岚皋", "title: 岚皋\ufeff", 1).replace(
+        'title_en: "Langao', 'title_en: "La\\u200bngao', 1).replace("    quote: 帮销", "    quote: 帮\u200b销", 1))
+    code, out = run(work, "validate")
+    assert code == 0  # warnings: no snapshot here, so the quote is not checked
+    shown = [line for line in out if "invisible" in line]
+    assert shown == [
+        "cases/langao-fixture-mini.yaml:5:10: warning: U+FEFF (byte-order mark, zero width no-break space) "
+        "here is invisible: the text looks the same without it, but a search or a quote check does not "
+        "match; delete it",
+        "cases/langao-fixture-mini.yaml:6:11: warning: an escape in this double-quoted text writes U+200B "
+        "(zero width space), which is invisible: the text looks the same without it, but a search or a "
+        "quote check does not match; delete the escape",
+        "cases/langao-fixture-mini.yaml:79:13: warning: U+200B (zero width space) here is invisible: the "
+        "text looks the same without it, but a search or a quote check does not match; delete it",
+    ]
+    work = _mini_with(tmp_path / "2", lambda t: t.replace("title: 岚皋", "title: 岚皋\u200b", 1))
+    code, out = run(work, "validate")
+    assert code == 0 and out[0] == (
+        "cases/langao-fixture-mini.yaml:5:10: warning: U+200B (zero width space) here is invisible: the "
+        "text looks the same without it, but a search or a quote check does not match; delete it")
+
+
+@pytest.mark.parametrize(("change", "where", "message"), [
+    (lambda t: t.replace("\n  county: ", "\n\u3000county: ", 1), "18:1",
+     "U+3000 (ideographic space, a full-width space) in the indentation; indent with ASCII spaces"),
+    (lambda t: t.replace("\n  county: ", "\n\u00a0 county: ", 1), "18:1",
+     "U+00A0 (no-break space) in the indentation; indent with ASCII spaces"),
+    (lambda t: t.replace("\nscope: ", "\nscope： ", 1), "21:6",
+     "a full-width colon ： after `scope`; use an ASCII colon : followed by a space"),
+    (lambda t: t + 'notes: "abc\n', "110:8",
+     'YAML syntax error: the quoted text opened here is not closed: the file ends (line 111) before its '
+     'closing quote "'),
+    (lambda t: t + "notes: [a, b\n", "110:8",
+     "YAML syntax error: the list in brackets [ ] opened here is not closed: the file ends (line 111) "
+     "before its closing bracket ]"),
+])
+def test_ime_characters_and_unclosed_quotes_are_reported_where_they_are(tmp_path, change, where, message):
+    code, out = run(_mini_with(tmp_path, change), "validate")
+    assert code == 1
+    assert out[0] == f"cases/langao-fixture-mini.yaml:{where}: {message}"
+
+
+def test_a_folder_named_like_a_case_and_an_empty_cases_folder_are_reported(tmp_path):
+    (tmp_path / "cases").mkdir()
+    code, out = run(tmp_path, "validate")
+    assert (code, out) == (1, ["cases:1:1: no case files found (.yaml or .yml); add one with "
+                               "`casebook new <id>`"])
+    code, out = run(tmp_path, "validate", "--format", "github")
+    assert (code, out) == (1, ["::error file=cases,line=1,col=1,title=empty-folder::no case files found "
+                               "(.yaml or .yml); add one with `casebook new <id>`"])
+    (tmp_path / "cases" / "dir.yaml").mkdir()
+    code, out = run(tmp_path, "validate")
+    assert code == 1 and out[0] == (
+        "cases/dir.yaml:1:1: is a folder named like a case file, not a case file; a case file must be a "
+        "regular file: rename the folder (the files in it are checked on their own)")
+
+
+@pytest.mark.parametrize("name", ["-h", "中文", "Langao-X"])
+def test_a_file_name_that_is_no_valid_id_is_not_suggested_as_the_id(tmp_path, name):
+    shutil.copy(MINI, tmp_path / f"{name}.yaml")
+    code, out = run(tmp_path, "validate", "--", f"{name}.yaml")
+    assert code == 1
+    assert f"{name}.yaml:4:5: id 'langao-fixture-mini' must equal the file name; rename the file to " \
+           "langao-fixture-mini.yaml [$.id]" in out
+
+
+def test_an_ooxml_escape_look_alike_is_shown_in_excel_as_written():
+    from openpyxl import load_workbook
+    from openpyxl.utils.escape import unescape
+
+    from generator.export import package_files
+    from generator.formats import XLSX_NAME
+    from generator.validate import validate_paths
+
+    report = validate_paths([VALID])
+    (case,) = [c for c in report.cases if c.path.name == "langao-fixture-mini.yaml"]
+    written = "a_x0041_b_x001B_c _x0041_x0042_ _x00"
+    case.data["title_en"] = written
+    case.derived = None
+    import io
+
+    files = package_files([case])
+    sheet = load_workbook(io.BytesIO(files[XLSX_NAME]))["cases"]
+    header = [c.value for c in sheet[1]]
+    stored = sheet.cell(row=2, column=header.index("title_en") + 1).value
+    assert stored == "a_x005F_x0041_b_x005F_x001B_c _x005F_x0041_x005F_x0042_ _x00"
+    assert unescape(stored) == written  # what Excel shows (it decodes _xHHHH_)
