@@ -902,3 +902,19 @@ def test_a_project_schema_other_than_the_tools_is_refused(command, schema, messa
     shutil.copy(schema_path(), path)
     result = _cli(project, monkeypatch, "validate")
     assert result.exit_code == 0, result.output
+
+
+def test_xlsx_styles_only_text_that_needs_it():
+    """Number- and date-like text keeps the Text format "@" (it stays text when edited in
+    Excel); prose is written without a per-cell style, which costs openpyxl time per cell."""
+    table = Table("t", "T", "test", [Column("code"), Column("note")], ["code"])
+    data = "code,note\r\n610925,一般文字 plain text\r\n2023-05,#N/A\r\n"
+    content = xlsx_bytes({"t": data.encode()}, tables=[table])
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content))["t"]
+    rows = [[(c.data_type, c.value, c.number_format) for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows == [
+        [("s", "610925", "@"), ("s", "一般文字 plain text", "General")],
+        [("s", "2023-05", "@"), ("s", "#N/A", "@")],
+    ]
