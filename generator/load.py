@@ -1039,10 +1039,10 @@ def _parse(case: CaseFile, path: Path, text: str, raw: bytes) -> None:
         elif (ime := _ime_character(text, line)) is not None:
             line, col, message = ime
             rule = "character"
-        elif exc.context_mark and ("end of stream" in (exc.problem or "")
-                                   or "<stream end>" in (exc.problem or "")):
+        elif exc.context in _OPENED and exc.context_mark and (
+                "end of stream" in (exc.problem or "") or "<stream end>" in (exc.problem or "")):
             opened = exc.context_mark
-            what = _OPENED.get(exc.context, exc.context or "text")
+            what = _OPENED[exc.context]
             message = (f"YAML syntax error: {what} opened here is not closed: the file ends "
                        f"(line {line}) before its closing {_CLOSER.get(text[opened.index:opened.index + 1], 'mark')}")
             line, col = opened.line + 1, opened.column + 1

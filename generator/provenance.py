@@ -223,6 +223,14 @@ def _utf16_text(raw: bytes) -> str | None:
     return None
 
 
+def _for_metadata(problem: Problem) -> Problem:
+    """A reader's problem in a snapshot metadata file, worded for that file (not a case)."""
+    message = (problem.message.replace("in a case file", "in a snapshot metadata file")
+               .replace("a case needs only a few levels", "metadata needs only a few levels"))
+    return Problem(problem.path, problem.line, problem.col, message, problem.json_path,
+                   problem.severity, problem.rule)
+
+
 def _read(source_id: str, text_path: Path, meta_path: Path) -> Snapshot:
     problems: list[Problem] = []
     where = display_path(text_path)
@@ -255,7 +263,7 @@ def _read(source_id: str, text_path: Path, meta_path: Path) -> Snapshot:
                 Problem(q.path, q.line, q.col, "snapshot metadata file is empty; add `cleaning:`, "
                         f"`sha256: {actual or '<its SHA-256>'}` and the title as printed or "
                         "`title_visible: false` (see sources/README.md)", "", ERROR, "snapshot-metadata")
-                if q.rule == "empty" else q for q in loaded.problems)
+                if q.rule == "empty" else _for_metadata(q) for q in loaded.problems)
             if isinstance(loaded.data, dict):
                 meta = loaded.data
                 if actual:
