@@ -9,6 +9,7 @@ page carries its models' search words) and indexes the built site with it
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -52,6 +53,10 @@ class DataFile(File):
         return False
 
 
+def _unchanged() -> bool:
+    return False
+
+
 def _origin(file: File) -> str:
     return f"generated {file.src_uri}" if file.generated_by else f"{file.src_uri} (docs_dir)"
 
@@ -81,6 +86,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._search_words: list[str] = []
         self._site_chars: set[str] = set()
         self._given = None  # (cases folder, report, package) from `casebook build`, used once
+        # (site folder, {generated src_uri: SHA-256 of its bytes}) of the last successful build,
+        # and the same for the build under way.
+        self._built: tuple[str, dict[str, str]] = ("", {})
+        self._pending: tuple[str, dict[str, str]] = ("", {})
 
     def reuse(self, cases_dir: Path, report, package: dict[str, bytes]) -> None:
         """Use these validated cases and this data package (the bytes `casebook export` wrote)
@@ -155,6 +164,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError("casebook: two sources write the same page:\n" + "\n".join(clashes))
         for file in generated:
             files.append(file)
+        self._mark_unchanged(generated, config.site_dir)
         return files
 
     def on_post_page(self, output, *, page, config):
@@ -167,8 +177,29 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._site_chars.update(output)
         return annotate(output, formulas, words, models)
 
+    def _mark_unchanged(self, generated: list[File], site_dir: str) -> None:
+        """Let a dirty rebuild skip generated files whose bytes have not changed.
+
+        `mkdocs serve --dirty` (and `mkdocs build --dirty`) renders and copies only files whose
+        `is_modified()` is true, and a generated file always says it is. Here a generated page
+        or data file with the same bytes as in the last successful build says it is not, so a
+        one-case edit re-renders only the pages whose Markdown that case changes: its own page,
+        its models' pages and the lists and comparisons that show it (not in the nav, case and
+        model pages never change the other pages' navigation). Only for the same site folder:
+        another build in this process writes somewhere else, from nothing.
+        """
+        built = self._built[1] if self._built[0] == site_dir else {}
+        self._pending = (site_dir, {})
+        for file in generated:
+            digest = hashlib.sha256(file.content_bytes).hexdigest()
+            self._pending[1][file.src_uri] = digest
+            if built.get(file.src_uri) == digest:
+                file.is_modified = _unchanged
+
     def on_post_build(self, *, config):
         """Index the built site with Pagefind and write the traditional → simplified map."""
+        # Every page is written: the next dirty rebuild may skip the unchanged ones.
+        self._built, self._pending = self._pending, ("", {})
         write_t2s(config.site_dir, t2s_map(self._site_chars, self._search_words))
         try:
             run_pagefind(config.site_dir)
