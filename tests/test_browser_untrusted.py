@@ -27,15 +27,11 @@ from .hostile import HOSTILE_BY_PATTERN, SLUG, hostile_case, string_fields
 from .site_helpers import build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
 if not CHROMIUM.exists():
     if os.environ.get("CI") == "true":
         raise RuntimeError("CI=true but /usr/bin/chromium is missing: .ci/run must install it")
     pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 URL = HOSTILE_BY_PATTERN[next(p for path, p, _ in string_fields() if path[-1] == "url")]
 # Every way a payload could run reports here instead: the page's own dialogs and a flag.
@@ -78,13 +74,10 @@ def hostile_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(chromium):
+    # One Playwright per session (tests/conftest.py): a second sync_playwright() inside
+    # the first one's event loop is refused by Playwright.
+    return chromium
 
 
 def test_no_page_runs_case_text_or_fetches_from_another_host(hostile_site, browser):
@@ -104,7 +97,8 @@ def test_no_page_runs_case_text_or_fetches_from_another_host(hostile_site, brows
         tab.wait_for_load_state("networkidle")
         ran += tab.evaluate("window.__ran")
         # No image, frame or script came from case text: every one is this site's own.
-        sources = tab.evaluate("""[...document.querySelectorAll('img,iframe,script,embed,object,video,audio,source')]
+        sources = tab.evaluate("""[...document.querySelectorAll(
+                'img,iframe,script,embed,object,video,audio,source')]
             .map(e => e.src || e.data || '').filter(s => s && !s.startsWith(location.origin))""")
         assert sources == [], (path, sources)
         assert tab.evaluate("document.querySelectorAll('[href^=\"javascript:\" i]').length") == 0, path
