@@ -83,7 +83,7 @@ def check_metric(metric: dict) -> list[tuple[str, str]]:
                  f"{_show(fraction.text)} in the quote {_echo(quote, fraction.start, fraction.end)}, "
                  f"not a count: a fraction is a share, recorded in percent ({_meaning(fraction)}); "
                  f"{_proposal(fraction)} with `unit: percent`, or leave the figure out")]
-    same = [q for q in read.quantities if _same(q.value, value)]
+    same = [q for q in read.quantities if any(_same(r.value, value) for r in q.readings)]
     if same:
         # Of several numbers with this value (一场…一个多小时), the one whose wording is
         # nearest to the recorded qualifier: a plain number for exact, a qualified one else.
@@ -101,7 +101,8 @@ def check_metric(metric: dict) -> list[tuple[str, str]]:
                  f"{_KINDS[n.kind]}; " + _others(read.quantities))]
     return [("metric-value", f"value {_num(value)} is not a number written in the quote "
              + _what_it_reads(quote, read.quantities)
-             + ("; money is in yuan (40万元 → 400000) and 万 = 10000" if read.quantities else ""))]
+             + ("; money is in yuan (40万元 → 400000) and 万 = 10000"
+                if read.quantities and metric.get("unit") in (None, "cny") else ""))]
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-—~～至到]\s*((?:19|20)?\d{2}))?(?=\s*年)")

@@ -203,15 +203,21 @@ _FORMAL_CHARS = "壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億兩"
 _FORMAL_RUN = re.compile(f"[{_FORMAL_CHARS}零〇一二两三四五六七八九十百千万亿]{{2,}}")
 
 
+_FORMAL_SET = frozenset(_FORMAL_CHARS)
+
+
 def _formal(text: str) -> str:
-    if not any(ch in _FORMAL_CHARS for ch in text):
+    if _FORMAL_SET.isdisjoint(text):
         return text
     return _FORMAL_RUN.sub(lambda m: m.group(0).translate(_FORMAL)
-                           if any(ch in _FORMAL_CHARS for ch in m.group(0)) else m.group(0), text)
+                           if not _FORMAL_SET.isdisjoint(m.group(0)) else m.group(0), text)
+
+
+_PLAIN_ARABIC = re.compile(r"[\d,.]+")
 
 
 def _number(text: str) -> float | None:
-    if text[0].isdigit() and all(ch.isdigit() or ch in ",." for ch in text):
+    if text[0].isdigit() and _PLAIN_ARABIC.fullmatch(text):
         return float(text.replace(",", ""))
     return chinese_to_number(text)
 
@@ -250,7 +256,7 @@ _NUMERAL = rf"(?:\d+(?:\.\d+)?|[{_CN}]+)"
 
 # Set phrases and names whose characters include a numeral (longest matched first).
 _SET_PHRASES = sorted("""
-统一 唯一 之一 一体 一体化 一站式 一线 一直 一定 一些 一般 一样 一切 一致 一律 一同 一道 一齐
+统一 唯一 一体 一体化 一站式 一线 一直 一定 一些 一般 一样 一切 一致 一律 一同 一道 一齐
 一旦 一边 一方面 一系列 一度 一举 一心 一手 一把手 一肩挑 一对一 一盘棋 一张网 一条龙 一揽子
 进一步 一一 一下 一番 一并 一流 一带一路 一张蓝图 一以贯之 一如既往 一视同仁 一心一意
 一目了然 千方百计 千家万户 千军万马 万众一心 百姓 百花齐放 十足 十全十美 三农 三资 两委 两新
@@ -291,12 +297,11 @@ _NOT_QUANTITY = [
     ("name", rf"一[^\d{_CN}\s，。,；;、！？“”]{{1,2}}一[^\d{_CN}\s，。,；;、！？“”]{{1,2}}"
              rf"(?<![年月周天日季次])"),
     ("name", rf"[两三四五][^\d{_CN}\s，。,；;、！？“”个名人次项年月天]一[^\d{_CN}\s，。,；;、！？“”]"),
-    ("name", r"(?<!分)(?:" + "|".join(map(re.escape, _SET_PHRASES)) + r")(?![钟])"),
+    ("name", "|".join(map(re.escape, _SET_PHRASES)) + r"(?![钟])"),
     ("name", r"(?<![\d数几上一二两三四五六七八九十])千万(?![元人])"),
-    ("name", r"十分(?![钟之])"),
     ("name", r"\d{3,4}-\d{7,8}"),  # a phone number
     ("date", r"\d{1,2}:\d{2}(?::\d{2})?"),  # a time of day
-    ("date", r"(?<=上午|下午|晚上|中午|凌晨|早上|傍晚)[一二三四五六七八九十\d]{1,3}点(?:钟|半)?"),
+    ("date", r"(?<=上午|下午|晚上|中午|凌晨|早上|傍晚)[一二三四五六七八九十\d]{1,3}点(?:钟|半|[零〇一二三四五六七八九十\d]{1,3}分)?"),
     ("name", r"(.)一\1"),  # 扫一扫, 听一听
     ("name", r"一[^\d\s，。,；;、！？“”]即"),  # 一扫即查, 一点即办
     ("name", r"\d[Gg](?![A-Za-z])"),  # 5G
@@ -305,17 +310,19 @@ _NOT_QUANTITY = [
     # phone numbers, hotlines, road and version numbers, ratios, grades, shopping days
     ("name", r"(?<!\d)1[3-9]\d{9}(?!\d)"),  # a mobile number
     ("name", r"(?:拨打|致电|热线|电话|报警|号码)\s*[:：]?\s*\d{3,}(?:-\d+)?"),  # 拨打110
-    ("name", r"\d{3,5}(?=\s*(?:服务|便民|政务|政府|举报|投诉|咨询|求助)?(?:热线|专线|平台|报警))"),
+    ("name", r"(?<!\d)\d{3,5}(?=\s*(?:服务|便民|政务|政府|举报|投诉|咨询|求助){0,2}(?:热线|专线|平台|报警))"),
     ("name", r"(?<![A-Za-z])[GSXgsx]\d{1,4}(?!\d)|\d{1,4}(?=\s*(?:国道|省道|县道|乡道))"),
-    ("name", r"[Vv]\d+(?:\.\d+)*|\d+(?:\.\d+)+(?=\s*(?:版|时代|模式|升级))"),
-    ("date", r"\d{1,2}\s*[·•]\s*\d{1,2}|\d{1,2}\.\d{1,2}(?=\s*(?:晚会|事件|活动|消费者|国际|期间|当天))"),
-    ("name", r"\d+(?:\.\d+)?\s*[:：比]\s*\d+(?:\.\d+)?(?=\s*的?比例)|\d+\s*[:：]\s*\d+(?!\d)"),
+    ("name", r"[Vv]\d+(?:\.\d+)*|(?<![\d.])\d+(?:\.\d+)+(?=\s*(?:版|时代|模式|升级))"),
+    ("date", r"\d{1,2}\s*[·•]\s*\d{1,2}"),  # 12·5事件
+    ("date", r"(?<![\d.])\d{1,2}\.\d{1,2}(?=\s*(?:晚会|事件|活动|消费者|国际|期间|当天|维权|纪念日))"),  # 3.15晚会
+    ("name", r"(?<!分)之一"),  # 之一 "one of" (三分之一 is a fraction)
+    ("name", r"(?<![\d.])\d+(?:\.\d+)?\s*[:：比]\s*\d+(?:\.\d+)?(?=\s*的?比例)|(?<!\d)\d+\s*[:：]\s*\d+(?!\d)"),
     ("name", r"\d\s*[Aa](?![A-Za-z])|A{3,5}"),  # 4A级景区
     ("name", r"双\s*(?:11|12|十一|十二)"),  # 双11 shopping day
     # quarters, decades, centuries, congresses and plenums, holidays
     ("date", rf"(?<![\d{_CN}个第])前?[一二三四1-4]季度"),
-    ("date", rf"(?:\d{{1,2}}|[{_CND}]+)世纪(?:\d0|[一二三四五六七八九]十)?(?:年代)?"
-             rf"|(?<![\d{_CN}])(?:(?:19|20)?\d0|[一二三四五六七八九]十)年代"),
+    ("date", rf"(?:\d{{1,2}}|[{_CND}]{{1,3}})世纪(?:\d0|[一二三四五六七八九]十)?(?:年代)?"),
+    ("date", rf"(?<![\d{_CN}])(?:(?:19|20)?\d0|[一二三四五六七八九]十)年代"),
     ("name", rf"(?<![\d{_CN}第])(?:十[一二三四五六七八九]|[二三]十[一二三四五六七八九]?|1\d|[23]\d)"
              r"(?:大(?!型|量|批|多|小|类|项|行动|工程|项目|产业|任务|举措|板块|品牌|重点|方面|领域|体系)"
              r"|届[一二三四五六七八九]中全会)"),
@@ -327,14 +334,15 @@ _NOT_QUANTITY = [
     ("name", r"[这那每同某另哪]一(?![十百千万亿])"),  # 这一幕, 同一天: a determiner, not one
     # 万亩茶园, 千亩基地: a class of estate named by its size, not a measured area
     ("name", rf"(?<![\d{_CN}数几上余多])[百千万]亩(?=[\u4e00-\u9fff])(?!以上|以下|左右|上下|多|余)"),
+    ("name", r"十分(?![钟之])"),  # 十分 "very" (after the clock times: 三点五十分)
 ]
 
 # A pattern can only match a text holding one of its trigger characters; checking them first
 # skips most regex scans (validation reads every quote of every case).
 _TRIGGERS = ("第", "初", "号奖", "周期拜", "是要抓靠看", "、.．", "（(", "其", "年", "-/.", "月", "月",
-             "日", "年", "后", "+＋", "个", "一", "一", None, "千", "十", "-", ":", "点", "一", "即",
-             "Gg", "×xX*", "起", "1", "拨致热电报号", "热专平报", "GSXgsx道", "Vv版代式级", "·•.", ":：比",
-             "Aa", "双", "季", "世代", "大届", "一四八", "前后", "番", "这那每同某另哪", "亩")
+             "日", "年", "后", "+＋", "个", "一", "一", None, "千", "-", ":", "点", "一", "即",
+             "Gg", "×xX*", "起", "1", "拨致热电报号", "热专平报", "GSXgsx道", "Vv版代式级", "·•", "晚事活消国期当维纪", "之", ":：比",
+             "Aa", "双", "季", "世", "代", "大届", "一四八", "前后", "番", "这那每同某另哪", "亩", "十")
 assert len(_TRIGGERS) == len(_NOT_QUANTITY)
 _NOT_RE = [(kind, re.compile(pattern), frozenset(trigger) if trigger else None)
            for (kind, pattern), trigger in zip(_NOT_QUANTITY, _TRIGGERS, strict=True)]
@@ -355,9 +363,10 @@ def _not_quantities(text: str) -> list[NotQuantity]:
         values = tuple(v for m in _NUMERAL_IN.finditer(phrase)
                        if (v := _number(m.group(0)) if _number(m.group(0)) is not None
                            else _digit_string(m.group(0))) is not None)
-        if not values:  # 十四五: no one numeral; each character's own value
-            values = tuple(float(DIGITS.get(ch) or MULTIPLIERS[ch]) for ch in phrase
-                           if ch in DIGITS or ch in MULTIPLIERS)
+        # and each character's own value: 十四五 (no one numeral), 五一 (51, but also 5 and 1)
+        values = tuple(dict.fromkeys(values + tuple(
+            float(DIGITS[ch] if ch in DIGITS else MULTIPLIERS[ch]) for ch in phrase.translate(_FORMAL)
+            if ch in DIGITS or ch in MULTIPLIERS)))
         for i in range(start, end):
             taken[i] = True
         found.append(NotQuantity(phrase, start, kind, values))
@@ -430,7 +439,7 @@ _VAGUE_BY_FIRST = {ch: [v for v, firsts in zip(_VAGUE, ("成", "成", "成上", 
                                                          "一二三四五六七八九十123456789", "好几数"),
                                               strict=True) if ch in firsts]
                    for ch in _VAGUE_START}
-_START = re.compile(rf"\d|[{_CN}数几上成好]|百分之|半数|个把")
+_START = re.compile(rf"\d|[{_CN}数几上成好半]|个把")
 
 
 def _tens(t: str) -> float:
@@ -486,7 +495,7 @@ def _before_word(text: str, start: int) -> tuple[str, str] | None:
             prev = head[-len(word) - 1] if len(head) > len(word) else ""
             if prev and word in _NOT_BEFORE and prev in _NOT_BEFORE[word]:
                 break  # 最近3年, 临近三个村, 节约100万元
-            if word == "过" and (text[start] not in "百千万亿" or head != text[max(0, start - 5):start]):
+            if word == "过" and (text[start] not in "百千万亿半" or head != text[max(0, start - 5):start]):
                 break  # 过万人 (passed ten thousand); not 过了3年, 过3天
             return word, qualifier
     adverb = _ADVERB.search(text, max(0, start - 16), start) if _ADVERB_FIRST.intersection(
@@ -636,11 +645,20 @@ def _shared_unit(a_text: str, b_text: str) -> float:
     return 1.0
 
 
+_HALF_LENGTH = re.compile(r"半(?=年|个月|天|小时)")
+_NOT_HALF = frozenset("上下前后每多大" + _CN + "个")
+
+
 def _special(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
     """Fractions (三分之一, 2/3), halves (一半, 半数) and 个把 (one or so)."""
     first = text[pos]
     if first in "一半" and text.startswith(("一半", "半数"), pos) and _free(blocked, pos, pos + 2):
         return _qualified(text, pos, pos + 2, 50.0, unit="%")  # 一半村民: 50 percent
+    if first == "半" and pos and text[pos - 1] == "过" and _free(blocked, pos, pos + 1):
+        return _qualified(text, pos, pos + 1, 50.0, unit="%")  # 过半村民: more than half
+    if first == "半" and _HALF_LENGTH.match(text, pos) and (
+            not pos or text[pos - 1] not in _NOT_HALF) and _free(blocked, pos, pos + 1):
+        return _qualified(text, pos, pos + 1, 0.5)  # 半年 = 0.5 year; not 上半年 (a date)
     if first == "个" and text.startswith("个把", pos):
         return _quantity(text, pos, pos + 2, "approximately", 1.0, word="个把")  # 个把月
     if "分" in text[pos + 1:pos + 4] or "/" in text[pos + 1:pos + 5]:
@@ -657,10 +675,10 @@ _ADJACENT_FIRST = frozenset("一两二三四五六七八九十")
 
 
 def _first_blocked(blocked: list[bool], pos: int) -> int:
-    i = pos
-    while i < len(blocked) and not blocked[i]:
-        i += 1
-    return i
+    try:
+        return blocked.index(True, pos)
+    except ValueError:
+        return len(blocked)
 
 
 _HALF = re.compile(r"(?:个半(?=小时|月|钟头)|(?:年|天|小时)半)")  # 一年半, 两个半月: + 0.5
@@ -733,7 +751,11 @@ def _fraction(text: str, pos: int, m: re.Match) -> Quantity | None:
                        if kind in _UPPER_BOUND else round(scaled)) / 10 ** digits
             if Reading(kind, rounded) not in reads:
                 reads.append(Reading(kind, rounded))
-    return replace(q, value=reads[0].value, qualifier=reads[0].qualifier, readings=tuple(reads))
+    first = reads[0]
+    lower = first.value if first.qualifier in _LOWER_BOUND else None  # rounded down: still below
+    upper = first.value if first.qualifier in _UPPER_BOUND else None  # rounded up: still above
+    return replace(q, value=first.value, qualifier=first.qualifier, readings=tuple(reads),
+                   lower=lower, upper=upper)
 
 
 _AFTER_CHARS = frozenset("以之左开届期上")
