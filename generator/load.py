@@ -1036,6 +1036,14 @@ def _parse(case: CaseFile, path: Path, text: str, raw: bytes) -> None:
             rule = "character"
         elif isinstance(exc, ConstructorError):
             message = exc.problem
+        elif _only_markers(text):
+            message, rule = ("file is empty (only document markers `---`/`...` and comments); start "
+                             "from `casebook new <id>` for a filled-in skeleton"), "empty"
+            line, col = 1, 1
+        elif (long_key := _long_key(text, line)) is not None:
+            col, message = long_key, (
+                "YAML syntax error: a key longer than 1,024 characters (YAML does not read a longer "
+                "plain key); field names are short words: check for a missing line break or `:`")
         elif (ime := _ime_character(text, line)) is not None:
             line, col, message = ime
             rule = "character"
@@ -1125,6 +1133,23 @@ _CLOSER = {'"': 'quote "', "'": "quote '", "[": "bracket ]", "{": "brace }"}
 _IME_INDENT = re.compile(r"^ *([\u3000\u00a0])", re.M)
 _IME_COLON = re.compile(r"^ *(?:- +)?([A-Za-z_][A-Za-z0-9_]*) *(：)", re.M)
 _IME_NAMES = {"\u3000": "U+3000 (ideographic space, a full-width space)", "\u00a0": "U+00A0 (no-break space)"}
+
+
+_MARKERS_ONLY = re.compile(r"(?:[ \t]*(?:---|\.\.\.)?[ \t]*(?:#[^\n]*)?(?:\r?\n|\Z))*\Z")
+
+
+def _only_markers(text: str) -> bool:
+    """True for a file of nothing but `---`, `...`, comments and blank lines."""
+    return bool(_MARKERS_ONLY.match(text))
+
+
+def _long_key(text: str, line: int) -> int | None:
+    """The column of a plain key over 1,024 characters on `line` (PyYAML's limit), or None."""
+    start = _line_start(text, line)
+    end = text.find("\n", start)
+    row = text[start:end if end >= 0 else len(text)]
+    key = row.lstrip(" -").split(": ", 1)[0] if ": " in row or row.endswith(":") else ""
+    return row.index(key) + 1 if len(key.rstrip(":")) > 1024 else None
 
 
 def _ime_character(text: str, line: int) -> tuple[int, int, str] | None:

@@ -85,7 +85,12 @@ def schema_findings(index: int, data: object, display: str = "FILE") -> list[Fin
         return [Finding(index, ("schema_version",), V1_MESSAGE.format(path=display), "schema-version")] + [
             Finding(index, *_explained(error)) for error in _explainer().iter_errors(data)
             if error.validator == "pattern"] + bidi_findings(index, data)
-    return [Finding(index, *_explained(error)) for error in _explainer().iter_errors(data)]
+    errors = list(_explainer().iter_errors(data))
+    # An empty value breaks its pattern too: one error ("must not be empty") is enough, not a
+    # second that would say it holds a space (`province: ""`).
+    empty = {tuple(e.absolute_path) for e in errors if e.validator == "minLength" and e.instance == ""}
+    return [Finding(index, *_explained(error)) for error in errors
+            if not (error.validator == "pattern" and tuple(error.absolute_path) in empty)]
 
 
 def _explained(error) -> tuple:

@@ -492,3 +492,19 @@ def test_an_ooxml_escape_look_alike_is_shown_in_excel_as_written():
     stored = sheet.cell(row=2, column=header.index("title_en") + 1).value
     assert stored == "a_x005F_x0041_b_x005F_x001B_c _x005F_x0041_x005F_x0042_ _x00"
     assert unescape(stored) == written  # what Excel shows (it decodes _xHHHH_)
+
+
+@pytest.mark.parametrize(("change", "where", "message"), [
+    (lambda t: "...\n", "1:1", "file is empty (only document markers `---`/`...` and comments); start from "
+     "`casebook new <id>` for a filled-in skeleton"),
+    (lambda t: t.replace("\nscope: ", "\n" + "k" * 1100 + ": x\nscope: ", 1), "21:1",
+     "YAML syntax error: a key longer than 1,024 characters (YAML does not read a longer plain key); "
+     "field names are short words: check for a missing line break or `:`"),
+    (lambda t: t.replace("\n  province: 陕西省", '\n  province: ""', 1), "16:13",
+     '`province` must not be empty; e.g. `province: "陕西省"` [$.place.province]'),
+])
+def test_messages_say_what_is_wrong_once(tmp_path, change, where, message):
+    code, out = run(_mini_with(tmp_path, change), "validate")
+    assert code == 1
+    assert out == [f"cases/langao-fixture-mini.yaml:{where}: {message}",
+                   "1 file(s) checked: 1 error(s) in 1 file(s), 0 warning(s)"]
