@@ -238,7 +238,9 @@ def combine(results: list[Checked], text_of=None) -> tuple[list[Problem], list[i
     text_of = text_of or (lambda i: _read_text(results[i].case.path))
     keyed = [(i, r.case.display, r.keys) for i, r in enumerate(results) if r.keys is not None]
     cross = cross_findings(keyed)
-    problems = [p for r in results for p in r.problems]
+    # A problem in a shared file (a source snapshot, the sources/ folder) comes back from
+    # every case that uses it: reported once.
+    problems = list({(p.path, p.line, p.col, p.message): p for r in results for p in r.problems}.values())
     failed = {f.index for f in cross if f.severity == ERROR}
     valid = [i for i, r in enumerate(results) if r.keys is not None and not r.failed and i not in failed]
     # Advice (warnings) only for files without errors: what must be fixed comes first.

@@ -508,3 +508,22 @@ def test_messages_say_what_is_wrong_once(tmp_path, change, where, message):
     assert code == 1
     assert out == [f"cases/langao-fixture-mini.yaml:{where}: {message}",
                    "1 file(s) checked: 1 error(s) in 1 file(s), 0 warning(s)"]
+
+
+def test_a_problem_of_the_sources_folder_is_reported_once_for_all_cases(tmp_path):
+    work = project(tmp_path / "repo")
+    text = (work / "cases" / "langao-fixture-mini.yaml").read_text(encoding="utf-8")
+    other = text.replace("id: langao-fixture-mini", "id: langao-fixture-minb", 1).replace(
+        "id: langao-fixture-source", "id: langao-fixture-sourcb", 1).replace(
+        "source: langao-fixture-source", "source: langao-fixture-sourcb").replace(
+        "langao-fixture-1-12-x", "langao-fixture-1-12-y")
+    (work / "cases" / "langao-fixture-minb.yaml").write_text(other, encoding="utf-8")
+    shutil.move(work / "sources", tmp_path / "outside")
+    (work / "sources").symlink_to(tmp_path / "outside", target_is_directory=True)
+    code, out = run(work, "validate")
+    assert code == 1
+    assert [line for line in out if "warning:" not in line] == [
+        "sources:1:1: is a symbolic link; the folders holding source snapshots must be real folders "
+        "in the repository (links are not followed), so no quote was checked",
+        "2 file(s) checked: 1 error(s) in 1 file(s), 0 warning(s)",
+    ]
