@@ -12,7 +12,13 @@ not `.yaml`/`.yml`, unreadable files, UTF-16, control characters, noncharacters 
 Unicode line separators (U+0085, U+2028, U+2029, which YAML 1.1 counts as line breaks
 while editors do not), also when written as escapes in double-quoted text; nesting
 deeper than `MAX_DEPTH`; integers longer than `MAX_DIGITS`; floats that overflow to
-infinity or underflow to 0; NaN and infinity; YAML 1.1 number forms under explicit tags.
+infinity or underflow to 0; floats of more than 15 significant digits; NaN and infinity;
+YAML 1.1 number forms under explicit tags. Invisible characters inside text (a BOM, a
+zero-width space) are warnings at their place.
+
+`read_regular` is the one safe reader of files from contributors: case files and the
+source snapshots of provenance.py are both read with it (never through a link, never
+blocking, with a size limit checked before reading).
 """
 
 from __future__ import annotations
