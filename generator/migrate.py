@@ -229,7 +229,7 @@ def _migrate_metric(metric: CommentedMap) -> list[str]:
     changes = []
     qualifier = metric.get("qualifier")
     new, value_max, words = _v2_reading(metric) or (qualifier, None, "")
-    if new == "vague" and "value_max" not in metric and value_max is not None:
+    if new in ("vague", "range") and "value_max" not in metric and value_max is not None:
         # 上万, 数十万: version 2 records both bounds, read from the quote
         metric.insert(list(metric).index("value") + 1, "value_max", _whole(value_max))
         changes.append(f"value_max: {_whole(value_max)} (the upper bound of “{words}”)")

@@ -247,3 +247,75 @@ def test_validate_names_migrate_for_a_v1_file(tmp_path):
                                 f"{(work / 'langao-fixture-mini.yaml').as_posix()}` to rewrite it to "
                                 "version 2 (it keeps your comments and marks the values it had to "
                                 "guess) [$.schema_version]")
+
+
+# --- the second review (rv11): migrate reads with quantities.readings(), never guesses ------
+
+
+@pytest.mark.parametrize(("quote", "value", "v1", "v2", "value_max"), [
+    ("帮销农特产品400余万元", 4000000, "more_than", "plus", None),
+    ("惠及群众数十万人", 100000, "more_than", "vague", 1000000),
+    ("惠及群众数十万人", 100000, "approximately", "vague", 1000000),
+    ("突破100万元", 1000000, "at_least", "more_than", None),
+    ("五到十万元", 50000, "approximately", "range", 100000),
+])
+def test_qualifiers_come_from_the_readings(quote, value, v1, v2, value_max):
+    text, changes = migrate_text(_metric(quote, value, v1))
+    assert f"    qualifier: {v2}\n" in text
+    assert (f"    value_max: {value_max}\n" in text) == (value_max is not None)
+
+
+def _v1_case(tmp_path, quote: str, value, qualifier: str) -> Path:
+    work = _copy("valid", tmp_path)
+    path = work / "langao-fixture-mini.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "    value: 4000000\n    unit: cny\n    qualifier: at_least\n"
+    assert old in text and "    quote: 帮销农特产品400余万元\n" in text
+    path.write_text(text.replace(old, f"    value: {value}\n    unit: person\n    qualifier: {qualifier}\n")
+                    .replace("    quote: 帮销农特产品400余万元\n", f"    quote: {quote}\n"), encoding="utf-8")
+    return work
+
+
+@pytest.mark.parametrize(("quote", "value", "qualifier", "why"), [
+    ("惠及群众10万人", 100000, "vague",
+     "no version-2 reading of this figure fits its v1 `qualifier: vague`, so migrate does not guess: "
+     "`qualifier: vague` is not a true reading of 10万 in the quote “惠及群众10万人”: 10万 is written "
+     "without a qualifying word; write `value: 100000`, `qualifier: exact` (or `qualifier: "
+     "approximately` where the article treats the figure as round); fix the metric by hand, then run "
+     "migrate again"),
+    ("近10万人", 100000, "vague",
+     "no version-2 reading of this figure fits its v1 `qualifier: vague`, so migrate does not guess: "
+     "`qualifier: vague` is not a true reading of 10万 in the quote “近10万人”: 近 means close to 100000 "
+     "but below it; write `value: 100000`, `qualifier: just_under` (or `qualifier: approximately`); "
+     "fix the metric by hand, then run migrate again"),
+    ("惠及群众数十万人", 100000, "exact",
+     "no version-2 reading of this figure fits its v1 `qualifier: exact`, so migrate does not guess: "
+     "`qualifier: exact` is not a true reading of 数十万 in the quote “惠及群众数十万人”: 数十万 is vague "
+     "(between 100000 and 1000000), so it is never exact, at least or plus; write `value: 100000`, "
+     "`value_max: 1000000`, `qualifier: vague`, or leave the figure out; fix the metric by hand, then "
+     "run migrate again"),
+    ("惠及群众10万人", 100000, "bogus",
+     "`qualifier: bogus` is not a version-1 qualifier (exact, at_least, more_than, approximately, "
+     "less_than, at_most, range, vague); fix it by hand, then run migrate again"),
+])
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_metric_no_reading_fits_is_refused_at_its_value(tmp_path, quote, value, qualifier, why,
+                                                         dry_run):
+    work = _v1_case(tmp_path, quote, value, qualifier)
+    before = (work / "langao-fixture-mini.yaml").read_bytes()
+    result = run(*(["--dry-run"] if dry_run else []), work)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.splitlines()
+    assert lines[0].endswith("langao-fixture-mini.yaml: not migrated, fix these first:")
+    assert lines[1].endswith(f"langao-fixture-mini.yaml:71:12: {why} [$.metrics[0].value]")
+    assert (work / "langao-fixture-mini.yaml").read_bytes() == before
+
+
+def test_a_flow_style_metric_becomes_block_style_with_its_comment():
+    text, _ = migrate_text("schema_version: 1\nscope: county\nmetrics:\n"
+                           "  - {value: 4000000, qualifier: at_least, quote: 帮销农特产品400余万元}  # flow\n")
+    assert text.split("metrics:\n", 1)[1] == (
+        "  - value: 4000000  # flow\n    qualifier: plus\n"
+        f"    claim_type: result  # {INFERRED}\n    status: achieved  # {INFERRED}\n"
+        "    quote: 帮销农特产品400余万元\n")
