@@ -18,11 +18,12 @@ qualifier          words                                      bounds of the true
 exact              no word (确数)                              [N, N]
 at_least           以上 至少 最少 不少于 不低于 不下于           [N, ∞)
 more_than          超过 超 逾 多于 高于 大于 以外 开外           (N, ∞)
+                   过万 破亿 突破N (the figure has passed N)
 plus               N余 N多 (400余万, 700多天, 一个多月)         (N, N + step), step = the
                                                               unit of N's last non-zero
                                                               digit (400余万: step 100万)
 just_under         近 将近 接近 几乎                            [?, N)
-approximately      约 大约 大概 左右 上下 N来                    about N
+approximately      约 大约 大概 左右 上下 N来 千把 万把 个把     about N
 at_most            以下 以内 之内 最多 至多 不超过 不高于 不多于    (-∞, N]
 less_than          不满 不到 不足 少于 低于 小于 未满             (-∞, N)
 range              三到五 3至5 3—5 三五天 三四天 一两天          [a, b]
@@ -49,7 +50,19 @@ Which readings are true:
   (“五个一”) are not quantities: their digits back no reading.
 
 Numerals: Arabic (1,000 with thousands commas, 4.57, full-width １２), Chinese (一百零八,
-两, 廿/卅, 万/亿 compounds), mixed (4.57亿, 1.1万, 3千), percent (30%, 百分之三十 → 30).
+两, 廿/卅, 万/亿 compounds, 万亿), colloquial short forms (一万二 = 12000, 三千五 = 3500),
+mixed (4.57亿, 1.1万, 3千, 3万5千, 1亿2000万), 点 decimals (四点五七亿), financial numerals
+(壹佰万), percent (30%, 百分之三十 → 30, 三成 → 30). Fractions and halves are shares in
+percent: 五分之一 → 20, 千分之五 → 0.5, 一半/半数 → 50; 三分之一 has no exact decimal and reads
+only as `approximately` 33.33, 33.3 or 33 (rounded down for a lower bound, up for an upper one).
+A range's unit written once after its upper end belongs to both ends (五到十万 → 50000..100000).
+
+Each quantity also carries `unit`, the unit word written right after it (元, 户, 人次, 亩, %,
+倍, 个百分点 …); `UNIT_WORDS` maps it to the metric units it can be counted in (200户 is
+`household`; 3倍 and 5个百分点 fit none). A point in time (3年前, 两年后) is a NotQuantity of
+kind `ago`, not a length; so are phone, hotline, road and version numbers, quarters
+(一季度), decades (80年代), congresses (二十大), holidays (五一期间) and set names (八项规定,
+两会, 双11, 4A级, 万元户, 万亩茶园).
 """
 
 from __future__ import annotations
