@@ -35,8 +35,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .load import (MAX_BYTES, FileKind, Refused, _decode_error, _wide_encoding, kind_name,
-                   linked_folder, read_case, read_regular)
+from .load import (
+    MAX_BYTES,
+    FileKind,
+    Refused,
+    _decode_error,
+    _wide_encoding,
+    kind_name,
+    linked_folder,
+    read_case,
+    read_regular,
+)
 from .locate import Locator
 from .messages import visible
 from .problems import ERROR, WARNING, Problem
@@ -165,7 +174,8 @@ def snapshot(folder: Path | None, source_id: str) -> Snapshot | None:
     t = None if trouble else _stamp(text_path)
     if trouble is None and t is None:
         return None
-    stamp = (t, None if trouble else _stamp(meta_path), trouble)
+    # The working directory is part of the key: the problems carry paths relative to it.
+    stamp = (t, None if trouble else _stamp(meta_path), trouble, os.getcwd())
     hit = _cache.get(text_path)
     if hit is not None and hit[0] == stamp:
         return hit[1]

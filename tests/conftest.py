@@ -6,6 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check readings, not speed: a time limit per example only fails them when
+# the machine is busy (CI shares two cores with a browser). Speed lives in benchmarks/.
+settings.register_profile("casebook", deadline=None)
+settings.load_profile("casebook")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

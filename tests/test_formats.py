@@ -8,6 +8,7 @@ itself and run in a subprocess, in a UTF-8 and in a non-UTF-8 (C) locale.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import csv
 import io
 import json
@@ -168,7 +169,10 @@ def test_datasette_opens_it_with_its_keys(package):
         assert labels == {key: titles[key] or None for key in labels}
         assert any(labels.values())
 
-    asyncio.run(look())
+    # A thread of its own: the session's Playwright (tests/conftest.py) may already run an
+    # event loop in this one, where asyncio.run() is refused.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, look()).result()
 
 
 def test_frictionless_publishes_every_row_to_sqlite(package, tmp_path):
