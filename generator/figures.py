@@ -4,9 +4,19 @@
 Chinese reader expects, following the qualifier of schema v2 (see schema/case.schema.json,
 `definitions/qualifier`; Civil Code art. 1259 for 以上/超过):
 
-- `plus` → N余 (余 before 万/亿 when N is whole there: 400余万元; after it otherwise: 1.1万余人次)
+- `plus` → the number as the quote writes it (1万余人次, 5万余斤, 一个多月, 900多万元: 余/多 follow
+  the last unit digit of the number as written). Without a quote that reads so: N余 with 余 after
+  万/亿 when N there is one digit or a decimal (1万余, 1.1万余) and before it otherwise (400余万);
+  a one-digit N without 万/亿 reads 超过N (never 1余个月).
+- `vague` → the source's words (点击率上万 → 上万次); without a quote that reads so, the lower
+  bound with 以上 (1万次以上), never an upper bound the source does not give.
 - `at_least` → N以上, `more_than` → 超过N, `just_under` → 近N, `approximately` → 约N,
-  `at_most` → 最多N, `less_than` → 不到N, `range` and `vague` → N–M, `exact` → N.
+  `at_most` → 最多N, `less_than` → 不到N, `range` → N–M, `exact` → N.
+
+Measure words: when the metric's `quote` has the figure (a true reading of
+generator/quantities.py), the measure word written after it is shown (安装路灯57盏 → 57盏,
+600余起, 3次, 29个联合党组织 → 29个, 39家), not the generic word of the unit code (项, 场, 个单位).
+Without one, the unit code's word (`UNIT_WORDS`).
 
 Numbers of 10,000 and more are written with 万 (10⁴) or 亿 (10⁸), up to four significant
 decimals (457,000,000 → 4.57亿). Money is in 元 (`unit: cny`). Nothing here raises for a
@@ -47,13 +57,54 @@ def _split(value: float) -> tuple[str, str]:
 
 
 def number(value: float, plus: bool = False) -> str:
-    """A number the Chinese way; `plus` adds 余 (400余万, 1.1万余, 30余)."""
+    """A number the Chinese way; `plus` adds 余 after the last unit digit (400余万, 1万余, 1.1万余, 30余).
+
+    A one-digit `plus` figure without 万/亿 (1余 is not Chinese) reads 超过1.
+    """
     mantissa, magnitude = _split(value)
     if not plus:
         return mantissa + magnitude
-    if magnitude and "." in mantissa:
+    if magnitude and ("." in mantissa or len(mantissa.lstrip("-")) == 1):
         return mantissa + magnitude + "余"
+    if not magnitude and len(mantissa.lstrip("-")) == 1:
+        return "超过" + mantissa
     return mantissa + "余" + magnitude
+
+
+# Measure words (量词) a figure may be followed by in a quote; a word outside this set (三大举措)
+# leaves the unit code's generic word.
+MEASURE_WORDS = set("月个盏起件次集家处条名位场期支项户亩人天年周所座间批轮届款种类套台辆头只栋本篇份张元斤吨")
+
+
+def _as_written(metric: dict):
+    """(number as written, measure word, the quote after the number) of the metric's figure in its own quote, or None.
+
+    The quantity is the first one of generator.quantities.readings(quote) of which the
+    metric's (qualifier, value, value_max) is a true reading. The measure word is the unit word
+    the reading found when the quote continues with it (人次, 平方米, 小时), else the single
+    measure word (MEASURE_WORDS) right after the number, else "" (上万 with nothing after it).
+    """
+    quote = metric.get("quote")
+    if not isinstance(quote, str) or not quote:
+        return None
+    from .quantities import is_true_reading, readings  # local: quantities is large, figures small
+    qualifier = metric.get("qualifier") or "exact"
+    try:
+        found = readings(quote).quantities
+    except Exception:  # a quote the reader cannot take never breaks a page
+        return None
+    for quantity in found:
+        if not is_true_reading(quantity, qualifier, metric["value"], metric.get("value_max")):
+            continue
+        rest = quote[quantity.start + len(quantity.text):]
+        if quantity.unit and rest.startswith(quantity.unit):
+            word = quantity.unit
+        elif rest[:1] in MEASURE_WORDS:
+            word = rest[:1]
+        else:
+            word = ""
+        return quantity.text, word, rest
+    return None
 
 
 def reading(metric: dict) -> str:
@@ -61,11 +112,26 @@ def reading(metric: dict) -> str:
 
     >>> reading({"value": 4000000, "unit": "cny", "qualifier": "plus"})
     '400余万元'
+    >>> reading({"value": 10000, "unit": "person_time", "qualifier": "plus", "quote": "共培训1万余人次"})
+    '1万余人次'
     """
-    unit = UNIT_WORDS.get(metric.get("unit"), metric.get("unit") or "")
+    generic = UNIT_WORDS.get(metric.get("unit"), metric.get("unit") or "")
     qualifier = metric.get("qualifier") or "exact"
     value = metric["value"]
-    if metric.get("value_max") is not None or qualifier in ("range", "vague"):
+    written = _as_written(metric)
+    unit = generic
+    if written is not None:
+        words, word, rest = written
+        if word and not rest.startswith(generic):
+            unit = word  # 57盏, 600余起, 3次: the quote's measure word, not 项/场
+        if qualifier in ("plus", "vague"):  # the number as written: 1万余, 一个多, 上万
+            text = words + unit
+            if metric.get("per"):
+                text += "/" + PER_WORDS.get(metric["per"], metric["per"])
+            return text
+    if qualifier == "vague":
+        text = number(value) + unit + "以上"
+    elif metric.get("value_max") is not None or qualifier == "range":
         top = metric.get("value_max")
         low, high = _split(value), _split(top if top is not None else value)
         if top is None:
@@ -76,7 +142,9 @@ def reading(metric: dict) -> str:
             text = f"{number(value)}–{number(top)}"
         text += unit
     else:
-        text = _BEFORE.get(qualifier, "") + number(value, plus=qualifier == "plus") + unit
+        figure = number(value, plus=qualifier == "plus")
+        before = "" if figure.startswith("超过") else _BEFORE.get(qualifier, "")
+        text = before + figure + unit
         text += _AFTER.get(qualifier, "")
     if metric.get("per"):
         text += "/" + PER_WORDS.get(metric["per"], metric["per"])

@@ -39,11 +39,42 @@ from .site_helpers import build_site
     ({"value": 15, "unit": "day", "qualifier": "at_most"}, "最多15天"),
     ({"value": 3, "unit": "day", "qualifier": "less_than"}, "不到3天"),
     ({"value": 3, "value_max": 5, "unit": "day", "qualifier": "range"}, "3–5天"),
-    ({"value": 10_000, "value_max": 100_000, "unit": "time", "qualifier": "vague"}, "1–10万次"),
+    # no quote to read the source's words from: the lower bound only, never the conventional upper one
+    ({"value": 10_000, "value_max": 100_000, "unit": "time", "qualifier": "vague"}, "1万次以上"),
+    # 余 follows the last unit digit: 1万余, not 1余万; 1余个月 is not Chinese (超过1个月 is true)
+    ({"value": 10_000, "unit": "person_time", "qualifier": "plus"}, "1万余人次"),
+    ({"value": 1, "unit": "month", "qualifier": "plus"}, "超过1个月"),
     ({"value": 20_000, "unit": "cny", "qualifier": "exact", "per": "year"}, "2万元/年"),
     ({"value": 85.5, "unit": "percent", "qualifier": "exact"}, "85.5%"),
 ])
 def test_figures_read_the_chinese_way(metric, text):
+    assert reading(metric) == text
+
+
+@pytest.mark.parametrize(("metric", "text"), [
+    # review rv12 #5: the number as the quote writes it, 余/多 where the source puts them
+    ({"value": 10_000, "unit": "person_time", "qualifier": "plus", "quote": "两年来共培训1万余人次"},
+     "1万余人次"),
+    ({"value": 50_000, "unit": "jin", "qualifier": "plus", "quote": "帮助种植户销售5万余斤"}, "5万余斤"),
+    ({"value": 1, "unit": "month", "qualifier": "plus", "quote": "经过一个多月的精心酝酿"}, "一个多月"),
+    ({"value": 1, "unit": "hour", "qualifier": "plus", "quote": "一场长达一个多小时的践行社会主义核心价值观宣讲"},
+     "一个多小时"),
+    ({"value": 9_000_000, "unit": "cny", "qualifier": "plus", "quote": "争取帮扶项目资金900多万元"}, "900多万元"),
+    # review rv12 #6: the quote's measure word, not the unit code's generic word
+    ({"value": 57, "unit": "item", "qualifier": "exact", "quote": "安装路灯57盏"}, "57盏"),
+    ({"value": 600, "unit": "item", "qualifier": "plus", "quote": "目前已处理各类矛盾纠纷600余起"}, "600余起"),
+    ({"value": 3, "unit": "event", "qualifier": "exact", "quote": "组织开展集中培训3次"}, "3次"),
+    ({"value": 29, "unit": "organisation", "qualifier": "exact", "quote": "将97个村划设29个联合党组织"}, "29个"),
+    ({"value": 39, "unit": "organisation", "qualifier": "exact", "quote": "由21名科级干部联系39家合作社"}, "39家"),
+    ({"value": 1, "unit": "event", "qualifier": "at_least", "per": "month",
+      "quote": "每月至少到挂点联系村开展1次全民集中劳动日活动"}, "1次以上/月"),
+    # the generic word stays when the quote writes it (97个村, 1400余人次)
+    ({"value": 97, "unit": "village", "qualifier": "exact", "quote": "将97个村划设29个联合党组织"}, "97个村"),
+    # review rv12 #7: a vague figure in the source's words, no upper bound the source does not give
+    ({"value": 10_000, "value_max": 100_000, "unit": "time", "qualifier": "vague",
+      "quote": "驻村业务“云端”课堂点击率上万"}, "上万次"),
+])
+def test_figures_follow_the_quote(metric, text):
     assert reading(metric) == text
 
 
