@@ -444,11 +444,11 @@ def _corpus(kind: str, n: int, out: Path, seed: int) -> tuple[Path, list[Path]]:
 
 
 def run(kind: str, sizes: list[int], seed: int, out: Path, repeat: int, site_max: int,
-        build_max: int, full: bool, cjs_files: int) -> list[Result]:
+        build_max: int, full: bool, cjs_files: int, export: bool = True) -> list[Result]:
     """Measure every step at every size of one corpus; print progress to stderr as it goes."""
     logs = out / "logs" / kind
     results: list[Result] = []
-    has_export = _casebook_has("export")
+    has_export = export and _casebook_has("export")
     for n in sizes:
         t = time.perf_counter()
         corpus, files = _corpus(kind, n, out, seed)
@@ -603,6 +603,7 @@ def main() -> None:
                         help="largest real-shaped size for `casebook build`")
     parser.add_argument("--cjs-files", type=int, default=1000,
                         help="above this many files, check-jsonschema runs on a sample and is scaled")
+    parser.add_argument("--no-export", action="store_true", help="leave out `casebook export`")
     parser.add_argument("--full", action="store_true",
                         help="run check-jsonschema on every file at every size (10,000 files: ~12 min)")
     args = parser.parse_args()
@@ -614,7 +615,7 @@ def main() -> None:
     for kind, sizes in (("real", args.real), ("synthetic", args.synthetic)):
         if sizes:
             results += run(kind, sorted(sizes), args.seed, out, args.repeat, args.site_max,
-                           args.build_max, args.full, args.cjs_files)
+                           args.build_max, args.full, args.cjs_files, not args.no_export)
     lines = [side_by_side(results), "", table(results), ""]
     if args.synthetic:
         small = out / f"cases-{min(args.synthetic)}"
