@@ -207,7 +207,8 @@ def _needs_text_cell(value: str) -> bool:
     number or date (format "@" keeps it text when edited)."""
     from openpyxl.cell.cell import ERROR_CODES
 
-    return value.startswith("=") or value in ERROR_CODES or bool(_NUMBER_LIKE.fullmatch(value))
+    return (value.startswith("=") or value in ERROR_CODES or bool(_NUMBER_LIKE.fullmatch(value))
+            or "_x" in value)  # an OOXML escape look-alike: _text_cell escapes it
 
 
 _OOXML_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
