@@ -21,8 +21,8 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from .quantities import parse_quantities
 from .load import read_case
+from .quantities import parse_quantities
 from .schema import load_schema
 from .skeleton import MODELINE, SkeletonError, check_case_id, current_version, render
 
@@ -187,7 +187,9 @@ def _path(field_id: str) -> list:
 
 # Characters an answer may not hold: C0 controls other than tab and line feed (CR is read as
 # part of CRLF), DEL and C1 controls. NUL or ESC in a case file are refused by validate too.
-_CONTROL = frozenset(chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)) if chr(c) != "\r")
+_CONTROL = frozenset(
+    chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)) if chr(c) != "\r"
+)
 
 
 def check_answers(body: str, fields: list[dict]) -> None:

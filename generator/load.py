@@ -733,7 +733,8 @@ def _refuse_name(path: Path) -> Refused | None:
         return Refused(f"is a symbolic link to a folder; the {name} folder must be a real folder "
                        "in the repository (links are not followed): put the files themselves here",
                        "file-kind")
-    if is_case_name(name) and os.path.isdir(path) and not os.path.islink(path) and os.access(path, os.R_OK | os.X_OK):
+    if (is_case_name(name) and os.path.isdir(path) and not os.path.islink(path)
+            and os.access(path, os.R_OK | os.X_OK)):
         return Refused("is a folder named like a case file, not a case file; a case file must be "
                        "a regular file: rename the folder (the files in it are checked on their own)",
                        "file-kind")
@@ -1058,7 +1059,8 @@ def _parse(case: CaseFile, path: Path, text: str, raw: bytes) -> None:
             opened = exc.context_mark
             what = _OPENED[exc.context]
             message = (f"YAML syntax error: {what} opened here is not closed: the file ends "
-                       f"(line {line}) before its closing {_CLOSER.get(text[opened.index:opened.index + 1], 'mark')}")
+                       f"(line {line}) before its "
+                       f"closing {_CLOSER.get(text[opened.index:opened.index + 1], 'mark')}")
             line, col = opened.line + 1, opened.column + 1
         else:
             what = f"{exc.context}: {exc.problem}" if exc.context else exc.problem

@@ -204,7 +204,8 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
             f"`{field}` must be {_TYPES.get(expected, expected)}, not {_kind(value)}{hint}"
             + _example(parts, node)
         )
-    if v == "pattern" and error.validator_value == load_schema()["definitions"]["no_formula"]["then"]["pattern"]:
+    if (v == "pattern"
+            and error.validator_value == load_schema()["definitions"]["no_formula"]["then"]["pattern"]):
         first = {"\t": "a tab", "\r": "a carriage return"}.get(value[:1], f"`{value[:1]}`")
         return parts, "value", (
             f"`{field}` {_show(value)} starts with {first}: no text may start with = + - @, a tab "

@@ -118,8 +118,9 @@ def test_case_type_evidence_type_and_review_date_are_recorded(name):
 def test_gaozhou_says_it_is_unit_village_pairing_without_first_secretaries():
     c = case("gaozhou")
     assert c["case_type"] == "unit_village_pairing"
-    # Second review: the article does speak of teams (结对帮扶队伍, 县级代表队, 队员) and of 驻镇帮扶, so the
-    # case says it mentions no first secretaries and no one known to be stationed in the villages, not "no teams".
+    # Second review: the article does speak of teams (结对帮扶队伍, 县级代表队, 队员) and of 驻镇帮扶,
+    # so the case says it mentions no first secretaries and no one known to be stationed in the
+    # villages, not "no teams".
     assert "没有提到驻村第一书记" in c["summary"] and "没有提到第一书记或工作队" not in c["summary"]
     assert "“县级代表队”" in c["summary"] and "没有说明队员是否常驻村里" in c["summary"]
     assert "mentions no first secretaries" in c["summary_en"] and "or work teams" not in c["summary_en"]
@@ -143,12 +144,14 @@ def test_one_persons_habit_is_not_a_rule():
 
 # Second review (issue 15, fresh reviewers given only the article and the corrected case).
 
-PROSE = {"headline", "summary", "summary_en", "background", "approach", "outcomes", "lessons", "notes", "caveat",
-         "note", "role", "did", "description", "title", "title_en", "name", "name_en", "indicator",
-         "indicator_en", "steps", "conditions", "scope", "period", "led_by", "frequency", "title_note", "village"}
-FIELD_NAMES = ("kind", "role", "terms", "basis", "working_method", "claim_type", "qualifier", "denominator",
-               "indicator_code", "part_of", "as_of", "as_of_basis", "structure", "summary_en", "caveat",
-               "notes", "evidence_type", "case_type", "title_note", "quote", "inferred", "printed")
+PROSE = {"headline", "summary", "summary_en", "background", "approach", "outcomes", "lessons", "notes",
+         "caveat", "note", "role", "did", "description", "title", "title_en", "name", "name_en",
+         "indicator", "indicator_en", "steps", "conditions", "scope", "period", "led_by", "frequency",
+         "title_note", "village"}
+FIELD_NAMES = ("kind", "role", "terms", "basis", "working_method", "claim_type", "qualifier",
+               "denominator", "indicator_code", "part_of", "as_of", "as_of_basis", "structure",
+               "summary_en", "caveat", "notes", "evidence_type", "case_type", "title_note", "quote",
+               "inferred", "printed")
 CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
 # A schema field name written next to Chinese text or as "name: value" is editing talk, not prose.
 FIELD_TALK = re.compile(rf"(?:(?<={CJK})|(?<={CJK} )|(?<=（))(?:{'|'.join(FIELD_NAMES)})(?![A-Za-z_])"
@@ -185,11 +188,13 @@ def test_langao_town_tea_sales_are_not_part_of_the_county_total():
     assert "毕双平" in tea["scope"]
 
 
-# Figures that are not program figures are facts for the prose, not metrics (second review): a child's age in an
-# anecdote (一名4岁的小朋友), the lanes a village has (全村12条胡同), a time reference (3年前项目正式投产,
-# 高州市委办早在3年前), and the grids the town already had (在全镇现有168个网格的基础上).
-NOT_PROGRAM_FIGURES = [("yanzhou", "4岁的小朋友"), ("yanzhou", "全村12条胡同"), ("yanzhou", "3年前项目正式投产"),
-                       ("gaozhou", "早在3年前"), ("dawang", "现有168个网格")]
+# Figures that are not program figures are facts for the prose, not metrics (second review): a
+# child's age in an anecdote (一名4岁的小朋友), the lanes a village has (全村12条胡同), a time
+# reference (3年前项目正式投产, 高州市委办早在3年前), and the grids the town already had
+# (在全镇现有168个网格的基础上).
+NOT_PROGRAM_FIGURES = [("yanzhou", "4岁的小朋友"), ("yanzhou", "全村12条胡同"),
+                       ("yanzhou", "3年前项目正式投产"), ("gaozhou", "早在3年前"),
+                       ("dawang", "现有168个网格")]
 
 
 @pytest.mark.parametrize(("name", "words"), NOT_PROGRAM_FIGURES)

@@ -314,7 +314,8 @@ def test_a_metric_no_reading_fits_is_refused_at_its_value(tmp_path, quote, value
 
 def test_a_flow_style_metric_becomes_block_style_with_its_comment():
     text, _ = migrate_text("schema_version: 1\nscope: county\nmetrics:\n"
-                           "  - {value: 4000000, qualifier: at_least, quote: 帮销农特产品400余万元}  # flow\n")
+                           "  - {value: 4000000, qualifier: at_least, "
+                           "quote: 帮销农特产品400余万元}  # flow\n")
     assert text.split("metrics:\n", 1)[1] == (
         "  - value: 4000000  # flow\n    qualifier: plus\n"
         f"    claim_type: result  # {INFERRED}\n    status: achieved  # {INFERRED}\n"

@@ -571,7 +571,8 @@ def test_every_true_reading_is_accepted_and_every_message_proposes_true_readings
             assert is_true_reading(q, first.qualifier, first.value, first.value_max)
 
 
-ALPHABET = st.sampled_from(list("0123456789０１.,%％一二两三四五六七八九十百千万亿零〇廿余多来几数上成以下内超过近约左右满第是、，个年天月号后+X“”")
+ALPHABET = st.sampled_from(list("0123456789０１.,%％一二两三四五六七八九十百千万亿零〇廿"
+                                "余多来几数上成以下内超过近约左右满第是、，个年天月号后+X“”")
                            + ["不足", "不满", "至少", "将近", "百分之", "届满", "上下", "之一"])
 
 
@@ -636,7 +637,8 @@ def ex(n):  # a plain figure: exact, or approximately where the article treats i
     ("半年", [("半", ex(0.5))]), ("上半年", []),
     # 过/破/突破: the figure has passed N (exclusive, like 超过)
     ("过万人", [("万", [("more_than", 10000, None)])]), ("破亿元", [("亿", [("more_than", 1e8, None)])]),
-    ("破万人次", [("万", [("more_than", 10000, None)])]), ("销售额过万", [("万", [("more_than", 10000, None)])]),
+    ("破万人次", [("万", [("more_than", 10000, None)])]),
+    ("销售额过万", [("万", [("more_than", 10000, None)])]),
     ("突破100万元", [("100万", [("more_than", 1000000, None)])]),
     ("突破了5000人", [("5000", [("more_than", 5000, None)])]),
     ("逾百户", [("百", [("more_than", 100, None)])]),
@@ -733,23 +735,25 @@ def umsg(quote, value, qualifier, unit, value_max=None):
         "metric-qualifier", "`qualifier: exact` is not a true reading of 万 in the quote “过万人”: 过 means "
         "more than 10000; write `value: 10000`, `qualifier: more_than`")]),
     ("千把人", 1000, "exact", "person", [(
-        "metric-qualifier", "`qualifier: exact` is not a true reading of 千把 in the quote “千把人”: 把 means "
-        "about 1000; write `value: 1000`, `qualifier: approximately`")]),
+        "metric-qualifier", "`qualifier: exact` is not a true reading of 千把 in the quote “千把人”: "
+        "把 means about 1000; write `value: 1000`, `qualifier: approximately`")]),
     ("帮助200户增收50万元", 200, "exact", "cny", [(
-        "metric-unit", "`unit: cny` does not fit 200户 in the quote “帮助200户增收50万元”: 户 counts "
-        "households (`unit: household`); its figures in yuan: 50万元 → `value: 500000`, `qualifier: exact`")]),
+        "metric-unit", "`unit: cny` does not fit 200户 in the quote “帮助200户增收50万元”: "
+        "户 counts households (`unit: household`); its figures in yuan: 50万元 → `value: 500000`, "
+        "`qualifier: exact`")]),
     ("帮助200户增收50万元", 500000, "exact", "household", [(
-        "metric-unit", "`unit: household` does not fit 50万元 in the quote “帮助200户增收50万元”: 元 counts "
-        "yuan (`unit: cny`); its figures in households: 200户 → `value: 200`, `qualifier: exact`")]),
+        "metric-unit", "`unit: household` does not fit 50万元 in the quote “帮助200户增收50万元”: "
+        "元 counts yuan (`unit: cny`); its figures in households: 200户 → `value: 200`, "
+        "`qualifier: exact`")]),
     ("帮助200户增收50万元", 500000, "exact", "cny", []),
     ("增长3倍", 3, "exact", "time", [(
         "metric-unit", "`unit: time` does not fit 3倍 in the quote “增长3倍”: 倍 counts a multiple, which "
         "no `unit` measures, so leave the figure out; the quote writes no figure in times: leave the "
         "figure out")]),
     ("下降了5个百分点", 5, "exact", "percent", [(
-        "metric-unit", "`unit: percent` does not fit 5个百分点 in the quote “下降了5个百分点”: 个百分点 counts "
-        "percentage points (a difference of two percents), which no `unit` measures, so leave the "
-        "figure out; the quote writes no figure in percent: leave the figure out")]),
+        "metric-unit", "`unit: percent` does not fit 5个百分点 in the quote “下降了5个百分点”: "
+        "个百分点 counts percentage points (a difference of two percents), which no `unit` measures, "
+        "so leave the figure out; the quote writes no figure in percent: leave the figure out")]),
     ("3年前项目正式投产", 3, "exact", "year", [(
         "metric-not-quantity", "value 3 is not a quantity in the quote “3年前项目正式投产”: 3年前 is a point "
         "in time (…年前/…年后 dates an event from the article's day), not a length or a count: leave "
@@ -824,13 +828,15 @@ def test_a_printed_as_of_is_checked_at_its_line(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(("word", "hint"), [
     ("more_than_or_equal", " (did you mean `at_least`?)"), ("less_or_equal", " (did you mean `at_most`?)"),
-    ("approx", " (did you mean `approximately`?)"), ("about_less", ""), ("morethan", " (did you mean `more_than`?)"),
+    ("approx", " (did you mean `approximately`?)"), ("about_less", ""),
+    ("morethan", " (did you mean `more_than`?)"),
 ])
 def test_qualifier_did_you_mean_goes_by_meaning(tmp_path, monkeypatch, word, hint):
     got = _validate_with(tmp_path, monkeypatch, lambda t: t.replace(
         "    qualifier: plus\n", f"    qualifier: {word}\n", 1))
     [(line, rule, message)] = got
-    assert message.startswith(f"`qualifier` \"{word}\" is not in the qualifier vocabulary{hint}; use one of: ")
+    assert message.startswith(
+        f"`qualifier` \"{word}\" is not in the qualifier vocabulary{hint}; use one of: ")
 
 
 def test_nan_and_infinity_spelled_as_text_are_not_data(tmp_path, monkeypatch):

@@ -6,8 +6,8 @@ body safely and in linear time, and export/build fail with one line and keep the
 The examples are copies of ../shared/review/untrusted/ in tests/fixtures/untrusted/<name>/:
 case files migrated to schema version 2 with `casebook migrate` (and as given, version 1, in
 <name>-v1/), with `expected.txt` holding the exact lines `casebook validate` prints (advice
-about missing fields left out); issue bodies in tests/fixtures/untrusted/issue-<name>/body.md. The other tests are held-out inputs of the
-same kinds.
+about missing fields left out); issue bodies in tests/fixtures/untrusted/issue-<name>/body.md.
+The other tests are held-out inputs of the same kinds.
 """
 
 from __future__ import annotations
@@ -395,7 +395,8 @@ def test_issue_example_heading_typed_in_a_textarea_stays_in_it(repo):
     result = from_issue(example("textarea-with-heading"))
     assert result.exit_code == 1
     data = read_case(repo / "cases" / f"{CASE_ID}.yaml").data
-    assert data["notes"] == ("标题称“解读广饶县2023年乡村振兴政策”，正文称“今年以来”，据此记时期起点为2023年。"
+    assert data["notes"] == ("标题称“解读广饶县2023年乡村振兴政策”，正文称“今年以来”，"
+                             "据此记时期起点为2023年。"
                              "\n\n### 待核对\n\n原文未给出29个联合党组织的名单，需维护者核对。")
 
 
@@ -483,7 +484,8 @@ def test_unknown_headings_and_crlf_bodies(repo):
     fields = load_form(FORM)
     crlf = _body().replace("\n", "\r\n")
     assert parse_body(crlf, fields) == parse_body(_body(), fields)
-    answers = parse_body(_body(**{"### 英文标题 English title": "### 不是标签\nx\n### 英文标题 English title"}),
+    answers = parse_body(_body(**{"### 英文标题 English title":
+                                  "### 不是标签\nx\n### 英文标题 English title"}),
                          fields)
     assert answers["title"].endswith("### 不是标签\nx")
 
@@ -596,7 +598,8 @@ def test_file_size_limit_is_one_line_not_a_killed_process(exported):
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
     last = done.stderr.splitlines()[-1]
-    assert last.startswith("Error: could not ") and "File too large (file size limit, e.g. `ulimit -f`)" in last
+    assert (last.startswith("Error: could not ")
+            and "File too large (file size limit, e.g. `ulimit -f`)" in last)
     _unchanged(out, before)
 
 

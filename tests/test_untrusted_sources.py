@@ -18,14 +18,13 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from generator import provenance
-from generator.cli import main
 from generator.load import read_case
 
+from . import test_untrusted as _untrusted
 from .conftest import FIXTURES, VALID
-from .test_untrusted import cli_as_nobody, open_tmp  # noqa: F401 - a fixture
+from .test_untrusted import cli_as_nobody
 
 MINI = VALID / "langao-fixture-mini.yaml"
 SNAPSHOTS = FIXTURES / "sources"
@@ -33,6 +32,12 @@ TXT = "sources/langao-fixture-source.txt"
 META = "sources/langao-fixture-source.yaml"
 LINE_100 = "    quote: 南宫山镇宏大村的驻村第一书记邹天宁是建行陕西分行派驻的"
 NOT_CHECKED = "; its quotes were not checked"
+
+
+@pytest.fixture
+def open_tmp():
+    """test_untrusted's `open_tmp` fixture: a temporary folder every user can enter."""
+    yield from _untrusted.open_tmp.__wrapped__()
 
 
 def project(root: Path) -> Path:
@@ -231,7 +236,8 @@ def test_utf16_empty_and_bom_snapshots_are_named(tmp_path, encode, name):
 def test_forty_wrong_quotes_against_a_two_megabyte_snapshot_take_little_time(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     random.seed(1)
-    chars = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种"
+    chars = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对"
+             "成会可主发年动同工也能下过子说产种")
     text = "".join(random.choice(chars) for _ in range(666_000))  # 1,998,000 bytes
     work = project(tmp_path)
     (work / TXT).write_text(text, encoding="utf-8")
@@ -254,7 +260,8 @@ def test_forty_wrong_quotes_against_a_two_megabyte_snapshot_take_little_time(tmp
 
 def test_the_nearest_passage_is_found_in_a_large_snapshot(tmp_path):
     random.seed(2)
-    chars = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种"
+    chars = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对"
+             "成会可主发年动同工也能下过子说产种")
     text = "".join(random.choice(chars) for _ in range(600_000))
     snap = provenance.Snapshot("x", Path("sources/x.txt"), Path("sources/x.yaml"), text, {}, "")
     quote = text[400_000:400_060] + "X" + text[400_061:400_120]
@@ -268,10 +275,14 @@ def test_the_nearest_passage_is_found_in_a_large_snapshot(tmp_path):
 # Numbers: bounds every output holds; no silent rounding.
 
 @pytest.mark.parametrize(("line", "written", "message"), [
-    (51, "        count: 1e19", "`count` must be at most 1000000000000000, not 1e+19 [$.models[0].terms[1].count]"),
-    (51, "        count: 9.3e18", "`count` must be at most 1000000000000000, not 9.3e+18 [$.models[0].terms[1].count]"),
-    (51, "        count: 1e300", "`count` must be at most 1000000000000000, not 1e+300 [$.models[0].terms[1].count]"),
-    (51, "        count: 1.0e+16", "`count` must be at most 1000000000000000, not 1e+16 [$.models[0].terms[1].count]"),
+    (51, "        count: 1e19",
+     "`count` must be at most 1000000000000000, not 1e+19 [$.models[0].terms[1].count]"),
+    (51, "        count: 9.3e18",
+     "`count` must be at most 1000000000000000, not 9.3e+18 [$.models[0].terms[1].count]"),
+    (51, "        count: 1e300",
+     "`count` must be at most 1000000000000000, not 1e+300 [$.models[0].terms[1].count]"),
+    (51, "        count: 1.0e+16",
+     "`count` must be at most 1000000000000000, not 1e+16 [$.models[0].terms[1].count]"),
     (51, "        count: 12345678901234567890.0",
      "the number 12345678901234567890.0 has 19 significant digits, more than the 15 a case allows "
      "(spreadsheets keep no more; it would silently be stored as 1.2345678901234567e+19); check the value"),
@@ -294,8 +305,8 @@ def test_numbers_outside_the_bounds_are_refused_at_their_line(tmp_path, line, wr
 def test_the_largest_number_validate_accepts_is_exported_to_every_format(tmp_path):
     import sqlite3
 
-    from generator.validate import validate_paths
     from generator.export import export_package
+    from generator.validate import validate_paths
 
     work = project(tmp_path)
     replace_line(work / "cases" / "langao-fixture-mini.yaml", "        count: 12\n", "        count: 1e15\n")
@@ -329,14 +340,16 @@ def test_export_out_refuses_the_projects_own_folders(tmp_path):
     tail = "and the data package replaces its folder as a whole; use a folder of its own, e.g. build/data"
     for out, why in [
         ("cases", "is the project's cases/ folder,"), ("sources", "is the project's sources/ folder,"),
-        ("schema", "is the project's schema/ folder,"), ("cases/pkg", "is inside the project's cases/ folder,"),
+        ("schema", "is the project's schema/ folder,"),
+        ("cases/pkg", "is inside the project's cases/ folder,"),
         (".", "is the project folder or holds it,"), (str(work), "is the project folder or holds it,"),
         (str(tmp_path), "is the project folder or holds it,"),
     ]:
         code, lines = run(work, "export", "--out", out)
         assert (code, lines) == (2, [f"Error: cannot export to {out}: it {why} {tail}"]), out
     code, lines = run(work, "build", "--data-out", "sources")
-    assert (code, lines) == (2, [f"Error: cannot export to sources: it is the project's sources/ folder, {tail}"])
+    assert (code, lines) == (
+        2, [f"Error: cannot export to sources: it is the project's sources/ folder, {tail}"])
     assert sorted(str(p.relative_to(work)) for p in work.rglob("*")) == before
 
 
@@ -406,7 +419,8 @@ def _mini_with(tmp_path: Path, change) -> Path:
 
 def test_bom_and_zero_width_characters_inside_text_are_warned_at_their_place(tmp_path):
     work = _mini_with(tmp_path, lambda t: t.replace("title: 岚皋", "title: 岚皋\ufeff", 1).replace(
-        'title_en: "Langao', 'title_en: "La\\u200bngao', 1).replace("    quote: 帮销", "    quote: 帮\u200b销", 1))
+        'title_en: "Langao', 'title_en: "La\\u200bngao', 1).replace(
+        "    quote: 帮销", "    quote: 帮\u200b销", 1))
     code, out = run(work, "validate")
     assert code == 0  # warnings: no snapshot here, so the quote is not checked
     shown = [line for line in out if "invisible" in line]
