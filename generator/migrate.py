@@ -40,8 +40,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from .load import discover, read_case
-from .problems import Problem
 from .metric_check import check_metric, fits
+from .problems import Problem
 from .quantities import readings
 
 INFERRED = "migrate: inferred, check against the source"
