@@ -381,7 +381,9 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
     kinds = lab["model_kind"]
     groups = [(k, kinds[k], [(m, c) for m, c in models if m["kind"] == k]) for k in kinds]
     groups = [g for g in groups if g[2]]
-    model_rows = [(m, c, _facets(c, [m])) for m, c in models]
+    # A model row's theme is the model's own (model_themes, as on the theme pages), not its case's.
+    model_rows = [(m, c, {**_facets(c, [m]), "theme": " ".join(dict.fromkeys(m.get("themes", [])))})
+                  for m, c in models]
     pages["models/index.md"] = env.get_template("models_index.md.j2").render(
         groups=groups, rows=model_rows, facets=_facet_options([f for *_, f in model_rows], lab),
         here="models/index.md", **common)

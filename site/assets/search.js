@@ -372,10 +372,29 @@
       (at > 0 ? links[at - 1] : input).focus();
     }
   });
-  // Material's keyboard shortcuts (/, s, f) only open the box: focus it too.
+  function close() {
+    if (toggle) toggle.checked = false;
+    if (root.contains(document.activeElement)) document.activeElement.blur();
+  }
+  // Escape closes the search from anywhere inside it (the input, a result, 更多结果).
+  root.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") close();
+  });
+  // Focus leaving the search (Tab past the box or the results) closes it, so the overlay
+  // never covers the next Tab stop. A click on plain text inside gives no relatedTarget.
+  root.addEventListener("focusout", function (event) {
+    var to = event.relatedTarget;
+    if (to && !root.contains(to)) close();
+  });
+  // The README's shortcuts: /, s and f open the search and focus the box (the box has no
+  // data-md-component, so Material's own handler does not). Not while typing elsewhere.
   document.addEventListener("keydown", function (event) {
-    if (["/", "s", "f"].indexOf(event.key) < 0 || event.target === input) return;
-    if (/^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName)) return;
-    setTimeout(function () { if (toggle && toggle.checked) input.focus(); }, 50);
+    if (["/", "s", "f"].indexOf(event.key) < 0 || root.contains(event.target)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    var target = event.target;
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable) return;
+    event.preventDefault();
+    open();
+    input.focus();
   });
 })();

@@ -1,0 +1,153 @@
+"""Review rv12 in Debian's chromium: keyboard and phone fixes of the site (issue 12).
+
+- the search closes when focus leaves it (Tab past the box) and on Escape from a result;
+  /, s and f open it and focus the box (README);
+- the phone drawer's links are out of the Tab order while it is closed;
+- a heading reached from the sticky 本页目录 bar lands below the bar;
+- the model library's theme filter uses the models' own themes (as the theme pages do).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .site_helpers import outside, require_chromium
+
+require_chromium()
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+LANGAO = "langao-first-secretary-team-service"
+
+
+@pytest.fixture(scope="module")
+def site(site_served):
+    return site_served
+
+
+def _tab(chromium, viewport):
+    page = chromium.new_context(viewport=viewport).new_page()
+    page.requests = []  # type: ignore[attr-defined]
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    return page
+
+
+def _go(page, url: str):
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+
+
+def _search_open(page) -> bool:
+    return page.evaluate("() => document.getElementById('__search').checked")
+
+
+def _covered(page) -> str:
+    """The element under the centre of the focused element, when it is not that element."""
+    return page.evaluate("""() => { const a = document.activeElement, r = a.getBoundingClientRect();
+        const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return !e || a.contains(e) || e.contains(a) ? "" : e.className || e.tagName; }""")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_tab_past_the_search_box_closes_the_search(site, chromium, viewport):
+    page = _tab(chromium, viewport)
+    _go(page, f"{site.base}/cases/")
+    box = page.locator("[data-cb-search] .md-search__input")
+    if not box.is_visible():  # phone: the header's search button opens the box
+        page.locator("label.md-header__button[for='__search']").click()
+    box.focus()
+    assert _search_open(page)
+    seen_after = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => !document.querySelector('[data-cb-search]').contains(document.activeElement)"):
+            page.wait_for_timeout(400)  # Material's closing transition
+            seen_after.append((_search_open(page), _covered(page)))
+    assert seen_after and all(state == (False, "") for state in seen_after), seen_after
+    assert outside(page.requests) == [] and page.errors == []
+    page.context.close()
+
+
+def test_escape_from_a_result_and_the_readme_shortcuts(site, chromium):
+    page = _tab(chromium, DESKTOP)
+    _go(page, f"{site.base}/")
+    for key in ("/", "s", "f"):
+        page.locator("h1").first.click()
+        page.keyboard.press(key)
+        assert _search_open(page), key
+        assert page.evaluate("() => document.activeElement.classList.contains('md-search__input')"), key
+        assert page.locator("[data-cb-search] .md-search__input").input_value() == ""  # the key is not typed
+        page.keyboard.press("Escape")
+        assert not _search_open(page), key
+    page.keyboard.press("/")
+    page.keyboard.type("1+12+X")
+    page.wait_for_selector("[data-cb-search][data-done]")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.classList.contains('md-search-result__link')")
+    page.keyboard.press("Escape")
+    assert not _search_open(page)
+    # Typing s or f in a filter-free page's other fields does not open the search.
+    _go(page, f"{site.base}/cases/")
+    page.locator(".cb-filters select").first.focus()
+    page.keyboard.press("s")
+    assert not _search_open(page)
+    assert outside(page.requests) == [] and page.errors == []
+    page.context.close()
+
+
+def test_closed_phone_drawer_is_out_of_the_tab_order(site, chromium):
+    page = _tab(chromium, PHONE)
+    _go(page, f"{site.base}/cases/")
+    in_drawer = "() => !!document.activeElement.closest('.md-sidebar--primary')"
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        assert not page.evaluate(in_drawer)
+    assert page.locator(".md-sidebar--primary").evaluate("e => getComputedStyle(e).visibility") == "hidden"
+    # Opened, its links are reachable and visible.
+    page.locator("label.md-header__button[for='__drawer']").click()
+    page.wait_for_timeout(400)
+    assert page.locator(".md-sidebar--primary").evaluate("e => getComputedStyle(e).visibility") == "visible"
+    page.locator(".md-sidebar--primary a.md-nav__link").first.focus()
+    assert page.evaluate(in_drawer)
+    page.context.close()
+
+
+@pytest.mark.parametrize(("path", "entry", "target"), [
+    (f"cases/{LANGAO}/", "经验启示", "#lessons"),
+    (f"cases/{LANGAO}/", "来源", "#sources"),
+    ("models/langao-1-12-x/", "复制步骤", "#steps"),
+])
+def test_phone_heading_lands_below_the_sticky_contents_bar(site, chromium, path, entry, target):
+    page = _tab(chromium, PHONE)
+    _go(page, f"{site.base}/{path}")
+    toc = page.locator("nav.cb-toc")
+    toc.locator("summary").click()
+    toc.locator("a", has_text=entry).first.click()
+    page.wait_for_timeout(400)
+    bar = toc.evaluate("t => t.getBoundingClientRect().bottom")
+    top = page.evaluate(f"() => document.querySelector({target!r}).getBoundingClientRect().top")
+    assert bar <= top < PHONE["height"] / 2, (bar, top)
+    # A deep link does the same.
+    _go(page, f"{site.base}/{path}{target}")
+    page.wait_for_timeout(300)
+    bar = toc.evaluate("t => t.getBoundingClientRect().bottom")
+    top = page.evaluate(f"() => document.querySelector({target!r}).getBoundingClientRect().top")
+    assert bar <= top < PHONE["height"] / 2, (bar, top)
+    page.context.close()
+
+
+def test_model_library_theme_filter_counts_what_the_theme_page_lists(site, chromium):
+    page = _tab(chromium, DESKTOP)
+    for theme in ("health", "industry"):
+        _go(page, f"{site.base}/themes/{theme}/")
+        on_theme_page = page.locator(".md-content a[href*='/models/']").evaluate_all(
+            "as => [...new Set(as.map(a => new URL(a.href).pathname))]"
+            ".filter(p => /\\/models\\/[^/]+\\/$/.test(p))")
+        _go(page, f"{site.base}/models/?theme={theme}")
+        shown = page.locator("table[data-filtered] tbody tr:not([hidden]) td:first-child a").evaluate_all(
+            "as => as.map(a => new URL(a.href).pathname)")
+        assert sorted(shown) == sorted(on_theme_page), theme
+        assert len(shown) < page.locator("table[data-filtered] tbody tr").count()
+    page.context.close()
