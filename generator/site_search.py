@@ -47,6 +47,7 @@ TOKEN_PREFIX = "cbf"  # formula tokens
 WORD_PREFIX = "cbw"  # word tokens
 END_MARK = "cbz"  # first word of the hidden block
 MODEL_ANCHOR = "cbm-"  # id prefix of a model's hidden section in its case page
+MODEL_MARK = "cby"  # word before each model's hidden section (its name and summary follow, then cbz)
 # The selector of the part of a page Pagefind indexes: Material's article.
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
@@ -224,12 +225,14 @@ def model_section(model: dict, words=()) -> str:
     `cbm-<model id>`; search.js turns a hit in the section into a result that links to the
     model's own page. The section holds the model's summary and its search words: the
     formula (strong), the words of `words` found in its name (strong) or text (plain).
+    `cbz` after the summary marks where the model's own words end: search.js shows the
+    name and summary as the result's excerpt, never the search words (review rv12 #8).
     """
     text = " ".join([model.get("name", ""), model.get("formula") or "", model.get("summary") or "",
                      *(t.get("name", "") for t in model.get("terms") or [])])
     terms = page_terms(text, [model.get("formula")], words, title=model.get("name", ""))
     return (f'<h2 id="{MODEL_ANCHOR}{html.escape(model["id"])}">{html.escape(model.get("name", ""))}</h2>'
-            f"<p>{html.escape(model.get('summary') or '')}</p>{_spans(terms)}")
+            f"<p>{html.escape(model.get('summary') or '')}</p> {END_MARK} {_spans(terms)}")
 
 
 def annotate(page_html: str, formula_fields=(), words=(), models=()) -> str:
@@ -250,7 +253,8 @@ def annotate(page_html: str, formula_fields=(), words=(), models=()) -> str:
     title = html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))) if heading else ""
     text = html.unescape(re.sub(r"<[^>]+>", " ", article))
     blocks = _spans(page_terms(text, formula_fields, words, title))
-    blocks += "".join(model_section(m, words) for m in models)
+    # `cby` starts each model's section (search.js: a model's text runs from cby to cbz).
+    blocks += "".join(f" {MODEL_MARK} {model_section(m, words)}" for m in models)
     # `cbz` marks where the page's own text ends (search.js cuts result snippets there).
     hidden = (f'<div class="cb-search-terms" hidden aria-hidden="true">{END_MARK} {blocks}</div>'
               if blocks else "")

@@ -151,3 +151,41 @@ def test_model_library_theme_filter_counts_what_the_theme_page_lists(site, chrom
         assert sorted(shown) == sorted(on_theme_page), theme
         assert len(shown) < page.locator("table[data-filtered] tbody tr").count()
     page.context.close()
+
+
+def _own_text(html_text: str) -> str:
+    """A page's article text without its hidden search words, letters and digits only (Pagefind's
+    content puts a full stop after each heading)."""
+    import html
+    import re
+
+    article = html_text.split('<article class="md-content__inner md-typeset"', 1)[1].split("</article>")[0]
+    article = re.sub(r'<div class="cb-search-terms".*', "", article, flags=re.S)
+    return _letters(html.unescape(re.sub(r"<[^>]+>", " ", article)))
+
+
+def _letters(text: str) -> str:
+    import re
+
+    return re.sub(r"[\W_]+", "", text)
+
+
+@pytest.mark.parametrize("query", ["组团服务", "1+12+X模式", "文体+"])
+def test_search_excerpts_are_the_pages_own_text_and_the_count_is_what_is_listed(site, chromium, query):
+    page = _tab(chromium, DESKTOP)
+    _go(page, f"{site.base}/")
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    page.wait_for_selector(f"[data-cb-search][data-done='{query}']")
+    links = page.locator(".md-search-result__link")
+    assert links.count() >= 1
+    meta = page.locator(".md-search-result__meta").inner_text()
+    listed = links.count()
+    assert meta.endswith(f"{listed} 个符合条件的结果"), (meta, listed)
+    for i in range(listed):
+        href = links.nth(i).get_attribute("href")
+        shown = links.nth(i).locator("p").inner_text().replace("…", "")
+        own = _own_text(page.request.get(f"{site.base}{href}").text())
+        assert _letters(shown) in own, (href, shown)
+    assert outside(page.requests) == [] and page.errors == []
+    page.context.close()

@@ -132,7 +132,7 @@ def test_model_section_is_a_hidden_heading_with_the_models_words():
     model = {"id": "langao-1-12-x", "name": "“1+12+X”服务模式", "formula": "1+12+X",
              "summary": "县级服务团+12个镇级服务团+X个工作组", "terms": [{"name": "县级服务团"}]}
     assert model_section(model, ["县级服务团", "岚皋"]) == (
-        '<h2 id="cbm-langao-1-12-x">“1+12+X”服务模式</h2><p>县级服务团+12个镇级服务团+X个工作组</p>'
+        '<h2 id="cbm-langao-1-12-x">“1+12+X”服务模式</h2><p>县级服务团+12个镇级服务团+X个工作组</p> cbz '
         '<span data-pagefind-weight="10"> cbf1j12jx </span>'
         '<span data-pagefind-weight="2"> cbfu53bfu7ea7u670du52a1u56e2j12 cbfu4e2au9547u7ea7u670du52a1u56e2jx '
         "县级服务团 cbwu53bfu7ea7u670du52a1u56e2 </span>")

@@ -26,7 +26,6 @@
   var SUFFIX = /(.)(?:模式|做法|经验)$/;
   var HAN_RUN = new RegExp("[" + HAN + "]{2,}", "g");
   var TOKEN = /\bcb[fw][0-9a-z]+\b/g;
-  var HAS_TOKEN = /\bcb[fw][0-9a-z]+\b/;
   var PAGE = 5; // results whose fragments are fetched at a time
 
   function spell(text) {
@@ -133,24 +132,6 @@
     return root.getAttribute("data-other").replace("#", String(n));
   }
 
-  // Pagefind's excerpt is escaped text with <mark> around hits: keep only text and marks.
-  function excerpt(html, into) {
-    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
-    doc.body.querySelectorAll("p").forEach(function (p) {
-      p.childNodes.forEach(function (node) {
-        var text = node.textContent.replace(TOKEN, "").replace(/\s{2,}/g, " ");
-        if (!text) return;
-        if (node.nodeName === "MARK") {
-          var mark = document.createElement("mark");
-          mark.textContent = text;
-          into.appendChild(mark);
-        } else {
-          into.appendChild(document.createTextNode(text));
-        }
-      });
-    });
-  }
-
   // The words of the query as they appear in page text: whole words, formulas, Han runs.
   function needlesOf(query, table) {
     var text = toSimplified(fold(query), table);
@@ -188,6 +169,18 @@
                 text.slice(at + length, at + length + 90));
   }
 
+  // A model's own words in its case page's content: its hidden section is "cby name summary
+  // cbz words" (generator/site_search.py annotate, model_section): the text from cby to cbz
+  // of the section that starts with the model's name. "" when not found (the title only).
+  function modelText(content, title) {
+    var parts = content.split(/\bcby\b/).slice(1);
+    for (var i = 0; i < parts.length; i++) {
+      var text = parts[i].split(/\bcbz\b/)[0].trim();
+      if (title && text.indexOf(title) === 0) return text;
+    }
+    return "";
+  }
+
   // A case page's hit in a model's hidden section (heading id cbm-<model id>) is shown as
   // a result for the model's own page; hits elsewhere in the page, as the case page.
   // Within one page, the entry with the heavier hits comes first.
@@ -201,7 +194,8 @@
         page.score += weight;
       } else if (weight > 0) {
         entries.push({ url: new URL("models/" + decodeURIComponent(model[1]) + "/", base).pathname,
-                       meta: { title: sub.title }, excerpt: sub.excerpt, content: "", score: weight });
+                       meta: { title: sub.title }, excerpt: sub.excerpt,
+                       content: modelText(data.content || "", sub.title || ""), score: weight });
       }
     });
     if (page.score > 0 || !entries.length) entries.push(page);
@@ -222,13 +216,9 @@
     var h1 = document.createElement("h1");
     h1.textContent = (data.meta && data.meta.title) || data.url;
     var p = document.createElement("p");
-    var text = data.excerpt || "";
-    if ((HAS_TOKEN.test(text) || !text) && data.content) {
-      // The hit is in the hidden search words: show the page's text around the query instead.
-      snippet(data.content || "", h1.textContent, needles, p);
-    } else {
-      excerpt(text, p);
-    }
+    // Always the page's (or model's) own text around the query, never Pagefind's excerpt:
+    // a hit in the hidden search words would show those words (review rv12 #8).
+    if (data.content) snippet(data.content, h1.textContent, needles, p);
     article.append(icon, h1, p);
     a.appendChild(article);
     li.appendChild(a);
@@ -246,6 +236,10 @@
         expand(d).forEach(function (entry) { list.appendChild(item(entry)); });
       });
       shown = shown.concat(data);
+      // The count is of the entries listed (a case page's hit may list its model pages too),
+      // plus the pages not fetched yet (review rv12 #9).
+      var listed = list.querySelectorAll(".md-search-result__link").length;
+      say((pending.length ? "另有 " + pending.length + " 个页面见「更多结果」· " : "") + count(listed));
       if (pending.length) {
         var li = document.createElement("li");
         li.className = "md-search-result__item cb-search-more";
@@ -307,7 +301,7 @@
         list.replaceChildren();
         shown = [];
         pending = results;
-        say(count(results.length));
+        if (!results.length) say(count(0));
         return more(mine).then(function () {
           // Which query the list now shows (tests wait for it; it is not shown to readers).
           if (mine === seq) root.setAttribute("data-done", query);
