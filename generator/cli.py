@@ -225,13 +225,13 @@ def _valid_cases_or_exit(paths: tuple[Path, ...], step: str, **options) -> Repor
     return report
 
 
-def _hand_over(config, report: Report, written: list[Path]) -> None:
+def _hand_over(config, report: Report, files: dict[str, bytes]) -> None:
     """Give the site's plugin the cases just validated and the package just written, so the
     site step neither validates nor exports again (each takes as long as the parse floor or
     more at 2,000 cases). The plugin still checks they are for its own cases folder."""
     plugin = config.plugins.get("casebook")
     if plugin is not None and hasattr(plugin, "reuse"):
-        plugin.reuse(DEFAULT_CASES.resolve(), report, {p.name: p.read_bytes() for p in written})
+        plugin.reuse(DEFAULT_CASES.resolve(), report, files)
 
 
 def _one_line(exc: BaseException | str) -> str:
@@ -239,7 +239,8 @@ def _one_line(exc: BaseException | str) -> str:
     return text if len(text) <= 300 else text[:297] + "…"
 
 
-def _export_or_exit(cases, out: Path, created: str | None) -> list[Path]:
+def _export_or_exit(cases, out: Path, created: str | None,
+                    files: dict[str, bytes] | None = None) -> list[Path]:
     """export_package, with its failures (disk full, read-only, `ulimit -f`, a concurrent
     export) as a one-line message and exit 1."""
     import signal
@@ -252,7 +253,7 @@ def _export_or_exit(cases, out: Path, created: str | None) -> list[Path]:
         with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
-        return export_package(cases, out, created)
+        return export_package(cases, out, created, files=files)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -303,7 +304,7 @@ def build(config_file: Path, data_out: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from .export import created_from_env
+    from .export import _quietly, _why, created_from_env, package_files, site_refusal
     from .release import check_project, check_schema
 
     _out_or_exit(data_out)
@@ -325,6 +326,10 @@ def build(config_file: Path, data_out: Path) -> None:
                                    "first (nothing was written)") from None
     finally:
         logging.getLogger("mkdocs").removeHandler(handler)
+    refusal = site_refusal(Path(config.site_dir), data_out)
+    if refusal:  # MkDocs empties site_dir first: never cases/, the data package, a stranger's folder
+        click.echo(f"Error: {escape(refusal)}", err=True)
+        sys.exit(2)
     site_parent = Path(config.site_dir).parent
     while not site_parent.exists() and site_parent != site_parent.parent:
         site_parent = site_parent.parent
@@ -332,14 +337,22 @@ def build(config_file: Path, data_out: Path) -> None:
         raise click.ClickException(f"cannot write the site into {config.site_dir}: {site_parent} "
                                    "is not writable (nothing was written)")
     _release_or_exit(check_project)
-    click.echo(f"[2] exporting the data package to {data_out} …", err=True)
-    written = _export_or_exit(report.cases, data_out, created_from_env())
-    _hand_over(config, report, written)
-    click.echo(f"[3] building the site from {config_file} (strict) …", err=True)
+    # The package is made first (the site offers it for download), the site is built, and
+    # only then is build/data replaced: a failed site step leaves the old package in place.
+    try:
+        files = _quietly(package_files, report.cases, created_from_env())
+    except OSError as exc:
+        raise click.ClickException(f"could not make the data package: {_why(exc)}; "
+                                   "nothing was written") from None
+    _hand_over(config, report, files)
+    click.echo(f"[2] building the site from {config_file} (strict) …", err=True)
     try:
         mkdocs_build(config)
     except (MkDocsException, OSError) as exc:
-        raise click.ClickException(f"site build failed: {_one_line(exc)}") from None
+        raise click.ClickException(f"site build failed: {_one_line(exc)}; {data_out} was not "
+                                   "changed") from None
+    click.echo(f"[3] exporting the data package to {data_out} …", err=True)
+    _export_or_exit(report.cases, data_out, None, files)
     click.echo(f"data package: {data_out.as_posix()}/datapackage.json")
     site = Path(config.site_dir).as_posix()
     click.echo(f"site: {site}/index.html (view it with `python -m http.server -d {site}` or `mkdocs serve`)")

@@ -271,34 +271,85 @@ class ExportError(Exception):
 
 
 STAGING_PREFIX = ".export-"  # staging folders next to `out`: .export-<out name>-<random>
-# The project's own folders: `--out` never is, holds or lies inside one of them (or the project).
-PROTECTED = ("cases", "sources", "schema", ".git")
+# The project's own folders: `--out` (and the site's `site_dir`) never is, holds or lies inside one
+# of them (or the project).
+PROTECTED = ("cases", "sources", "schema", ".git", ".github")
 PACKAGE_EXTRAS = ("datapackage.json", "README.md", SQLITE_NAME, XLSX_NAME, "CITATION.cff", "CHANGELOG.md")
+SITE_MARK = "assets/casebook.css"  # every site `casebook build` wrote holds it
 
 
-def out_refusal(out: Path, project: Path | None = None) -> str | None:
-    """Why `out` must not be replaced by a data package, or None when it may.
+def place_refusal(out: Path, project: Path | None = None, *, verb: str = "export to",
+                  what: str = "data package", example: str = "build/data") -> str | None:
+    """Why a folder that is replaced as a whole must not be `out`, by place alone, or None.
 
-    `out` is replaced as a whole, so it is refused (data loss otherwise) when it is, holds
-    or lies inside the project folder's `cases/`, `sources/`, `schema/` or `.git/`, when it
-    is the project folder (default: the current folder) or holds it, and when it exists
-    and is not empty but is not recognisably a data package this tool wrote: no
-    `datapackage.json` named `village-casebook`, or an entry that is not one of the
-    package's files (a folder, or a file of another name). Symbolic links are followed,
-    as the export follows them.
+    The folder rules shared by `export --out` and the site's `site_dir` (`casebook build`):
+    `out` must not be the project folder (default: the current folder) or hold it, and must
+    not be, hold or lie inside the project's cases/, sources/, schema/, .git/ or .github/.
+    Symbolic links are followed. `verb`, `what` and `example` word the one-line message.
     """
     real = Path(os.path.realpath(out))
     root = Path(os.path.realpath(project or Path.cwd()))
     shown = os.fspath(out)
     if real == root or real in root.parents:
-        return (f"cannot export to {shown}: it is the project folder or holds it, and the data package "
-                "replaces its folder as a whole; use a folder of its own, e.g. build/data")
+        return (f"cannot {verb} {shown}: it is the project folder or holds it, and the {what} "
+                f"replaces its folder as a whole; use a folder of its own, e.g. {example}")
     for name in PROTECTED:
         folder = root / name
         if real == folder or folder.is_relative_to(real) or real.is_relative_to(folder):
             where = "is" if real == folder else "holds" if folder.is_relative_to(real) else "is inside"
-            return (f"cannot export to {shown}: it {where} the project's {name}/ folder, and the data "
-                    "package replaces its folder as a whole; use a folder of its own, e.g. build/data")
+            return (f"cannot {verb} {shown}: it {where} the project's {name}/ folder, and the {what} "
+                    f"replaces its folder as a whole; use a folder of its own, e.g. {example}")
+    return None
+
+
+def site_refusal(site_dir: Path, data_out: Path, project: Path | None = None) -> str | None:
+    """Why MkDocs must not write (and first empty) `site_dir` in `casebook build`, or None.
+
+    MkDocs deletes what `site_dir` holds before it writes the site, so `site_dir` is refused
+    (one line) by the folder rules of `export --out` (place_refusal), when it is, holds or
+    lies inside the data package folder `data_out` (either would delete the other), and when
+    it exists, is not empty and is not a site this tool built (no assets/casebook.css).
+    """
+    refusal = place_refusal(site_dir, project, verb="write the site into", what="site build",
+                            example="build/site")
+    if refusal:
+        return refusal
+    real, data = Path(os.path.realpath(site_dir)), Path(os.path.realpath(data_out))
+    shown = os.fspath(site_dir)
+    if real == data or data.is_relative_to(real) or real.is_relative_to(data):
+        where = "is" if real == data else "holds" if data.is_relative_to(real) else "is inside"
+        return (f"cannot write the site into {shown}: it {where} the data package folder "
+                f"{os.fspath(data_out)}, and each replaces its folder as a whole; give site_dir "
+                "(mkdocs.yml) and --data-out folders apart, e.g. build/site and build/data")
+    try:
+        with os.scandir(real) as entries:
+            empty = next(entries, None) is None
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot write the site into {shown}: {exc.strerror or exc}"
+    if not empty and not (real / SITE_MARK).is_file():
+        return (f"cannot write the site into {shown}: the folder exists and is not a site built by "
+                f"casebook build (it has no {SITE_MARK}), and MkDocs empties it first; choose "
+                "another site_dir in mkdocs.yml, or empty it first")
+    return None
+
+
+def out_refusal(out: Path, project: Path | None = None) -> str | None:
+    """Why `out` must not be replaced by a data package, or None when it may.
+
+    `out` is replaced as a whole, so it is refused (data loss otherwise) by the folder rules
+    of place_refusal (the project folder, cases/, sources/, schema/, .git/, .github/), and
+    when it exists and is not empty but is not recognisably a data package this tool wrote:
+    no `datapackage.json` named `village-casebook`, or an entry that is not one of the
+    package's files (a folder, or a file of another name). Symbolic links are followed,
+    as the export follows them.
+    """
+    refusal = place_refusal(out, project)
+    if refusal:
+        return refusal
+    real = Path(os.path.realpath(out))
+    shown = os.fspath(out)
     try:
         entries = list(os.scandir(real))
     except FileNotFoundError:
@@ -330,7 +381,8 @@ def out_refusal(out: Path, project: Path | None = None) -> str | None:
     return None
 
 
-def export_package(cases, out: Path, created: str | None = None, project: Path | None = None) -> list[Path]:
+def export_package(cases, out: Path, created: str | None = None, project: Path | None = None,
+                   files: dict[str, bytes] | None = None) -> list[Path]:
     """Write the package into `out`, replacing it whole; a failure leaves `out` untouched.
 
     - Atomic swap, no missing-folder window: the package is written into a staging folder
@@ -344,17 +396,23 @@ def export_package(cases, out: Path, created: str | None = None, project: Path |
     - Staging folders left by a killed run (`.export-<out name>-*`) are removed by the next.
     - Any OSError (ENOSPC, EROFS, EACCES, EFBIG under `ulimit -f` once SIGXFSZ is ignored …)
       becomes ExportError with a one-line message; the staging folder is removed and `out`
-      is left as it was.
+      is left as it was. A write-protected old package (or staging folder) is made writable
+      so that it can be removed.
+    - `files`: the package's files already made (package_files), as `casebook build` does.
     """
-    try:
-        files = _quietly(package_files, cases, created, project)  # the xlsx writer uses temporary files
-    except OSError as exc:
-        raise ExportError(f"could not make the data package: {_why(exc)}; nothing was written") from None
+    if files is None:
+        try:
+            files = _quietly(package_files, cases, created, project)  # the xlsx writer uses temporary files
+        except OSError as exc:
+            raise ExportError(f"could not make the data package: {_why(exc)}; nothing was written") from None
     out = Path(out)
-    if out.is_symlink():
-        out = Path(os.path.realpath(out))  # update the folder the link points to
-    if out.exists() and not out.is_dir():
-        raise ExportError(f"cannot export to {out}: it exists and is not a folder")
+    try:
+        if out.is_symlink():
+            out = Path(os.path.realpath(out))  # update the folder the link points to
+        if out.exists() and not out.is_dir():
+            raise ExportError(f"cannot export to {out}: it exists and is not a folder")
+    except OSError as exc:
+        raise ExportError(f"cannot export to {out}: {_why(exc)}; nothing was written") from None
     refusal = out_refusal(out, project)
     if refusal:
         raise ExportError(refusal)
@@ -369,7 +427,7 @@ def export_package(cases, out: Path, created: str | None = None, project: Path |
                     (staging / name).write_bytes(content)
                 _swap_in(staging, out)
             finally:
-                shutil.rmtree(staging, ignore_errors=True)  # after a swap: the old package
+                _rmtree(staging)  # after a swap: the old package
     except OSError as exc:
         raise ExportError(f"could not write the data package to {out}: {_why(exc)}; "
                           f"the previous package (if any) is unchanged") from None
@@ -428,7 +486,24 @@ def _remove_stale_staging(out: Path) -> None:
     """Remove staging folders a killed export left beside `out` (we hold the lock: none is live)."""
     for stale in out.parent.glob(f"{STAGING_PREFIX}{out.name}-*"):
         if stale.is_dir() and not stale.is_symlink():
-            shutil.rmtree(stale, ignore_errors=True)
+            _rmtree(stale)
+
+
+def _rmtree(folder: Path) -> None:
+    """Remove `folder`, making write-protected folders in it writable first (an old package
+    someone made read-only is swapped into the staging folder and must still go)."""
+    def retry(function, path, _exc_info):
+        with contextlib.suppress(OSError):
+            parent = os.path.dirname(path)
+            os.chmod(parent, os.stat(parent).st_mode | 0o700)
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.chmod(path, os.stat(path).st_mode | 0o700)
+            function(path)
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=retry)
+    else:
+        shutil.rmtree(folder, onerror=retry)
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -25,8 +27,8 @@ def test_build_validates_exports_and_builds(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 0, result.output
-    for step in ("[1] validating", "[2] exporting", "[3] building the site"):
-        assert step in result.output
+    steps = ("[1] validating", "[2] building the site", "[3] exporting the data package")
+    assert [result.output.index(step) for step in steps] == sorted(result.output.index(s) for s in steps)
     assert "data package: build/data/datapackage.json" in result.output
     assert f"site: {(tmp_path / 'build/site').as_posix()}/index.html" in result.output
     for built in ("build/data/datapackage.json", "build/site/index.html",
@@ -43,3 +45,75 @@ def test_build_stops_with_validate_messages_and_writes_nothing(tmp_path, monkeyp
     assert expected.split(": ", 1)[1] in result.output
     assert "cases/langao-fixture-mini.yaml:73:11: `unit`" in result.output
     assert "build refused" in result.output and not (tmp_path / "build").exists()
+
+
+def _site_dir(tmp_path, site_dir: str) -> None:
+    config = tmp_path / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "site_dir: build/site\n" in text
+    config.write_text(text.replace("site_dir: build/site\n", f"site_dir: {site_dir}\n"), encoding="utf-8")
+
+
+PROTECT = "and the site build replaces its folder as a whole; use a folder of its own, e.g. build/site"
+
+
+@pytest.mark.parametrize(("site_dir", "message"), [
+    ("cases", f"cannot write the site into {{root}}/cases: it is the project's cases/ folder, {PROTECT}"),
+    ("sources", f"cannot write the site into {{root}}/sources: it is the project's sources/ folder, {PROTECT}"),
+    ("schema/x", f"cannot write the site into {{root}}/schema/x: it is inside the project's schema/ folder, "
+                 f"{PROTECT}"),
+    (".github", f"cannot write the site into {{root}}/.github: it is the project's .github/ folder, {PROTECT}"),
+    (".git", f"cannot write the site into {{root}}/.git: it is the project's .git/ folder, {PROTECT}"),
+    ("build/data", "cannot write the site into {root}/build/data: it is the data package folder build/data, "
+                   "and each replaces its folder as a whole; give site_dir (mkdocs.yml) and --data-out "
+                   "folders apart, e.g. build/site and build/data"),
+    ("build", "cannot write the site into {root}/build: it holds the data package folder build/data, "
+              "and each replaces its folder as a whole; give site_dir (mkdocs.yml) and --data-out "
+              "folders apart, e.g. build/site and build/data"),
+    ("notes", "cannot write the site into {root}/notes: the folder exists and is not a site built by "
+              "casebook build (it has no assets/casebook.css), and MkDocs empties it first; choose "
+              "another site_dir in mkdocs.yml, or empty it first"),
+])
+def test_build_refuses_a_site_dir_it_would_empty(tmp_path, monkeypatch, site_dir, message):
+    """MkDocs deletes what site_dir holds: review rv10b #1. Refused before anything is written."""
+    _project(tmp_path, sorted(VALID.glob("*.yaml")))
+    for folder in ("sources", "schema", ".github", ".git", "notes"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "keep.txt").write_text("mine", encoding="utf-8")
+    _site_dir(tmp_path, site_dir)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[-1] == "Error: " + message.format(root=tmp_path.as_posix())
+    assert not (tmp_path / "build").exists()
+    for folder in ("sources", "schema", ".github", ".git", "notes"):
+        assert (tmp_path / folder / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert len(list((tmp_path / "cases").glob("*.yaml"))) == len(list(VALID.glob("*.yaml")))
+
+
+def test_build_refuses_a_data_out_inside_the_site(tmp_path, monkeypatch):
+    """review rv10b #2: MkDocs would empty build/site, and the package with it."""
+    _project(tmp_path, sorted(VALID.glob("*.yaml")))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--data-out", "build/site/data2"])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[-1] == (
+        f"Error: cannot write the site into {tmp_path.as_posix()}/build/site: it holds the data package "
+        "folder build/site/data2, and each replaces its folder as a whole; give site_dir (mkdocs.yml) "
+        "and --data-out folders apart, e.g. build/site and build/data")
+    assert not (tmp_path / "build").exists()
+
+
+def test_a_failed_site_step_leaves_build_data_unchanged(tmp_path, monkeypatch):
+    """review rv10b #9: the site is built before build/data is replaced."""
+    _project(tmp_path, sorted(VALID.glob("*.yaml")))
+    config = tmp_path / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - 关于: about.md\n" in text
+    config.write_text(text.replace("  - 关于: about.md\n", "  - 关于: nosuch.md\n"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1].startswith("Error: site build failed: ")
+    assert result.output.splitlines()[-1].endswith("; build/data was not changed")
+    assert not (tmp_path / "build" / "data").exists()

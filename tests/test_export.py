@@ -328,3 +328,20 @@ def test_every_field_is_documented():
     unit = next(f for f in metrics["schema"]["fields"] if f["name"] == "unit")
     assert "cny" in unit["constraints"]["enum"]
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
+
+
+def test_export_into_a_folder_it_cannot_enter_is_one_line(tmp_path, monkeypatch):
+    """review rv10b #6: PermissionError from out.is_symlink() (a parent without x permission)."""
+    from pathlib import Path
+
+    from generator.export import ExportError, export_package
+
+    def locked(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "is_symlink", locked)
+    out = tmp_path / "locked" / "inner" / "pkg"
+    with pytest.raises(ExportError) as caught:
+        export_package([], out, files={"datapackage.json": b"{}"})
+    assert str(caught.value) == (f"cannot export to {out}: Permission denied (no permission) at {out}; "
+                                 "nothing was written")
