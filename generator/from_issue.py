@@ -49,38 +49,91 @@ def load_form(path: Path = DEFAULT_FORM) -> list[dict]:
 _SEPARATORS = {0x2028: "\n", 0x2029: "\n", 0x85: "\n"}
 
 
+def _headings(body: str, fields: list[dict]) -> tuple[list[str], dict[int, str], list[tuple]]:
+    """The body's lines, the lines that start a field (index → field id) and the conflicts.
+
+    GitHub writes each label of the form once, in form order, so the real headings are an
+    increasing run of `### <label>` lines. For each label the earliest line that fits after
+    the earlier labels' (forward) and the latest that fits before the later labels'
+    (backward) are found; where they are the same line for every label the choice is
+    unambiguous, and that line starts the field. Where they differ, a label was typed as a
+    heading inside an answer next to its real heading: a conflict (label, line, line), 1-based.
+    Linear apart from a binary search per label.
+    """
+    from bisect import bisect_left, bisect_right
+
+    lines = [line.removesuffix("\r") for line in body.split("\n")]
+    index = {item["attributes"]["label"].strip(): n for n, item in enumerate(fields)}
+    seen: list[list[int]] = [[] for _ in fields]
+    for number, line in enumerate(lines):
+        if line.startswith("###") and line[3:4] in (" ", "\t"):
+            n = index.get(line[3:].strip(" \t"))
+            if n is not None:
+                seen[n].append(number)
+    forward: list[int | None] = [None] * len(fields)
+    last = -1
+    for n, found in enumerate(seen):
+        at = bisect_right(found, last)
+        if at < len(found):
+            forward[n] = last = found[at]
+    backward: list[int | None] = [None] * len(fields)
+    limit = len(lines)
+    for n in range(len(fields) - 1, -1, -1):
+        at = bisect_left(seen[n], limit)
+        if at:
+            backward[n] = limit = seen[n][at - 1]
+    starts = {line: fields[n]["id"] for n, line in enumerate(forward) if line is not None}
+    conflicts = [(fields[n]["attributes"]["label"].strip(), *sorted(
+                  1 + x for x in (a, b) if x is not None))
+                 for n, (a, b) in enumerate(zip(forward, backward, strict=True)) if a != b]
+    return lines, starts, conflicts
+
+
+def check_headings(body: str, fields: list[dict]) -> None:
+    """Refuse a body where a form label is a heading twice and either could be the real one.
+
+    Raises IssueError naming the label and both lines (the first conflict in form order).
+    A repeated label that can only be text (e.g. an earlier label typed in a later answer)
+    is not a conflict.
+    """
+    conflicts = _headings(body, fields)[2]
+    if conflicts:
+        label, *where = conflicts[0]
+        at = " and ".join(map(str, where))
+        raise IssueError(f"the form label “{label}” is a `### ` heading at lines {at} of the issue "
+                         "body, and GitHub writes each label once; remove or reword the heading "
+                         "typed inside an answer, then run from-issue again")
+
+
 def parse_body(body: str, fields: list[dict]) -> dict[str, str]:
     """Answers by field id from an issue body; empty and `_No response_` answers are left out.
 
-    A field's answer runs from its `### <label>` line to the next line that is `### ` and
-    the label of a field that comes LATER in the form (GitHub writes the answers in form
-    order). Any other `### ` line — a heading typed inside an answer, or an earlier label
-    such as a second `### 案例编号 Case id` — stays in the answer as text. Lines are split at
-    LF only (CRLF is read as LF), so a U+2028 never starts a heading; inside an answer
-    U+2028, U+2029 and NEL become line feeds. One pass over the lines, no regular
-    expression: linear in the body's length.
+    A field's answer runs from its `### <label>` line to the next line that starts a field.
+    GitHub writes each label once, in form order; the line that starts a field is the first
+    `### <label>` line after the previous field's (see _headings, and check_headings, which
+    refuses a body where another line could be it too). Any other `### ` line — a heading
+    typed inside an answer, an earlier label typed again — stays in the answer as text.
+    Lines are split at LF only (CRLF is read as LF), so a U+2028 never starts a heading;
+    inside an answer U+2028, U+2029 and NEL become line feeds. No regular expression:
+    linear in the body's length.
     """
-    order = {item["attributes"]["label"].strip(): (n, item["id"]) for n, item in enumerate(fields)}
+    lines, starts, _ = _headings(body, fields)
     answers: dict[str, str] = {}
-    current, position, lines = None, -1, []
+    current, kept = None, []
 
     def close() -> None:
         # U+2028, U+2029 and NEL (pasted from web pages) are line breaks to a YAML 1.1 reader
         # and are refused in case files: in an answer they become the line break they mean.
-        value = "\n".join(lines).translate(_SEPARATORS).strip()
+        value = "\n".join(kept).translate(_SEPARATORS).strip()
         if current and value and value != NO_RESPONSE:
             answers[current] = value
 
-    for line in body.split("\n"):
-        line = line.removesuffix("\r")
-        if line.startswith("###") and line[3:4] in (" ", "\t"):
-            found = order.get(line[3:].strip(" \t"))
-            if found is not None and found[0] > position:
-                close()
-                position, current = found
-                lines = []
-                continue
-        lines.append(line)
+    for number, line in enumerate(lines):
+        if number in starts:
+            close()
+            current, kept = starts[number], []
+            continue
+        kept.append(line)
     close()
     return answers
 
@@ -308,7 +361,10 @@ def write_draft(body: bytes | str, cases_dir: Path, form: Path = DEFAULT_FORM) -
     at all: the text is made first, written to a hidden temporary file, then linked into place.
     """
     text = decode_body(body)
+    if "\r" in text:  # CRLF, or CR alone (old Mac editors): line feeds
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     fields = load_form(form)
+    check_headings(text, fields)
     check_answers(text, fields)
     data = draft(parse_body(text, fields))
     target = Path(cases_dir) / f"{data['id']}.yaml"

@@ -716,3 +716,41 @@ def test_build_checks_the_site_config_before_writing_anything(change, message, t
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == message
     assert not (project / "build").exists()
+
+
+SUMMARY = "大王镇按照“地域相邻、产业相近、治理相融、优势互补”的原则"
+
+
+@pytest.mark.parametrize("typed", ["### 编者说明 Notes\n\n注", "### 网址 URL\n\njavascript:alert(1)",
+                                   "```\n### 编者说明 Notes\n```"])
+def test_a_later_label_typed_in_an_answer_stays_in_it_when_the_real_one_is_certain(repo, typed):
+    """review rv10b #3: the labels between keep their headings, so only the real one fits."""
+    fields = load_form(FORM)
+    plain = parse_body(_body(), fields)
+    answers = parse_body(_body(**{SUMMARY: f"{SUMMARY}\n\n{typed}\n"}), fields)
+    assert f"{SUMMARY}\n\n{typed}\n，" in answers["summary"]
+    assert {k: v for k, v in answers.items() if k != "summary"} == {
+        k: v for k, v in plain.items() if k != "summary"}
+    path = write_draft(_body(**{SUMMARY: f"{SUMMARY}\n\n{typed}\n"}), repo / "cases", FORM)
+    assert read_case(path).data["sources"][0].get("url") == plain.get("sources-0-url")
+
+
+def test_a_label_typed_next_to_its_real_heading_is_a_conflict_not_a_guess(repo):
+    """review rv10b #3: `### 英文概要 English summary` typed at the end of the Summary answer."""
+    body = _body(**{SUMMARY: f"{SUMMARY}\n\n### 英文概要 English summary\n\n自己写的"})
+    (repo / "issue.md").write_text(body, encoding="utf-8")
+    result = from_issue(repo / "issue.md")
+    assert result.exit_code == 1
+    assert result.output == ("Error: the form label “英文概要 English summary” is a `### ` heading at "
+                             "lines 21 and 25 of the issue body, and GitHub writes each label once; "
+                             "remove or reword the heading typed inside an answer, then run from-issue "
+                             "again\n")
+    assert list((repo / "cases").iterdir()) == []
+
+
+def test_a_body_with_cr_only_line_ends_is_read(repo):
+    """review rv10b #14g: old editors end lines with CR alone."""
+    (repo / "issue.md").write_bytes(_body().replace("\n", "\r").encode("utf-8"))
+    result = from_issue(repo / "issue.md")
+    assert "wrote draft" in result.output, result.output
+    assert read_case(repo / "cases" / f"{CASE_ID}.yaml").data["id"] == CASE_ID
