@@ -143,7 +143,7 @@ def new(case_id: str, cases_dir: Path) -> None:
 
 
 @main.command("from-issue")
-@click.argument("body", metavar="FILE", type=click.File("rb"))
+@click.argument("body", metavar="FILE")
 @click.option("--dir", "cases_dir", type=click.Path(file_okay=False, path_type=Path),
               default=DEFAULT_CASES, show_default=True, help="Folder to write the draft into.")
 @click.option("--form", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -157,13 +157,22 @@ def from_issue(body, cases_dir: Path, form: Path) -> None:
     form did not give stays an empty placeholder, reported below at its line. Exit status:
     0 when the draft is valid, 1 when it still has errors, 2 for misuse.
     """
-    from .from_issue import IssueError, write_draft
+    from .from_issue import FormError, IssueError, read_body, write_draft
+    from .load import linked_folder
 
     if not cases_dir.is_dir():
         raise click.UsageError(f"there is no {cases_dir}/ folder here; run from the repository "
                                "root or pass --dir")
+    if os.path.islink(cases_dir) or linked_folder(cases_dir / "x") is not None:  # as validate
+        click.echo(f"Error: {escape(cases_dir.as_posix())} is a symbolic link or lies in a linked "
+                   "folder; folders in the repository must be real folders (links are not "
+                   "followed), so no draft was written", err=True)
+        sys.exit(2)
     try:
-        path = write_draft(body.read(), cases_dir, form)
+        path = write_draft(read_body(body), cases_dir, form)
+    except FormError as exc:
+        click.echo(f"Error: {escape(str(exc))}", err=True)
+        sys.exit(2)
     except IssueError as exc:
         raise click.ClickException(escape(str(exc))) from exc
     click.echo(f"wrote draft {escape(path.as_posix())}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from .load import read_case
+from .load import FileKind, Refused, read_case, read_regular
 from .quantities import parse_quantities
 from .schema import load_schema
 from .skeleton import MODELINE, SkeletonError, check_case_id, current_version, render
@@ -40,10 +41,73 @@ class IssueError(ValueError):
     """The issue body cannot become a case (no id, a bad id); the message says why."""
 
 
+class FormError(IssueError):
+    """The issue form (`--form`) cannot be read or is not an issue form: misuse, exit 2."""
+
+
+# GitHub caps an issue body at 65,536 characters (up to 4 bytes each in UTF-8); a body file
+# (or stdin) over this many bytes is refused, and at most this + 1 bytes are ever read.
+BODY_LIMIT = 262_144
+BODY_FILE = FileKind("body file", "issue body's", BODY_LIMIT,
+                     "(GitHub's own limit is 65,536 characters); is this an issue body?")
+FORM_FILE = FileKind("form file", ".github/ISSUE_TEMPLATE", BODY_LIMIT, "for an issue form")
+
+
+def read_body(name: str, stdin=None) -> bytes:
+    """The issue body's bytes from the file `name`, or from `stdin` (binary) when it is `-`.
+
+    A file is read by load.read_regular: a FIFO, device, socket, folder or symbolic link is
+    refused without being opened (so nothing hangs) and a file over BODY_LIMIT bytes is
+    refused. From stdin at most BODY_LIMIT + 1 bytes are read (`yes |` or `< /dev/zero`
+    end). Raises IssueError with a one-line message.
+    """
+    if name == "-":
+        raw = (stdin if stdin is not None else sys.stdin.buffer).read(BODY_LIMIT + 1)
+        if len(raw) > BODY_LIMIT:
+            raise IssueError(f"the issue body on standard input is over the {BODY_LIMIT:,}-byte "
+                             "limit (GitHub's own limit is 65,536 characters); is this an issue body?")
+        return raw
+    try:
+        return read_regular(name, BODY_FILE)
+    except Refused as exc:
+        raise IssueError(f"{name}: {exc.message}") from None
+
+
 def load_form(path: Path = DEFAULT_FORM) -> list[dict]:
-    """The input fields of an issue form: each with its `id`, `type` and `attributes`."""
-    form = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return [item for item in form["body"] if item.get("id")]
+    """The input fields of an issue form: each with its `id`, `type` and `attributes`.
+
+    Read by load.read_regular (no FIFO, device or link; at most BODY_LIMIT bytes). Raises
+    FormError (one line) when the file cannot be read, is not UTF-8 or YAML, or is not an
+    issue form: a mapping whose `body` is a list, every item with an `id` having a mapping
+    `attributes` with a text `label`.
+    """
+    shown = Path(path).as_posix()
+    try:
+        text = read_regular(path, FORM_FILE).decode("utf-8-sig")
+        form = yaml.safe_load(text)
+    except Refused as exc:
+        raise FormError(f"the issue form {shown}: {exc.message}") from None
+    except UnicodeDecodeError:
+        raise FormError(f"the issue form {shown} is not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        raise FormError(f"the issue form {shown} is not valid YAML{at}: "
+                        f"{getattr(exc, 'problem', None) or 'cannot be parsed'}") from None
+    body = form.get("body") if isinstance(form, dict) else None
+    if not isinstance(body, list):
+        raise FormError(f"the issue form {shown} is not an issue form: it has no `body:` list of fields")
+    fields = []
+    for n, item in enumerate(body, 1):
+        if not isinstance(item, dict) or not item.get("id"):
+            continue
+        attributes = item.get("attributes")
+        if (not isinstance(item["id"], str) or not isinstance(attributes, dict)
+                or not isinstance(attributes.get("label"), str) or not attributes["label"].strip()):
+            raise FormError(f"the issue form {shown} is not an issue form: field {n} of `body:` has "
+                            "an `id` but no text `attributes: label:`")
+        fields.append(item)
+    return fields
 
 
 _SEPARATORS = {0x2028: "\n", 0x2029: "\n", 0x85: "\n"}

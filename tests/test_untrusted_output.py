@@ -754,3 +754,69 @@ def test_a_body_with_cr_only_line_ends_is_read(repo):
     result = from_issue(repo / "issue.md")
     assert "wrote draft" in result.output, result.output
     assert read_case(repo / "cases" / f"{CASE_ID}.yaml").data["id"] == CASE_ID
+
+
+def test_a_body_that_is_not_a_regular_file_is_refused_without_hanging(repo):
+    """review rv10b #4: a FIFO with no writer, /dev/zero."""
+    os.mkfifo(repo / "pipe")
+    for name, what in (("pipe", "a named pipe (FIFO)"), ("/dev/zero", "a character device")):
+        result = run("from-issue", "--form", FORM, name)
+        assert result.exit_code == 1
+        assert result.output == (f"Error: {name}: is {what}, not a regular file, and was not opened; "
+                                 "a body file must be a regular file\n")
+    assert list((repo / "cases").iterdir()) == []
+
+
+def test_a_body_over_the_limit_is_refused_from_a_file_and_from_stdin(repo):
+    """review rv10b #4: at most 262,144 + 1 bytes are read (GitHub: 65,536 characters)."""
+    (repo / "big.md").write_bytes(b"a" * 300_000)
+    result = run("from-issue", "--form", FORM, repo / "big.md")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {repo / 'big.md'}: file is 300,000 bytes, over the 262,144-byte "
+                             "limit (GitHub's own limit is 65,536 characters); is this an issue body?\n")
+    result = run("from-issue", "--form", FORM, "-", stdin="y\n" * 200_000)
+    assert result.exit_code == 1
+    assert result.output == ("Error: the issue body on standard input is over the 262,144-byte limit "
+                             "(GitHub's own limit is 65,536 characters); is this an issue body?\n")
+    assert list((repo / "cases").iterdir()) == []
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"body: [\n", "is not valid YAML at line 2: expected the node content, but found '<stream end>'"),
+    (b"name: x\n", "is not an issue form: it has no `body:` list of fields"),
+    (b"body: 5\n", "is not an issue form: it has no `body:` list of fields"),
+    (b"[]\n", "is not an issue form: it has no `body:` list of fields"),
+    (b"body: [{type: input, id: id}]\n",
+     "is not an issue form: field 1 of `body:` has an `id` but no text `attributes: label:`"),
+    (b"\xff\xfe", "is not UTF-8 text"),
+])
+def test_a_malformed_form_is_one_line_and_exit_2(repo, content, message):
+    """review rv10b #5: a pull request can change the repository's own form."""
+    (repo / "form.yml").write_bytes(content)
+    result = run("from-issue", "--form", "form.yml", BODY)
+    assert result.exit_code == 2
+    assert result.output == f"Error: the issue form form.yml {message}\n"
+
+
+def test_a_form_that_is_a_device_is_refused(repo):
+    result = run("from-issue", "--form", "/dev/zero", BODY)
+    assert result.exit_code == 2
+    assert result.output == ("Error: the issue form /dev/zero: is a character device, not a regular "
+                             "file, and was not opened; a form file must be a regular file\n")
+
+
+@pytest.mark.parametrize("linked", ["cases", "other"])
+def test_a_linked_cases_folder_gets_no_draft(repo, tmp_path_factory, linked):
+    """review rv10b #7: refused as validate refuses it; nothing is written through the link."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (repo / "cases").rmdir()
+    (repo / linked).symlink_to(elsewhere)
+    args = ("--dir", linked) if linked != "cases" else ()
+    if linked != "cases":
+        (repo / "cases").mkdir()
+    result = run("from-issue", "--form", FORM, *args, BODY)
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {linked} is a symbolic link or lies in a linked folder; folders "
+                             "in the repository must be real folders (links are not followed), so no "
+                             "draft was written\n")
+    assert list(elsewhere.iterdir()) == []
