@@ -33,7 +33,8 @@ HOSTILE_BY_PATTERN = {
     "^[0-9]{4}(-(0[1-9]|1[0-2]))?$": "2023-09",
     "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$": "2024-08-20",
     # The URL pattern admits entities, `&`, `;`, `:`, `*`, `_`, `|`, `#` and non-ASCII.
-    "^https?://[^\\s<>\"'`()\\[\\]{}!\\\\\\u0000-\\u001f\\u007f]+$":
+    "^https?://[-A-Za-z0-9.:\\u4e00-\\u9fff]+(?:[/?#][^\\s<>\"'`()\\[\\]{}!\\\\\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\u3164\\ufeff\\uffa0]*)?$":
+        # (host: ASCII or CJK, no user name; no invisible characters in the rest)
         "https://evil.example/javascript:alert%281%29/&lt;script&gt;&quot;onerror=alert%282%29"
         "?a=1&b=&#34;x&#34;&c=**bold**_i_|~^$@;,+=路径#:onclick=alert%283%29",
 }
