@@ -19,6 +19,11 @@ _TYPES = {
 }
 
 
+# A place name: one word as printed. Blank-looking fillers (Hangul fillers U+115F, U+1160,
+# U+3164, U+FFA0; Braille blank U+2800) are not whitespace to Unicode but look like a space.
+PLACE_NAME = r"^[^\s\u115f\u1160\u2800\u3164\uffa0]+$"
+
+
 def _kind(value: object) -> str:
     if isinstance(value, bool):
         return "true/false"
@@ -212,7 +217,7 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
             "or a carriage return, because a spreadsheet opening the exported CSV runs it as a "
             "formula (CSV injection, see OWASP); reword it so it starts with a word or a digit"
         )
-    if v == "pattern" and error.validator_value == r"^[^\s]+$":  # place names
+    if v == "pattern" and error.validator_value == PLACE_NAME:  # place names
         return parts, "value", (
             f"`{field}` {_show(value)} holds a space or a line break; a place name is one word "
             "as printed, with nothing after it" + _example(parts, node)

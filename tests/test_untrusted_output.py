@@ -831,3 +831,16 @@ def test_a_linked_cases_folder_gets_no_draft(repo, tmp_path_factory, linked):
                              "in the repository must be real folders (links are not followed), so no "
                              "draft was written\n")
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("filler", ["\u3164", "\u2800", "\u115f", "\u1160", "\uffa0", "\u3000", " "])
+def test_blank_looking_fillers_in_place_names_are_whitespace(filler, tmp_path):
+    """review rv10b #12: U+3164 HANGUL FILLER and U+2800 BRAILLE PATTERN BLANK look like spaces."""
+    data = valid_data()
+    data["place"]["county"] = f"岚皋{filler}县"
+    problems = problems_of(data, tmp_path)
+    assert len(problems) == 1
+    assert problems[0].startswith("`county` ")
+    assert " holds a space or a line break; a place name is one word as printed, with nothing after it" in (
+        problems[0])
+    assert problems[0].endswith("[$.place.county]")
