@@ -196,7 +196,9 @@ def _html(text) -> Markup:
 
 STRUCTURE_NOTES = {
     "hierarchy": "层级：上一级统筹下一级",
-    "peers": "并列：各部分互不隶属",
+    # Drawn side by side; the note claims no more than that (qiannan 1+2+N: the source has the
+    # first secretary lead the work team, so "互不隶属" would be false; review rv12 #13).
+    "peers": "并列画出：原文未说明各部分之间的隶属关系",
     "pairing": "结对：两方一一结对",
     "list": "清单：逐项列出",
     "cycle": "循环：依次进行，周而复始",
@@ -205,8 +207,9 @@ STRUCTURE_NOTES = {
 
 def _term_box(term: dict, tag: str = "div", role: str = "") -> str:
     symbol = term.get("symbol")
+    # The name is not repeated when it is the symbol itself (龙头企业/龙头企业; review rv12 #14).
     parts = [f'<span class="cb-symbol">{_html(symbol)}</span>' if symbol else "",
-             f'<span class="cb-name">{_html(term["name"])}</span>']
+             f'<span class="cb-name">{_html(term["name"])}</span>' if term["name"] != symbol else ""]
     if term.get("led_by"):
         parts.append(f'<span class="cb-lead">{_html(term["led_by"])}</span>')
     extra = f' data-role="{role}"' if role else ""
@@ -409,7 +412,8 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
         pages[f"themes/{t}.md"] = env.get_template("theme.md.j2").render(
             label=lab["theme"][t], cases=[c for c in data if t in c["themes"]],
             models=[m for m, _ in models if t in m.get("themes", [])],
-            practices=[(p, c) for c in data for p in c.get("practices", []) if t in p["themes"]], **common)
+            practices=[(p, c) for c in data for p in c.get("practices", []) if t in p["themes"]],
+            here=f"themes/{t}.md", **common)
     provinces = defaultdict(list)
     for c in data:
         provinces[c["place"]["province"]].append(c)
@@ -462,7 +466,11 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
     # as a page it would take the download page's URL. plugin.py fails the build on clashes.
     pages["data/index.md"] = env.get_template("data.md.j2").render(
         files=_downloads(data_files), here="data/index.md", tables=len(TABLES), **common)
-    pages["data/codebook.md"] = "---\ntitle: 数据说明（codebook）\n---\n\n" + codebook_markdown()
+    # Breadcrumb back to 数据 (nav.js marks the 数据 tab from data-section; review rv12 #11).
+    crumbs = (f'<nav class="cb-crumbs" aria-label="位置" data-section="data"><a href="'
+              f'{escape(href("data/codebook.md", "data/index.md", directory_urls))}">数据</a> › '
+              '<span aria-current="page">数据说明（codebook）</span></nav>\n\n')
+    pages["data/codebook.md"] = "---\ntitle: 数据说明（codebook）\n---\n\n" + crumbs + codebook_markdown()
     pages["contribute/fields.md"] = env.get_template("fields.md.j2").render(
         fields=_field_rows(), vocabularies=[(n, load_schema()["definitions"][n].get("title", n).split(" ")[0],
                                              {Markup(k): v for k, v in vocabulary(n).items()})

@@ -189,3 +189,41 @@ def test_search_excerpts_are_the_pages_own_text_and_the_count_is_what_is_listed(
         assert _letters(shown) in own, (href, shown)
     assert outside(page.requests) == [] and page.errors == []
     page.context.close()
+
+
+def test_a_filter_without_match_says_so_and_offers_clearing(site, chromium):
+    page = _tab(chromium, PHONE)
+    for path, noun in (("cases/?province=广东省&case_type=first_secretary", "案例"),
+                       ("models/?kind=pairing&province=陕西省", "模式")):
+        _go(page, f"{site.base}/{path}")
+        none = page.locator(".cb-filter-none")
+        assert none.is_visible() and none.inner_text().startswith(f"没有符合条件的{noun}。")
+        assert not page.locator("table[data-filtered]").is_visible()
+        none.locator("button", has_text="清除筛选").click()
+        page.wait_for_timeout(100)
+        assert not none.is_visible() and page.locator("table[data-filtered]").is_visible()
+        assert "?" not in page.url
+    assert page.errors == []
+    page.context.close()
+
+
+def test_theme_pages_and_the_codebook_mark_their_tab(site, chromium):
+    page = _tab(chromium, DESKTOP)
+    for path, tab, crumb in (("themes/industry/", "主题", "主题"), ("data/codebook/", "数据", "数据"),
+                             (f"cases/{LANGAO}/", "案例", "案例")):
+        _go(page, f"{site.base}/{path}")
+        active = page.locator(".md-tabs__item--active > a")
+        assert active.inner_text().strip() == tab and active.get_attribute("aria-current") == "page"
+        assert page.locator("nav.cb-crumbs a").first.inner_text() == crumb
+    page.context.close()
+
+
+def test_page_text_fixes_of_the_review(site):
+    root = site.root
+    qiannan = (root / "models/qiannan-1-2-n/index.html").read_text(encoding="utf-8")
+    assert "互不隶属" not in qiannan and "并列画出：原文未说明各部分之间的隶属关系" in qiannan
+    case = (root / f"cases/{LANGAO}/index.html").read_text(encoding="utf-8")
+    assert "<th></th>" not in case and "<th>项目 Item</th>" in case
+    assert case.count('lang="en"') >= 3  # title, summary, figure indicators
+    yanzhou = (root / "models/yanzhou-alliance-enterprise-base-n/index.html").read_text(encoding="utf-8")
+    assert '<span class="cb-symbol">龙头企业</span><span class="cb-name">龙头企业</span>' not in yanzhou

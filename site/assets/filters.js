@@ -21,6 +21,10 @@ document$.subscribe(function () {
       if (ok) shown += 1;
     });
     count.textContent = "显示 " + shown + " / " + rows.length + " 项";
+    // No row left: say so (没有符合条件的案例) with a way out, and hide the empty table.
+    var none = document.querySelector(".cb-filter-none");
+    if (none) none.hidden = shown > 0;
+    table.hidden = shown === 0;
     if (updateAddress) {
       var params = new URLSearchParams();
       Object.keys(chosen).forEach(function (k) { params.set(k, chosen[k]); });
@@ -34,6 +38,8 @@ document$.subscribe(function () {
     if (wanted && Array.prototype.some.call(s.options, function (o) { return o.value === wanted; })) s.value = wanted;
     s.addEventListener("change", function () { apply(true); });
   });
+  var clear = document.querySelector(".cb-filter-none button");
+  if (clear) clear.addEventListener("click", function () { form.reset(); });
   form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   apply(false);

@@ -13,7 +13,19 @@ document$.subscribe(function () {
       var path = (link.pathname || "").replace(/index\.html$/, "");
       if (path.slice(-(section.length + 2)) === "/" + section + "/") item.classList.add("md-tabs__item--active");
     });
+    // The drawer (phones) marks the same section's entry.
+    document.querySelectorAll(".md-nav--primary > .md-nav__list > .md-nav__item > a.md-nav__link").forEach(function (link) {
+      var path = (link.pathname || "").replace(/index\.html$/, "");
+      if (path.slice(-(section.length + 2)) === "/" + section + "/") {
+        link.classList.add("md-nav__link--active");
+        link.setAttribute("aria-current", "true");
+      }
+    });
   }
+  // The active tab says so to screen readers too, not by a class only.
+  document.querySelectorAll(".md-tabs__item--active > a.md-tabs__link").forEach(function (link) {
+    link.setAttribute("aria-current", "page");
+  });
   var toc = document.querySelector("nav.cb-toc");
   if (!toc) return;
   var details = toc.querySelector("details");
