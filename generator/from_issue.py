@@ -437,6 +437,9 @@ def write_draft(body: bytes | str, cases_dir: Path, form: Path = DEFAULT_FORM) -
     content = draft_text(data).encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=".from-issue-", suffix=".tmp", dir=cases_dir)
     try:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)  # mkstemp makes 0600; a case file is 0644 like `casebook new`'s
         with os.fdopen(fd, "wb") as out:
             out.write(content)
             out.flush()

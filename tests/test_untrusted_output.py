@@ -844,3 +844,24 @@ def test_blank_looking_fillers_in_place_names_are_whitespace(filler, tmp_path):
     assert " holds a space or a line break; a place name is one word as printed, with nothing after it" in (
         problems[0])
     assert problems[0].endswith("[$.place.county]")
+
+
+def test_a_source_without_a_title_gets_a_title_note_not_an_invented_title(repo):
+    """review rv10b #14d: the form no longer says to write “（无标题）” (CONTRIBUTING forbids it)."""
+    form = FORM.read_text(encoding="utf-8")
+    assert "无标题" not in form and "id: sources-0-title_note" in form
+    title = "【评论员文章】解读广饶县2023年乡村振兴政策——跨村联建激发乡村振兴新动能"
+    body = _body(**{f"{title}\n\n### 标题说明 Title note\n\n_No response_":
+                    "_No response_\n\n### 标题说明 Title note\n\n所见版本未显示标题。"})
+    source = read_case(write_draft(body, repo / "cases", FORM)).data["sources"][0]
+    assert source["title_note"] == "所见版本未显示标题。" and not source.get("title")
+
+
+def test_a_draft_is_written_with_the_mode_of_casebook_new(repo):
+    """review rv10b #14e: 0644 under umask 022, not mkstemp's 0600."""
+    old = os.umask(0o022)
+    try:
+        path = write_draft(_body(), repo / "cases", FORM)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
