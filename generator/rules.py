@@ -153,8 +153,11 @@ def _reserved(index: int, case: dict) -> list[Finding]:
     ids += [(("models", i, "id"), "models", "model", m["id"]) for i, m in enumerate(case.get("models", []))]
     for parts, folder, what, ident in ids:
         if ident in RESERVED_IDS:
-            found.append(Finding(index, parts, f"{what} id '{ident}' is reserved: the site writes its "
-                                 f"own page {folder}/{ident}.md (the list of all {folder}) there; pick "
+            why = (f"the site writes its own page {folder}/{ident}.md (the list of all {folder}) there"
+                   if ident == "index" else
+                   f"MkDocs would take {folder}/{ident}.md as the folder's index page, in place of "
+                   f"the site's own {folder}/index.md (the list of all {folder})")
+            found.append(Finding(index, parts, f"{what} id '{ident}' is reserved: {why}; pick "
                                  f"another id, e.g. `id: {case['place']['pinyin']}-{ident}-{what}`",
                                  "reserved-id"))
     return found

@@ -196,9 +196,12 @@ def test_a_model_id_that_names_a_generated_page_is_refused(reserved, tmp_path):
     for metric in data["metrics"]:
         if metric.get("model") == old:
             metric["model"] = reserved
+    why = {"index": "the site writes its own page models/index.md (the list of all models) there",
+           "readme": "MkDocs would take models/readme.md as the folder's index page, in place of the "
+                     "site's own models/index.md (the list of all models)"}[reserved]
     assert problems_of(data, tmp_path) == [
-        f"model id '{reserved}' is reserved: the site writes its own page models/{reserved}.md (the "
-        f"list of all models) there; pick another id, e.g. `id: langao-{reserved}-model` [$.models[0].id]"]
+        f"model id '{reserved}' is reserved: {why}; pick another id, e.g. `id: langao-{reserved}-model` "
+        "[$.models[0].id]"]
 
 
 @pytest.mark.parametrize(("char", "name"), [
