@@ -227,3 +227,19 @@ def test_page_text_fixes_of_the_review(site):
     assert case.count('lang="en"') >= 3  # title, summary, figure indicators
     yanzhou = (root / "models/yanzhou-alliance-enterprise-base-n/index.html").read_text(encoding="utf-8")
     assert '<span class="cb-symbol">龙头企业</span><span class="cb-name">龙头企业</span>' not in yanzhou
+
+
+def test_dark_drawer_sub_menu_titles_reach_4_5_to_1(site, chromium):
+    from pathlib import Path
+
+    contrast = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
+    page = _tab(chromium, PHONE)
+    _go(page, f"{site.base}/cases/")
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    page.locator("label.md-header__button[for='__drawer']").click()
+    page.locator(".md-sidebar--primary label.md-nav__link", has_text="比较").first.click()
+    page.wait_for_timeout(700)
+    title = page.locator(".md-sidebar--primary nav[data-md-level='1'] .md-nav__title", has_text="比较").first
+    assert title.is_visible()
+    assert page.evaluate(contrast) == []
+    page.context.close()
