@@ -345,3 +345,32 @@ def test_export_into_a_folder_it_cannot_enter_is_one_line(tmp_path, monkeypatch)
         export_package([], out, files={"datapackage.json": b"{}"})
     assert str(caught.value) == (f"cannot export to {out}: Permission denied (no permission) at {out}; "
                                  "nothing was written")
+
+
+def test_a_write_protected_old_package_is_removed_not_left_as_staging(tmp_path):
+    """review rv10b #8: `chmod a-w build/data`; after the swap the old package sits in the
+    staging folder and must still be removed (as root permissions do not bite: run as nobody)."""
+    import subprocess
+    import sys
+
+    stale = tmp_path / ".export-data-x"
+    (stale / "sub").mkdir(parents=True)
+    (stale / "a.csv").write_text("x", encoding="utf-8")
+    (stale / "sub" / "b").write_text("x", encoding="utf-8")
+    code = ("import os, sys\nfrom pathlib import Path\nfrom generator.export import _rmtree\n"
+            "if os.geteuid() == 0:\n    import pwd\n    pw = pwd.getpwnam('nobody')\n"
+            "    os.setgroups([]); os.setgid(pw.pw_gid); os.setuid(pw.pw_uid)\n"
+            "_rmtree(Path(sys.argv[1]))\n")
+    if os.geteuid() == 0:
+        for folder, _, names in os.walk(tmp_path):
+            os.chown(folder, 65534, 65534)
+            for name in names:
+                os.chown(os.path.join(folder, name), 65534, 65534)
+        tmp_path.chmod(0o777)
+        for parent in tmp_path.parents:  # nobody must reach tmp_path
+            if parent.stat().st_mode & 0o001 == 0:
+                parent.chmod(parent.stat().st_mode | 0o001)
+    (stale / "sub").chmod(0o555)
+    stale.chmod(0o555)
+    subprocess.run([sys.executable, "-c", code, str(stale)], check=True, cwd=Path(__file__).parent.parent)
+    assert list(tmp_path.iterdir()) == []
