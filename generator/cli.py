@@ -304,10 +304,14 @@ def export(paths: tuple[Path, ...], out: Path) -> None:
 @click.option("--data-out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/data"),
               show_default=True, help="Folder for the data package.")
 def build(config_file: Path, data_out: Path) -> None:
-    """Validate cases/, export the data package and build the site, in one go.
+    """Validate cases/, build the site and export the data package, in one go.
 
     Prints each step and where its output is. Exit 1 (with the validation messages) when
-    a case is invalid, before anything is written.
+    a case is invalid, before anything is written. Exit 2, before anything is written, when
+    mkdocs.yml's site_dir is a folder MkDocs must not empty (export.site_refusal: the
+    project, cases/, sources/, schema/, .git/, .github/, the --data-out folder or a folder
+    that is not a site it built). The site is built before --data-out is replaced, so a
+    failed site step (exit 1) leaves the old package as it was.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config

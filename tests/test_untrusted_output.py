@@ -868,3 +868,12 @@ def test_a_draft_is_written_with_the_mode_of_casebook_new(repo):
     finally:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_utf16_body_gets_the_utf16_hint(repo):
+    """review rv10b #14f: not `iconv -f GBK` for a body with a UTF-16 byte order mark."""
+    (repo / "issue.md").write_bytes("### 案例编号 Case id\n".encode("utf-16"))
+    result = run("from-issue", "--form", FORM, repo / "issue.md")
+    assert result.exit_code == 1
+    assert result.output == ("Error: the issue body is not UTF-8 text (byte 0xff at line 1 cannot be "
+                             "read); save it as UTF-8, e.g. `iconv -f UTF-16 -t UTF-8`\n")
