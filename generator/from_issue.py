@@ -336,7 +336,8 @@ def decode_body(raw: bytes | str) -> str:
         line = raw[:exc.start].count(b"\n") + 1
         source = "UTF-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "GBK"  # a UTF-16 BOM
         raise IssueError(f"the issue body is not UTF-8 text (byte 0x{raw[exc.start]:02x} at line "
-                         f"{line} cannot be read); save it as UTF-8, e.g. `iconv -f {source} -t UTF-8`") from None
+                         f"{line} cannot be read); save it as UTF-8, e.g. "
+                         f"`iconv -f {source} -t UTF-8`") from None
 
 
 def draft_text(data: dict) -> str:

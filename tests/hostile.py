@@ -26,7 +26,8 @@ HOSTILE_BY_PATTERN = {
     "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": SLUG,
     "^[a-z]+$": "javascript",  # place.pinyin: the case id starts with it
     # Place names: anything but whitespace.
-    "^[^\\s\\u115f\\u1160\\u2800\\u3164\\uffa0]+$": '<script>alert(1)</script><img/src=x/onerror="alert(2)">[a](javascript:alert(3))',
+    "^[^\\s\\u115f\\u1160\\u2800\\u3164\\uffa0]+$": (
+        '<script>alert(1)</script><img/src=x/onerror="alert(2)">[a](javascript:alert(3))'),
     "^[1-8][0-9]{11}$": "610925000000",
     "^[1-8][0-9]{5}$": "610925",
     "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$": "2024-08-20",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -59,10 +58,12 @@ PROTECT = "and the site build replaces its folder as a whole; use a folder of it
 
 @pytest.mark.parametrize(("site_dir", "message"), [
     ("cases", f"cannot write the site into {{root}}/cases: it is the project's cases/ folder, {PROTECT}"),
-    ("sources", f"cannot write the site into {{root}}/sources: it is the project's sources/ folder, {PROTECT}"),
+    ("sources", f"cannot write the site into {{root}}/sources: it is the project's sources/ folder, "
+                f"{PROTECT}"),
     ("schema/x", f"cannot write the site into {{root}}/schema/x: it is inside the project's schema/ folder, "
                  f"{PROTECT}"),
-    (".github", f"cannot write the site into {{root}}/.github: it is the project's .github/ folder, {PROTECT}"),
+    (".github", f"cannot write the site into {{root}}/.github: it is the project's .github/ folder, "
+                f"{PROTECT}"),
     (".git", f"cannot write the site into {{root}}/.git: it is the project's .git/ folder, {PROTECT}"),
     ("build/data", "cannot write the site into {root}/build/data: it is the data package folder build/data, "
                    "and each replaces its folder as a whole; give site_dir (mkdocs.yml) and --data-out "

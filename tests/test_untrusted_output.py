@@ -160,10 +160,11 @@ def test_a_url_that_is_not_plain_is_refused_at_its_line(url, tmp_path):
     data["sources"][0]["url"] = url
     problems = problems_of(data, tmp_path)
     assert problems[0].startswith("`url` ")
-    assert len(problems) == 1 or (len(problems) == 2 and "\u200b" in url)  # + the invisible-char warning
-    assert (" is not in the expected form (以 http:// 或 https:// 开头的完整网址：主机名只用 ASCII 字母、数字、"
-            "点、连字符（或汉字域名），不带 @ 前的用户名；不含空白、看不见的字符（零宽、双向控制）和 < > \" ' ` ( ) "
-            "[ ] { } ! \\（这些字符须百分号编码，如空格写 %20、括号写 %28 %29）)") in problems[0]
+    assert len(problems) == 1 or (len(problems) == 2 and "\u200b" in url)  # + an invisible-char warning
+    assert (" is not in the expected form (以 http:// 或 https:// 开头的完整网址：主机名只用 ASCII 字母、"
+            "数字、点、连字符（或汉字域名），不带 @ 前的用户名；不含空白、看不见的字符（零宽、双向控制）"
+            "和 < > \" ' ` ( ) [ ] { } ! \\（这些字符须百分号编码，如空格写 %20、括号写 %28 %29）)"
+            ) in problems[0]
     assert problems[0].endswith(
         "; e.g. `url: \"https://www.gov.cn/zhengce/2021-05/11/content_5605841.htm\"` [$.sources[0].url]")
     if "\t" in url:
