@@ -73,11 +73,13 @@ def number(value: float, plus: bool = False) -> str:
 
 # Measure words (量词) a figure may be followed by in a quote; a word outside this set (三大举措)
 # leaves the unit code's generic word.
-MEASURE_WORDS = set("月个盏起件次集家处条名位场期支项户亩人天年周所座间批轮届款种类套台辆头只栋本篇份张元斤吨")
+MEASURE_WORDS = set("月个盏起件次集家处条名位场期支项户亩人天年周所座间批轮届款"
+                    "种类套台辆头只栋本篇份张元斤吨")
 
 
 def _as_written(metric: dict):
-    """(number as written, measure word, the quote after the number) of the metric's figure in its own quote, or None.
+    """(number as written, measure word, the quote after the number) of the metric's figure
+    in its own quote, or None.
 
     The quantity is the first one of generator.quantities.readings(quote) of which the
     metric's (qualifier, value, value_max) is a true reading. The measure word is the unit word

@@ -339,7 +339,8 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
     for c in data:
         first = c["sources"][0]
         citation = (f"{c['title']}。驻村帮扶案例库 Village Assistance Casebook，案例 {c['id']}。"
-                    f"来源：{source_title(first)}" + (f"，{first['publisher']}" if first.get("publisher") else "")
+                    f"来源：{source_title(first)}"
+                    + (f"，{first['publisher']}" if first.get("publisher") else "")
                     + (f"，{first['published']}" if first.get("published") else "") + "。")
         refs = [r for k in ("adopts", "adapted_from") for r in c.get(k, []) if r in by_model]
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import subprocess
+import sys
 from importlib import resources
 
 import jsonschema
@@ -184,6 +186,15 @@ def test_pre_commit_config_runs_casebook_and_ruff_here():
     assert hooks["casebook-validate"]["entry"] == "casebook validate"
     assert re.search(hooks["casebook-validate"]["files"], "cases/langao-x.yaml")
     assert hooks["ruff"]["entry"].startswith("ruff check")
+
+
+def test_the_code_passes_the_pre_commit_ruff_check():
+    # The same check pre-commit runs, so that CI catches what a contributor without
+    # pre-commit would otherwise land (ruff is a test dependency).
+    config = load(ROOT / ".pre-commit-config.yaml")
+    entry = next(h["entry"] for repo in config["repos"] for h in repo["hooks"] if h["id"] == "ruff")
+    done = subprocess.run([sys.executable, "-m", *entry.split()], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_committed_case_template_is_current():
