@@ -496,7 +496,8 @@ def run(kind: str, sizes: list[int], seed: int, out: Path, repeat: int, site_max
             _say(f"  export {res.walls} s")
         else:
             results.append(Result("(d) casebook export", n, corpus=kind,
-                                  note="n/a: `casebook export` does not exist yet"))
+                                  note="left out (--no-export)" if not export
+                                  else "n/a: `casebook export` does not exist yet"))
         if kind == "synthetic":
             results.append(_optional("(e) page generation", n, kind, measure_pages, corpus, n, logs))
             _say(f"  pages {results[-1].wall} s")
