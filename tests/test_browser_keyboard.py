@@ -62,8 +62,8 @@ def test_tab_past_the_search_box_closes_the_search(site, chromium, viewport):
     seen_after = []
     for _ in range(12):
         page.keyboard.press("Tab")
-        outside = "() => !document.querySelector('[data-cb-search]').contains(document.activeElement)"
-        if page.evaluate(outside):
+        focus_left = "() => !document.querySelector('[data-cb-search]').contains(document.activeElement)"
+        if page.evaluate(focus_left):
             page.wait_for_timeout(400)  # Material's closing transition
             seen_after.append((_search_open(page), _covered(page)))
     assert seen_after and all(state == (False, "") for state in seen_after), seen_after

@@ -8,12 +8,6 @@ Without /usr/bin/chromium the module skips with a reason; under CI=true it must 
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import os
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
@@ -24,14 +18,9 @@ from generator.validate import validate_paths
 
 from .conftest import VALID
 from .hostile import HOSTILE_BY_PATTERN, SLUG, hostile_case, string_fields
-from .site_helpers import build_site
+from .site_helpers import build_site, require_chromium, served
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("CI=true but /usr/bin/chromium is missing: .ci/run must install it")
-    pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed", allow_module_level=True)
+require_chromium()
 
 URL = HOSTILE_BY_PATTERN[next(p for path, p, _ in string_fields() if path[-1] == "url")]
 # Every way a payload could run reports here instead: the page's own dialogs and a flag.
@@ -41,22 +30,6 @@ for (const name of ["alert", "confirm", "prompt", "print", "open"]) {
   window[name] = (...args) => { window.__ran.push(name + "(" + args.join(",") + ")"); };
 }
 """
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def _served(root: Path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +42,7 @@ def hostile_site(tmp_path_factory):
     case.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     (tmp / "out").mkdir()
     root = build_site(tmp / "out", [case])  # validated by the plugin on the way
-    with _served(root) as base:
+    with served(root) as base:
         yield base, root
 
 
