@@ -78,3 +78,21 @@ def require_chromium() -> None:
         if os.environ.get("CI") == "true":
             raise RuntimeError("CI=true but /usr/bin/chromium is missing: .ci/run must install it")
         pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed", allow_module_level=True)
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def open_tab(chromium, viewport, init: str | None = None):
+    """A new page in its own context that records its requests (`page.requests`, URLs) and
+    script errors (`page.errors`); `init` is a script run before the page's own scripts."""
+    context = chromium.new_context(viewport=viewport)
+    if init:
+        context.add_init_script(init)
+    page = context.new_page()
+    page.requests = []  # type: ignore[attr-defined]
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    return page

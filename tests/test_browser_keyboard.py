@@ -11,27 +11,16 @@ from __future__ import annotations
 
 import pytest
 
-from .site_helpers import outside, require_chromium
+from .site_helpers import DESKTOP, PHONE, open_tab, outside, require_chromium
 
 require_chromium()
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 LANGAO = "langao-first-secretary-team-service"
 
 
 @pytest.fixture(scope="module")
 def site(site_served):
     return site_served
-
-
-def _tab(chromium, viewport):
-    page = chromium.new_context(viewport=viewport).new_page()
-    page.requests = []  # type: ignore[attr-defined]
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("request", lambda r: page.requests.append(r.url))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    return page
 
 
 def _go(page, url: str):
@@ -52,7 +41,7 @@ def _covered(page) -> str:
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_tab_past_the_search_box_closes_the_search(site, chromium, viewport):
-    page = _tab(chromium, viewport)
+    page = open_tab(chromium, viewport)
     _go(page, f"{site.base}/cases/")
     box = page.locator("[data-cb-search] .md-search__input")
     if not box.is_visible():  # phone: the header's search button opens the box
@@ -72,7 +61,7 @@ def test_tab_past_the_search_box_closes_the_search(site, chromium, viewport):
 
 
 def test_escape_from_a_result_and_the_readme_shortcuts(site, chromium):
-    page = _tab(chromium, DESKTOP)
+    page = open_tab(chromium, DESKTOP)
     _go(page, f"{site.base}/")
     for key in ("/", "s", "f"):
         page.locator("h1").first.click()
@@ -99,7 +88,7 @@ def test_escape_from_a_result_and_the_readme_shortcuts(site, chromium):
 
 
 def test_closed_phone_drawer_is_out_of_the_tab_order(site, chromium):
-    page = _tab(chromium, PHONE)
+    page = open_tab(chromium, PHONE)
     _go(page, f"{site.base}/cases/")
     in_drawer = "() => !!document.activeElement.closest('.md-sidebar--primary')"
     for _ in range(25):
@@ -121,7 +110,7 @@ def test_closed_phone_drawer_is_out_of_the_tab_order(site, chromium):
     ("models/langao-1-12-x/", "复制步骤", "#steps"),
 ])
 def test_phone_heading_lands_below_the_sticky_contents_bar(site, chromium, path, entry, target):
-    page = _tab(chromium, PHONE)
+    page = open_tab(chromium, PHONE)
     _go(page, f"{site.base}/{path}")
     toc = page.locator("nav.cb-toc")
     toc.locator("summary").click()
@@ -140,7 +129,7 @@ def test_phone_heading_lands_below_the_sticky_contents_bar(site, chromium, path,
 
 
 def test_model_library_theme_filter_counts_what_the_theme_page_lists(site, chromium):
-    page = _tab(chromium, DESKTOP)
+    page = open_tab(chromium, DESKTOP)
     for theme in ("health", "industry"):
         _go(page, f"{site.base}/themes/{theme}/")
         on_theme_page = page.locator(".md-content a[href*='/models/']").evaluate_all(
@@ -173,7 +162,7 @@ def _letters(text: str) -> str:
 
 @pytest.mark.parametrize("query", ["组团服务", "1+12+X模式", "文体+"])
 def test_search_excerpts_are_the_pages_own_text_and_the_count_is_what_is_listed(site, chromium, query):
-    page = _tab(chromium, DESKTOP)
+    page = open_tab(chromium, DESKTOP)
     _go(page, f"{site.base}/")
     page.keyboard.press("/")
     page.keyboard.type(query)
@@ -193,7 +182,7 @@ def test_search_excerpts_are_the_pages_own_text_and_the_count_is_what_is_listed(
 
 
 def test_a_filter_without_match_says_so_and_offers_clearing(site, chromium):
-    page = _tab(chromium, PHONE)
+    page = open_tab(chromium, PHONE)
     for path, noun in (("cases/?province=广东省&case_type=first_secretary", "案例"),
                        ("models/?kind=pairing&province=陕西省", "模式")):
         _go(page, f"{site.base}/{path}")
@@ -209,7 +198,7 @@ def test_a_filter_without_match_says_so_and_offers_clearing(site, chromium):
 
 
 def test_theme_pages_and_the_codebook_mark_their_tab(site, chromium):
-    page = _tab(chromium, DESKTOP)
+    page = open_tab(chromium, DESKTOP)
     for path, tab, crumb in (("themes/industry/", "主题", "主题"), ("data/codebook/", "数据", "数据"),
                              (f"cases/{LANGAO}/", "案例", "案例")):
         _go(page, f"{site.base}/{path}")
@@ -234,7 +223,7 @@ def test_dark_drawer_sub_menu_titles_reach_4_5_to_1(site, chromium):
     from pathlib import Path
 
     contrast = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
-    page = _tab(chromium, PHONE)
+    page = open_tab(chromium, PHONE)
     _go(page, f"{site.base}/cases/")
     page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
     page.locator("label.md-header__button[for='__drawer']").click()

@@ -14,30 +14,16 @@ import pytest
 
 from generator.load import read_case
 
-from .site_helpers import SHOTS, outside, require_chromium
+from .site_helpers import DESKTOP, PHONE, SHOTS, open_tab, outside, require_chromium
 
 require_chromium()
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 LANGAO = "langao-first-secretary-team-service"
 
 
 @pytest.fixture(scope="module")
 def site(site_served):
     return site_served
-
-
-def _tab(chromium, viewport, init: str | None = None):
-    context = chromium.new_context(viewport=viewport)
-    if init:
-        context.add_init_script(init)
-    page = context.new_page()
-    page.requests = []  # type: ignore[attr-defined]
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("request", lambda r: page.requests.append(r.url))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    return page
 
 
 def _go(page, url: str):
@@ -47,7 +33,7 @@ def _go(page, url: str):
 
 
 def test_every_download_answers_200(site, chromium):
-    page = _tab(chromium, DESKTOP)
+    page = open_tab(chromium, DESKTOP)
     _go(page, f"{site.base}/data/")
     links = page.locator("table[data-downloads] a[download]").evaluate_all("as => as.map(a => a.href)")
     folder = site.root / "data"
@@ -71,7 +57,7 @@ def _in_view(page, selector: str) -> bool:
 
 
 def test_phone_case_page_reaches_lessons_and_every_models_steps_from_its_table_of_contents(site, chromium):
-    page = _tab(chromium, PHONE)
+    page = open_tab(chromium, PHONE)
     case = read_case(next(f for f in site.files if f.stem == LANGAO)).data
     _go(page, f"{site.base}/cases/{LANGAO}/")
     toc = page.locator("nav.cb-toc")
@@ -108,7 +94,7 @@ def test_phone_case_page_reaches_lessons_and_every_models_steps_from_its_table_o
     page.wait_for_timeout(300)
     assert _in_view(page, "#sources")
     # The header tab of the section is marked, as for pages in the nav (desktop shows tabs).
-    wide = _tab(chromium, DESKTOP)
+    wide = open_tab(chromium, DESKTOP)
     _go(wide, f"{site.base}/models/langao-1-12-x/")
     assert wide.locator(".md-tabs__item--active").inner_text().strip() == "模式库"
     _go(wide, f"{site.base}/cases/{LANGAO}/")
@@ -119,7 +105,7 @@ def test_phone_case_page_reaches_lessons_and_every_models_steps_from_its_table_o
 
 
 def test_phone_case_page_puts_lessons_within_a_few_screens_behind_folded_figures(site, chromium):
-    page = _tab(chromium, PHONE)
+    page = open_tab(chromium, PHONE)
     _go(page, f"{site.base}/cases/{LANGAO}/")
     screens = page.evaluate("document.getElementById('lessons').getBoundingClientRect().top / innerHeight")
     figures = page.evaluate("document.getElementById('figures').getBoundingClientRect().top")
@@ -141,7 +127,7 @@ DIAGRAMS = {
 
 
 def test_diagrams_of_the_five_named_models_follow_their_structure(site, chromium):
-    page = _tab(chromium, PHONE)
+    page = open_tab(chromium, PHONE)
     found = {}
     for model, structure in DIAGRAMS.items():
         _go(page, f"{site.base}/models/{model}/")
@@ -178,7 +164,7 @@ CONTRAST = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
 def test_text_and_links_reach_4_5_to_1_in_both_palettes(site, chromium, scheme):
     bad = {}
     for viewport in (PHONE, DESKTOP):
-        page = _tab(chromium, viewport)
+        page = open_tab(chromium, viewport)
         for path in ("/", f"/cases/{LANGAO}/", "/models/langao-1-12-x/", "/cases/", "/data/",
                      "/compare/metrics/"):
             _go(page, site.base + path)
@@ -192,7 +178,7 @@ def test_text_and_links_reach_4_5_to_1_in_both_palettes(site, chromium, scheme):
 
 
 def test_contrast_check_can_fail(chromium):
-    page = _tab(chromium, PHONE)
+    page = open_tab(chromium, PHONE)
     page.set_content('<body style="background:#fff"><p style="color:#ef5350">浅红字</p>'
                      '<header style="background:#ef5350"><span style="color:#fff">白字</span></header>'
                      "</body>")
@@ -202,7 +188,7 @@ def test_contrast_check_can_fail(chromium):
 
 
 def test_sorting_by_keyboard_with_aria_sort(site, chromium):
-    page = _tab(chromium, DESKTOP)
+    page = open_tab(chromium, DESKTOP)
     _go(page, f"{site.base}/cases/")
     table = page.locator("table[data-filtered]")
     head = table.locator("thead th").last
@@ -226,7 +212,7 @@ def test_sorting_by_keyboard_with_aria_sort(site, chromium):
 
 
 def test_page_language_and_chinese_404(site, chromium):
-    page = _tab(chromium, PHONE)
+    page = open_tab(chromium, PHONE)
     _go(page, f"{site.base}/cases/{LANGAO}/")
     assert page.evaluate("document.documentElement.lang") == "zh-Hans"
     _go(page, f"{site.base}/404.html")
@@ -240,7 +226,7 @@ def _visible_rows(page) -> list[str]:
 
 
 def test_filters_combine_and_live_in_the_address(site, chromium):
-    page = _tab(chromium, PHONE)
+    page = open_tab(chromium, PHONE)
     _go(page, f"{site.base}/cases/")
     everything = _visible_rows(page)
     assert len(everything) == len(site.files)
@@ -282,7 +268,7 @@ def _page_kinds(root) -> list[str]:
 @pytest.mark.parametrize("without_resize_observer", [False, True])
 def test_no_outside_request_with_or_without_resize_observer(site, chromium, without_resize_observer):
     init = "delete window.ResizeObserver;" if without_resize_observer else None
-    page = _tab(chromium, PHONE, init)
+    page = open_tab(chromium, PHONE, init)
     for path in _page_kinds(site.root):
         _go(page, f"{site.base}/" if path == "." else f"{site.base}/{path}/")
     if without_resize_observer:  # our stand-in took its place
@@ -295,7 +281,7 @@ def test_no_outside_request_with_or_without_resize_observer(site, chromium, with
 
 def test_without_the_stand_in_material_would_call_unpkg(site, chromium):
     """The check above can fail: with our script blocked, Material fetches its polyfill."""
-    page = _tab(chromium, PHONE, "delete window.ResizeObserver;")
+    page = open_tab(chromium, PHONE, "delete window.ResizeObserver;")
     page.route(re.compile(r".*/assets/resize-observer\.js$"), lambda route: route.abort())
     page.route(re.compile(r"https://unpkg\.com/.*"), lambda route: route.abort())
     page.goto(f"{site.base}/")
@@ -307,7 +293,7 @@ def test_without_the_stand_in_material_would_call_unpkg(site, chromium):
 @pytest.mark.parametrize(("name", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
 def test_screenshots_of_every_page_kind(site, chromium, name, viewport):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = _tab(chromium, viewport)
+    page = open_tab(chromium, viewport)
     kinds = _page_kinds(site.root) + [f"cases/{LANGAO}", "models/langao-1-12-x", "models/gaozhou-1-1-n",
                                       "models/gaozhou-five-ones", "models/langao-cross-town-service-teams"]
     for path in dict.fromkeys(kinds):
