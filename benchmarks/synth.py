@@ -6,9 +6,23 @@ real place or person; the files exist only to measure speed at 1,000–10,000 ca
 
 Sizes vary like real cases do: 5–40 metrics whose quotes write their numbers the Chinese
 way (400余万元, 4.57亿元, 1万余人次, 三到五天, 10万元以上…), 1–6 models, 0–10 people and
-long Chinese narratives, about 13 KB per file on average.
+long Chinese narratives, about 15 KB per file on average. Case format version 2: every
+metric's qualifier is a true reading of its quote (余/多 → plus, 以上 → at_least, 约 →
+approximately, 三到五天 → range), with claim_type and status; every case has a case_type,
+every source an evidence_type.
+
+The corpus is laid out like the repository, so that `casebook validate OUT/cases` finds
+OUT/sources as the cases' snapshot folder and verifies every quote:
+
+    OUT/cases/<case id>.yaml       the N cases
+    OUT/sources/<source id>.txt    the (made-up) article each source stands for: it holds
+                                   every quote of that source verbatim
+    OUT/sources/<source id>.yaml   its snapshot metadata, with the text's SHA-256
+
+So no source lacks a snapshot and the corpus validates with no warning at all.
 
     python benchmarks/synth.py --cases 1000 --out build/bench/cases-1000 [--seed 7]
+    casebook validate build/bench/cases-1000/cases
 """
 
 from __future__ import annotations
@@ -21,6 +35,8 @@ import re
 from pathlib import Path
 
 MARK = "（合成数据）"
+CASES = "cases"  # OUT/cases: the case files
+SOURCES = "sources"  # OUT/sources: their snapshots, where provenance looks (next to cases/)
 
 # Synthetic county names (示例 + one syllable) and their pinyin: no real place is meant.
 SYLLABLES = [
@@ -66,18 +82,20 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-# Each form returns (number text written in the quote, value, value_max, unit, qualifier).
+# Each form returns (number text written in the quote, value, value_max, unit, qualifier),
+# the qualifier in the version-2 vocabulary: 余/多 → plus, 以上 → at_least (PRC Civil Code
+# art. 1259: 以上 includes the number), 约 → approximately, 三到五天 → range.
 def _form(rng: random.Random):
     kind = rng.randrange(14)
     if kind == 0:  # 400余万元
         n = rng.randint(2, 990)
-        return f"{n}余万元", n * 10_000, None, "cny", "at_least"
+        return f"{n}余万元", n * 10_000, None, "cny", "plus"
     if kind == 1:  # 4.57亿元
         n = rng.randint(101, 999) / 100
         return f"{n:.2f}亿元", round(n * 100_000_000), None, "cny", "exact"
     if kind == 2:  # 1万余人次
         n = rng.randint(1, 9)
-        return f"{n}万余人次", n * 10_000, None, "person_time", "at_least"
+        return f"{n}万余人次", n * 10_000, None, "person_time", "plus"
     if kind == 3:  # 2.4万平方米
         n = rng.randint(11, 99) / 10
         return f"{n:.1f}万平方米", round(n * 10_000), None, "square_metre", "exact"
@@ -86,10 +104,10 @@ def _form(rng: random.Random):
         return f"{n:.2f}%", n, None, "percent", "exact"
     if kind == 5:  # 900多万元
         n = rng.randint(2, 990)
-        return f"{n}多万元", n * 10_000, None, "cny", "at_least"
+        return f"{n}多万元", n * 10_000, None, "cny", "plus"
     if kind == 6:  # 10万元以上
         n = rng.randint(2, 99)
-        return f"{n}万元以上", n * 10_000, None, "cny", "more_than"
+        return f"{n}万元以上", n * 10_000, None, "cny", "at_least"
     if kind == 7:  # 三到五天
         a = rng.randint(1, 5)
         b = a + rng.randint(1, 4)
@@ -110,22 +128,29 @@ def _form(rng: random.Random):
         n = rng.randint(10, 3000)
         return f"{n}次", n, None, "event", "exact"
     n = rng.randint(100, 9000)  # 2400多亩
-    return f"{n}多亩", n, None, "mu", "at_least"
+    return f"{n}多亩", n, None, "mu", "plus"
 
 
+# unit → (indicator, English indicator, the words before the figure in the quote). The
+# quote does not repeat the indicator: 受益农户数十六户 would read 数十 (a vague figure).
 INDICATORS = {
-    "cny": ("帮扶资金投入", "Assistance funds invested"),
-    "person_time": ("培训群众人次", "Person-times trained"),
-    "square_metre": ("硬化村内地面面积", "Village ground paved"),
-    "percent": ("村集体经济收入增幅", "Growth of village collective income"),
-    "day": ("每月跨村服务天数", "Days per month serving other villages"),
-    "year": ("项目持续年数", "Years the project has run"),
-    "person": ("带动就业人数", "People given jobs"),
-    "village": ("覆盖村数", "Villages covered"),
-    "household": ("受益农户数", "Households benefiting"),
-    "event": ("开展志愿服务活动次数", "Volunteer activities held"),
-    "mu": ("发展特色种植面积", "Area of specialty crops"),
+    "cny": ("帮扶资金投入", "Assistance funds invested", "帮扶资金投入"),
+    "person_time": ("培训群众人次", "Person-times trained", "培训群众"),
+    "square_metre": ("硬化村内地面面积", "Village ground paved", "硬化村内地面"),
+    "percent": ("村集体经济收入增幅", "Growth of village collective income", "村集体经济收入增长"),
+    "day": ("每月跨村服务天数", "Days per month serving other villages", "每月跨村服务"),
+    "year": ("项目持续年数", "Years the project has run", "项目已持续"),
+    "person": ("带动就业人数", "People given jobs", "带动就业"),
+    "village": ("覆盖村数", "Villages covered", "覆盖"),
+    "household": ("受益农户数", "Households benefiting", "受益农户"),
+    "event": ("开展志愿服务活动次数", "Volunteer activities held", "开展志愿服务活动"),
+    "mu": ("发展特色种植面积", "Area of specialty crops", "发展特色种植"),
 }
+# unit → (claim_type, status, per): funds are an input, the days a rule of each month, the
+# rest results the (made-up) article reports as reached.
+CLAIMS = {"cny": ("input", "achieved", None), "day": ("rule", "in_progress", "month")}
+CASE_TYPES = ["first_secretary", "village_work_team", "unit_village_pairing",
+              "cross_village_joint_construction"]
 
 
 def _sentence(rng: random.Random, place: str) -> str:
@@ -245,10 +270,15 @@ def make_case(index: int, seed: int, model_pool: list[str]) -> dict:
             model["caveat"] = f"{MARK}示例来源未列出该模式的组成部分。"
         models.append(model)
 
+    start = rng.randint(2018, 2023)
+    published = {s: f"{start + 1}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" for s in src_ids}
     metrics = []
     for _ in range(5 + int(36 * rng.random() ** 3)):  # 5–40, most cases have few
         text, value, value_max, unit, qualifier = _form(rng)
-        indicator, indicator_en = INDICATORS[unit]
+        indicator, indicator_en, lead = INDICATORS[unit]
+        claim_type, status, per = CLAIMS.get(unit, ("result", "achieved", None))
+        source = rng.choice(src_ids)
+        since = rng.randint(2019, start + 1) if rng.random() < 0.5 else None
         metric = {
             "indicator": indicator + "（合成）",
             "indicator_en": indicator_en + " (synthetic)",
@@ -256,12 +286,18 @@ def make_case(index: int, seed: int, model_pool: list[str]) -> dict:
             **({"value_max": value_max} if value_max is not None else {}),
             "unit": unit,
             "qualifier": qualifier,
-            **({"period": f"{rng.randint(2019, 2024)}年以来"} if rng.random() < 0.5 else {}),
+            **({"per": per} if per else {}),
+            "claim_type": claim_type,
+            "status": status,
+            # “2021年以来”: the figure stands at the (made-up) article's date, a year the
+            # quote does not print, hence inferred.
+            **({"period": f"{since}年以来", "as_of": published[source][:4], "as_of_basis": "inferred"}
+               if since else {}),
             **({"scope": f"{town}{village}"} if rng.random() < 0.4 else {}),
             "theme": rng.choice(themes),
             **({"model": rng.choice(models)["id"]} if rng.random() < 0.3 else {}),
-            "quote": f"{village}{rng.choice(ACTIONS)}，{indicator}{text}",
-            "source": rng.choice(src_ids),
+            "quote": f"{village}{rng.choice(ACTIONS)}，{lead}{text}",
+            "source": source,
         }
         metrics.append(metric)
 
@@ -275,9 +311,8 @@ def make_case(index: int, seed: int, model_pool: list[str]) -> dict:
         "source": rng.choice(src_ids),
     } for p in range(rng.choices(range(11), weights=[30, 22, 15, 10, 7, 5, 4, 3, 2, 1, 1])[0])]
 
-    start = rng.randint(2018, 2023)
     case = {
-        "schema_version": 1,
+        "schema_version": 2,
         "id": cid,
         # A made-up five-character project name keeps titles apart as real titles are:
         # two synthetic titles never look like one program retold (the duplicate guard).
@@ -296,6 +331,7 @@ def make_case(index: int, seed: int, model_pool: list[str]) -> dict:
                   "coordinates": {"lat": round(rng.uniform(22, 45), 2),
                                   "lon": round(rng.uniform(98, 125), 2)}},
         "scope": rng.choice(["county", "town", "village"]),
+        "case_type": rng.choice(CASE_TYPES),
         "period": {"start": f"{start}-{rng.randint(1, 12):02d}", "end": str(start + rng.randint(1, 2))},
         "themes": themes,
         "models": models,
@@ -314,9 +350,10 @@ def make_case(index: int, seed: int, model_pool: list[str]) -> dict:
             "title": f"{MARK}{county}驻村帮扶示例报道（{k + 1}）",
             "publisher": "示例日报（合成）",
             "authors": ["示例作者"],
-            "published": f"{start + 1}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "published": published[s],
             "language": "zh",
-            "note": "合成数据，仅供性能测试，不指向任何真实文章。",
+            "evidence_type": "news_report",
+            "note": "合成数据，仅供性能测试，不指向任何真实文章；快照是生成的虚构文本。",
         } for k, s in enumerate(src_ids)],
         "notes": "本案例为基准测试生成的合成数据，地名、人名、数字均为虚构。",
     }
@@ -332,40 +369,111 @@ def to_yaml(case: dict) -> str:
     return "# synthetic benchmark case（合成数据）\n" + "\n".join(writer.lines) + "\n"
 
 
+def _quotes(node, source=None):
+    """(source id, quote) of every quote in a case, in file order (the `sources` list has none)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("quote"), str):
+            yield node.get("source", source), node["quote"]
+        for key, value in node.items():
+            if key != "sources":
+                yield from _quotes(value, source)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _quotes(item, source)
+
+
+def snapshots(case: dict, seed: int, index: int) -> dict[str, tuple[bytes, str]]:
+    """source id → (snapshot text as UTF-8 bytes, metadata YAML) for every source of a case.
+
+    The snapshot is the made-up article the source stands for: its title, then paragraphs
+    holding each quote of that source verbatim, between sentences of their own, so that
+    `casebook validate` finds every quote in it. The metadata says what the copy shows
+    (title, publisher, authors, date), that the text is synthetic and unchanged, and the
+    SHA-256 of the bytes, as sources/README.md asks of a real snapshot.
+    """
+    rng = random.Random(f"{seed}:{index}:sources")
+    only = case["sources"][0]["id"] if len(case["sources"]) == 1 else None
+    by_source: dict[str, dict[str, None]] = {s["id"]: {} for s in case["sources"]}
+    for source, quote in _quotes(case, only):
+        by_source[source][quote] = None  # once each, in order
+    place = case["place"]["county"] + case["place"]["town"]
+    out = {}
+    for source in case["sources"]:
+        sentences = []
+        for quote in by_source[source["id"]]:
+            if rng.random() < 0.5:
+                sentences.append(_sentence(rng, place))
+            sentences.append(quote if quote.endswith("。") else quote + "。")
+        sentences.append(_sentence(rng, place))
+        paragraphs, at = [], 0
+        while at < len(sentences):
+            step = rng.randint(3, 6)
+            paragraphs.append("".join(sentences[at:at + step]))
+            at += step
+        byline = "　".join([source["publisher"], "、".join(source["authors"]), source["published"]])
+        head = f"{source['title']}\n{byline}"
+        raw = "\n\n".join([head, *paragraphs]).encode("utf-8") + b"\n"
+        meta = {
+            "title": source["title"],
+            "publisher": source["publisher"],
+            "authors": source["authors"],
+            "published": source["published"],
+            "cleaning": "未改动。合成数据：benchmarks/synth.py 生成的虚构文本，不是任何真实文章的副本。",
+            "note": "合成数据，仅供性能测试；没有网址，文中地名、人名、数字均为虚构。",
+            "sha256": hashlib.sha256(raw).hexdigest(),
+        }
+        writer = _Writer()
+        writer.emit(meta)
+        out[source["id"]] = raw, "\n".join(["# synthetic snapshot metadata（合成数据）", *writer.lines, ""])
+    return out
+
+
 def generate(n: int, out: Path, seed: int = 7) -> list[Path]:
-    """Write n cases into out (skipped when the same n, seed and version are already there)."""
+    """Write n cases into out/cases and a snapshot of each of their sources into out/sources;
+    return the case files, sorted. Skipped when the same n, seed and version are already there."""
     out = Path(out)
+    cases, sources = out / CASES, out / SOURCES
     stamp = out / ".synth.json"
     # The generator's own source is part of the key: editing it regenerates cached corpora.
     version = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
     want = {"n": n, "seed": seed, "version": version}
     if stamp.is_file() and json.loads(stamp.read_text()) == want:
-        return sorted(out.glob("*.yaml"))
-    out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("*.yaml"):
-        old.unlink()
+        return sorted(cases.glob("*.yaml"))
+    stamp.unlink(missing_ok=True)  # a corpus cut short is never taken for a finished one
+    # out/*.yaml: an older corpus, written before cases/ and sources/.
+    for folder, pattern in ((out, "*.yaml"), (cases, "*.yaml"), (sources, "*.txt"), (sources, "*.yaml")):
+        for old in folder.glob(pattern):
+            old.unlink()
+    cases.mkdir(parents=True, exist_ok=True)
+    sources.mkdir(exist_ok=True)
     pool: list[str] = []
     paths = []
     for i in range(n):
         case = make_case(i, seed, pool)
         pool.extend(m["id"] for m in case["models"])
-        path = out / f"{case['id']}.yaml"
+        path = cases / f"{case['id']}.yaml"
         path.write_text(to_yaml(case), encoding="utf-8")
         paths.append(path)
+        for source_id, (raw, meta) in snapshots(case, seed, i).items():
+            (sources / f"{source_id}.txt").write_bytes(raw)
+            (sources / f"{source_id}.yaml").write_text(meta, encoding="utf-8")
     stamp.write_text(json.dumps(want))
     return sorted(paths)
 
 
 def main() -> None:
-    """Command line: write N synthetic cases into a folder."""
+    """Command line: write N synthetic cases into OUT/cases, their snapshots into OUT/sources."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", type=Path, default=Path("build/bench/cases"))
+    parser.add_argument("--cases", type=int, default=1000, help="how many cases (default 1000)")
+    parser.add_argument("--seed", type=int, default=7, help="the corpus is a function of it (default 7)")
+    parser.add_argument("--out", type=Path, default=Path("build/bench/cases"),
+                        help="folder to write cases/ and sources/ into (default build/bench/cases)")
     args = parser.parse_args()
     paths = generate(args.cases, args.out, args.seed)
     size = sum(p.stat().st_size for p in paths)
-    print(f"{len(paths)} cases in {args.out}, {size / len(paths) / 1024:.1f} KB per file on average")
+    print(f"{len(paths)} cases in {args.out / CASES} (snapshots in {args.out / SOURCES}), "
+          f"{size / len(paths) / 1024:.1f} KB per file on average; check with "
+          f"`casebook validate {args.out / CASES}`")
 
 
 if __name__ == "__main__":
