@@ -4,9 +4,10 @@
     python benchmarks/run.py --synthetic 1000 10000 --real 2000 10000 --build-max 2000
 
 Two corpora, side by side: synthetic cases (benchmarks/synth.py: a spread of sizes, no
-warnings) in build/bench/cases-N, and cases cloned from the real ones in cases/ with every
-id renamed (benchmarks/real_corpus.py: 4× larger files, and every case carries warnings,
-as real ones do) in build/bench/real-N. For each corpus and size it runs every step on
+warnings, every quote verified against a made-up snapshot) in build/bench/cases-N/cases,
+their sources' snapshots in build/bench/cases-N/sources; and cases cloned from the real ones
+in cases/ with every id renamed (benchmarks/real_corpus.py: 4× larger files, and every case
+carries warnings, as real ones do) in build/bench/real-N. For each corpus and size it runs every step on
 the same files, each as its own subprocess so that time and memory belong to that step alone:
 
   (a) floor            read + parse every file with PyYAML's C loader, one process, nothing else
@@ -148,7 +149,8 @@ def _casebook_has(command: str) -> bool:
 
 
 def _workdir(corpus: Path, n: int, out: Path) -> Path:
-    """A folder that looks like the repository but whose cases/ is the synthetic corpus."""
+    """A folder that looks like the repository but whose cases/ is the corpus (and whose
+    sources/ holds the synthetic corpus's snapshots)."""
     work = out / f"work-{n}"
     work.mkdir(parents=True, exist_ok=True)
     cases = work / "cases"  # a real folder (a linked cases folder is refused), of hard links
@@ -156,8 +158,14 @@ def _workdir(corpus: Path, n: int, out: Path) -> Path:
         cases.unlink()
     shutil.rmtree(cases, ignore_errors=True)
     shutil.copytree(corpus, cases, copy_function=os.link, ignore=shutil.ignore_patterns(".*"))
-    # No sources/: the clones' source ids are renamed, so no snapshot would match (each source
-    # gets the no-snapshot warning), and a linked sources folder is refused.
+    # The synthetic corpus brings its snapshots (synth.py writes them next to its cases/): a
+    # real folder of hard links too, since a linked sources folder is refused. The real-shaped
+    # corpus has none: the clones' source ids are renamed, so no snapshot would match (each
+    # source gets the no-snapshot warning).
+    sources, snapshots = work / synth.SOURCES, corpus.parent / synth.SOURCES
+    shutil.rmtree(sources, ignore_errors=True)
+    if corpus.name == synth.CASES and snapshots.is_dir():
+        shutil.copytree(snapshots, sources, copy_function=os.link)
     for name, target in (("schema", ROOT / "schema"), ("site", ROOT / "site")):
         link = work / name
         if link.is_symlink() or link.exists():
@@ -262,6 +270,9 @@ def seed_errors(corpus: Path, target: Path) -> dict[str, set[str]]:
     import yaml
 
     shutil.rmtree(target, ignore_errors=True)
+    # Only the cases, not their snapshots: the duplicated model below carries quotes of
+    # another case's source, which its new source's snapshot does not hold. The seeded
+    # copy therefore has no-snapshot warnings; the check compares errors only.
     shutil.copytree(corpus, target, ignore=shutil.ignore_patterns(".synth.json"))
     data = {p: yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
             for p in sorted(target.glob("*.yaml"))}
@@ -322,7 +333,7 @@ def seed_errors(corpus: Path, target: Path) -> dict[str, set[str]]:
     edit_data(files[21], ref_model, "ref-model")
     edit_data(files[24], period, "period-order")
     edit_data(files[30], duplicate_model, "unique-model-id")
-    edit_text(files[34], "\nschema_version: 1\n", "\nschema_version: 1\nid: [unclosed\n", "yaml")
+    edit_text(files[34], "\nschema_version: 2\n", "\nschema_version: 2\nid: [unclosed\n", "yaml")
     edit_text(files[36], "\nplace:\n  province:", "\nplace:\n\tprovince:", "tabs")
     edit_text(files[38], "\nscope: ", "\nheadline: 重复\nscope: ", "duplicate-key")
     renamed = files[39].with_name("shilixx-renamed.yaml")
@@ -402,9 +413,10 @@ def measure_reload(corpus: Path, out: Path, logs: Path) -> dict:
     """In-process validation before and after a one-file change, via the Checker cache."""
     copy = out / "reload"
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(corpus, copy, ignore=shutil.ignore_patterns(".synth.json"))
-    done = subprocess.run([sys.executable, "-c", RELOAD, str(copy)], capture_output=True, text=True,
-                          cwd=ROOT, check=True)
+    # The cases with their snapshots beside them (cases/, sources/), as synth.py wrote them.
+    shutil.copytree(corpus.parent, copy, ignore=shutil.ignore_patterns(".synth.json"))
+    done = subprocess.run([sys.executable, "-c", RELOAD, str(copy / corpus.name)], capture_output=True,
+                          text=True, cwd=ROOT, check=True)
     return json.loads(done.stdout.splitlines()[-1])
 
 
@@ -439,8 +451,8 @@ def _corpus(kind: str, n: int, out: Path, seed: int) -> tuple[Path, list[Path]]:
     if kind == "real":
         folder = out / f"real-{n}"
         return folder, real_corpus.generate(n, folder)
-    folder = out / f"cases-{n}"
-    return folder, synth.generate(n, folder, seed)
+    folder = out / f"cases-{n}"  # cases-N/cases and cases-N/sources (the snapshots)
+    return folder / synth.CASES, synth.generate(n, folder, seed)
 
 
 def run(kind: str, sizes: list[int], seed: int, out: Path, repeat: int, site_max: int,
@@ -619,7 +631,7 @@ def main() -> None:
                            args.build_max, args.full, args.cjs_files, not args.no_export)
     lines = [side_by_side(results), "", table(results), ""]
     if args.synthetic:
-        small = out / f"cases-{min(args.synthetic)}"
+        small = out / f"cases-{min(args.synthetic)}" / synth.CASES
         correctness = check_correctness(small, out, out / "logs")
         _say(f"correctness: {correctness}")
         reload = measure_reload(small, out, out / "logs")
