@@ -10,6 +10,7 @@ import csv
 import gc
 import io
 import posixpath
+import re
 from collections import Counter, defaultdict
 from functools import cache
 
@@ -20,7 +21,7 @@ from .charts import bar_chart
 from .codebook import codebook_markdown
 from .figures import reading
 from .history import added_dates
-from .render import cell, environment
+from .render import cell, environment, html_environment
 from .schema import VOCABULARIES, load_schema, resolve, vocabulary
 from .tables import TABLES
 
@@ -41,9 +42,34 @@ def _env():
 
 
 @cache
+def _html_env():
+    return html_environment()
+
+
+@cache
 def labels() -> dict:
     """Every vocabulary's labels, by vocabulary name."""
     return {name: vocabulary(name) for name in VOCABULARIES}
+
+
+_HEADING = re.compile(r'<h([23]) id="([^"<>]+)">(.*?)</h\1>', re.S)
+
+
+def heading_tokens(body: str) -> list[dict]:
+    """The table of contents of an HTML page body, as Python-Markdown's toc extension gives it.
+
+    [{"level": 2, "id": "steps", "name": "复制步骤 Steps", "html": …, "children": [h3 …]}]:
+    the `<h2 id>`/`<h3 id>` headings of a body the generator wrote (names stay HTML-escaped, as
+    toc's are). MkDocs makes page.toc from these (mkdocs.structure.toc.get_toc).
+    """
+    tokens: list[dict] = []
+    for level, anchor, text in _HEADING.findall(body):
+        token = {"level": int(level), "id": anchor, "name": text, "html": text, "children": []}
+        if token["level"] == 3 and tokens:
+            tokens[-1]["children"].append(token)
+        else:
+            tokens.append(token)
+    return tokens
 
 
 def num(value) -> Markup:
@@ -372,7 +398,7 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
                    *linked["adopts"].get(m["id"], []), *linked["adapted_from"].get(m["id"], [])]
 
         def model_page(m=m, c=c, sources=sources):
-            return env.get_template("model.md.j2").render(
+            return _html_env().get_template("model.html.j2").render(
                 m=m, case=c, here=f"models/{m['id']}.md", diagram=_diagram(m) if m["terms"] else "",
                 figures=metrics_by_model.get(m["id"], []),
                 source_title=lambda ref, titles=sources: titles.get(ref, ref),

@@ -13,14 +13,17 @@ import hashlib
 import logging
 from pathlib import Path
 
+from jinja2 import ChoiceLoader, DictLoader
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
 
+from . import render_pool
 from .export import created_from_env, package_files
-from .pages import build_pages
+from .pages import build_pages, heading_tokens
 from .report import format_problem
 from .search import search_terms
 from .site_search import annotate, run_pagefind, t2s_map, write_t2s
@@ -36,6 +39,10 @@ class CasebookConfig(Config):
     # e.g. https://github.com/OWNER/REPO/edit/main/ — left empty, pages name the YAML path.
     edit_url = c.Type(str, default="")
     data_package = c.Type(bool, default=True)
+    # Processes that render the generated pages (generator/render_pool.py): 0 = two on a
+    # machine with two or more cores once there are 400 pages (never under `mkdocs serve`),
+    # 1 = MkDocs's own one-process loop.
+    render_workers = c.Type(int, default=0)
 
 
 class DataFile(File):
@@ -84,7 +91,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._data: dict[str, bytes] = {}
         self._search: dict[str, tuple] = {}  # src_uri → (formulas, words, models)
         self._search_words: list[str] = []
-        self._site_chars: set[str] = set()
+        self._bodies: dict[str, str] = {}  # src_uri → HTML body of a generated `body: html` page
+        self._written: dict[str, set[str]] = {}  # pages the render workers wrote → their anchors
+        self._quiet: render_pool.QuietWritten | None = None
+        self._serving = False
+        self.site_chars: set[str] = set()
         self._given = None  # (cases folder, report, package) from `casebook build`, used once
         # (site folder, {generated src_uri: SHA-256 of its bytes}) of the last successful build,
         # and the same for the build under way.
@@ -105,7 +116,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
         Without an `on_startup` (or `on_shutdown`) MkDocs 1.6 makes a new plugin for every
         rebuild, and every case would be parsed and validated again after a one-file edit.
+        Under `mkdocs serve` (threads, few changed pages) pages render in MkDocs's own loop.
         """
+        self._serving = command == "serve"
 
     def _cases_path(self, config) -> Path:
         return (Path(config.config_file_path).parent / self.config.cases_dir).resolve()
@@ -143,7 +156,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         collection) are not indexed.
         """
         self._search = {}
-        self._site_chars = set()
+        self.site_chars = set()
         for case in cases:
             data = case.data
             self._search[f"cases/{data['id']}.md"] = ((), search_terms([case]), data.get("models") or [])
@@ -167,14 +180,65 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._mark_unchanged(generated, config.site_dir)
         return files
 
+    def on_nav(self, nav, *, config, files):
+        """Render the generated pages that are not in the menu in worker processes, when it pays.
+
+        See generator/render_pool.py: the same MkDocs functions, in two processes; the parent's
+        own loop then passes over the pages they wrote.
+        """
+        self._written = {}
+        in_nav = {page.file.src_uri for page in nav.pages}
+        uris = [f.src_uri for f in files.documentation_pages()
+                if f.src_uri in self._pages and f.src_uri not in in_nav and f.is_modified()]
+        setting = self.config.render_workers or (1 if self._serving else 0)
+        workers = render_pool.auto_workers(setting, len(uris))
+        if workers > 1:
+            done = render_pool.render(uris, config, files, nav, self, workers)
+            self._written = done.anchors
+            self.site_chars |= done.chars
+        return nav
+
+    def on_env(self, env, *, config, files):
+        """Give the pages the workers wrote an empty template, and keep MkDocs quiet about them."""
+        if self._written:
+            env.loader = ChoiceLoader([DictLoader({render_pool.WRITTEN_TEMPLATE: ""}), env.loader])
+            self._quiet = render_pool.QuietWritten(self._written)
+            logging.getLogger("mkdocs.commands.build").addFilter(self._quiet)
+        return env
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        """Keep the HTML body of a generated `body: html` page (model pages) from Python-Markdown.
+
+        Such a body is already HTML, written by an autoescaping template (pages.py); converting
+        it would cost ~6 ms a page for nothing (22,000 model pages at 2,000 cases, issue 13).
+        MkDocs converts an empty text instead, and on_page_content puts the body back.
+        Only pages this plugin generated: a hand-written page is always Markdown.
+        """
+        if page.meta.get("body") != "html" or page.file.src_uri not in self._pages:
+            return markdown
+        self._bodies[page.file.src_uri] = markdown
+        return ""
+
+    def on_page_content(self, html, *, page, config, files):
+        """The kept HTML body, with the table of contents and anchors Markdown would have given."""
+        body = self._bodies.pop(page.file.src_uri, None)
+        if body is None:
+            return html
+        tokens = heading_tokens(body)
+        page.toc = get_toc(tokens)
+        page.present_anchor_ids = {t["id"] for top in tokens for t in (top, *top["children"])}
+        return body
+
     def on_post_page(self, output, *, page, config):
         """Mark case and hand-written pages for Pagefind, with their hidden search words."""
         file = page.file
+        if file.src_uri in self._written:
+            return ""  # a worker wrote this page; its template rendered nothing here
         planned = self._search.get(file.src_uri)
         if planned is None and (file.generated_by is not None or not file.is_documentation_page()):
             return output
         formulas, words, models = planned or ((), (), ())
-        self._site_chars.update(output)
+        self.site_chars.update(output)
         return annotate(output, formulas, words, models)
 
     def _mark_unchanged(self, generated: list[File], site_dir: str) -> None:
@@ -198,9 +262,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_post_build(self, *, config):
         """Index the built site with Pagefind and write the traditional → simplified map."""
+        if self._quiet is not None:
+            logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
+            self._quiet = None
+        self._written = {}
         # Every page is written: the next dirty rebuild may skip the unchanged ones.
         self._built, self._pending = self._pending, ("", {})
-        write_t2s(config.site_dir, t2s_map(self._site_chars, self._search_words))
+        write_t2s(config.site_dir, t2s_map(self.site_chars, self._search_words))
         try:
             run_pagefind(config.site_dir)
         except (OSError, RuntimeError) as exc:

@@ -113,3 +113,34 @@ def environment() -> Environment:
     env.filters.update(md=md, cell=cell, paras=paras, meta=meta)
     env.globals.update(link=link, outside_link=outside_link)
     return env
+
+
+def one_line(value) -> Markup:
+    """Untrusted text for HTML: HTML-escaped, whitespace runs (newlines too) made one space; None → ""."""
+    return escape(" ".join(str(value).split())) if value is not None else Markup("")
+
+
+def html_paras(value) -> Markup:
+    """Untrusted multi-line text as HTML paragraphs, one `<p>` per non-blank line, escaped."""
+    lines = [line.strip() for line in str(value).splitlines() if line.strip()]
+    return Markup("\n").join(Markup("<p>{}</p>").format(line) for line in lines)
+
+
+def html_environment() -> Environment:
+    """The Jinja environment for pages written as HTML (`*.html.j2`, front matter `body: html`).
+
+    Strict and autoescaping like `environment()`, but nothing is Markdown: values are only
+    HTML-escaped (no backslash escapes, which would print), None prints as nothing. The
+    plugin gives such a body to MkDocs as the page's HTML, without Python-Markdown.
+    """
+    env = Environment(
+        loader=PackageLoader("generator", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=lambda value: "" if value is None else value,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(h=one_line, paras=html_paras, meta=meta)
+    return env

@@ -1,0 +1,190 @@
+"""Render the generated pages in worker processes, with MkDocs's own functions (issue 13).
+
+MkDocs 1.6 renders pages one after another: Python-Markdown, then the theme's template, on
+one core. At 2,000 cases the site has ≈ 25,000 generated pages, which is most of the build.
+These pages (case, model, theme, list and comparison pages) are not in the navigation, so
+none of them changes how another page renders: each can be rendered anywhere once the
+navigation exists.
+
+`render(uris, config, files, nav, plugin, workers)` forks `workers` processes when MkDocs's
+`on_nav` event runs (the site folder is already cleaned, nothing is populated yet). Each
+worker reads the source of the navigation's pages (for their titles in every page's menu:
+the title given in mkdocs.yml, else the page's front matter or first heading), then, for
+each of its pages, runs `mkdocs.commands.build._populate_page` and `_build_page` (private
+functions of MkDocs 1.6, hence the pin `mkdocs>=1.6,<1.7`): the same plugin events,
+Markdown, template and file writing as MkDocs's loop, so the site is byte for byte the one
+a one-process build writes (tests/test_render_pool.py). What the parent needs back is small:
+each page's anchors, the characters the search map needs, and the log records the workers
+emitted, which the parent logs again, so `strict` still fails on a worker's warning.
+The parent then passes over those pages in its own loop: each becomes a `WrittenPage`, which
+reads and renders nothing and uses the empty template WRITTEN_TEMPLATE, so MkDocs writes
+nothing over the worker's file (CasebookPlugin wires the template and the quiet log).
+
+Errors: a page that fails in a worker raises PluginError in the parent naming the page and
+the error (MkDocs's own "Error reading page" line is logged too). Linux/macOS only (fork);
+elsewhere `workers` is 1 and MkDocs renders as usual.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+
+from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+# Below this many pages a pool costs more than it saves (fork, the menu read again per worker).
+AUTO_MIN_PAGES = 400
+CHUNK = 64  # pages per task: small enough to balance two workers, large enough to be cheap
+
+
+def auto_workers(setting: int, pages: int) -> int:
+    """How many processes render `pages` pages: `setting` if ≥ 1, else 2 on a machine with two
+    or more usable cores and at least AUTO_MIN_PAGES pages, else 1 (MkDocs's own loop)."""
+    if not hasattr(os, "fork"):
+        return 1
+    if setting >= 1:
+        return setting
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return 2 if cores >= 2 and pages >= AUTO_MIN_PAGES else 1
+
+
+@dataclass
+class Rendered:
+    """What the parent keeps of the pages the workers rendered and wrote."""
+
+    anchors: dict[str, set[str]] = field(default_factory=dict)  # docs path → its anchor ids
+    chars: set[str] = field(default_factory=set)  # every character of the indexed pages
+
+
+class _Records(logging.Handler):
+    """Keeps a worker's log records, to be logged again in the parent."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        record.msg, record.args = record.getMessage(), None  # picklable whatever the args were
+        record.exc_info = record.exc_text = None
+        self.records.append(record)
+
+
+WRITTEN_TEMPLATE = "casebook-written-by-worker.html"  # renders to nothing: MkDocs writes no file
+
+
+class WrittenPage(Page):
+    """A page a worker has already rendered and written: MkDocs's own loop passes over it.
+
+    Its source is not read again and no Markdown is converted (an empty conversion alone
+    costs ~1 ms a page: ~25 s at 25,000 pages); its template is WRITTEN_TEMPLATE; its
+    anchors are the ones the worker found, for MkDocs's anchor checks of links to it.
+    """
+
+    def __init__(self, file, config, anchors: set[str]):
+        super().__init__(None, file, config)
+        self.anchors = anchors
+
+    def read_source(self, config) -> None:
+        self.markdown, self.meta = "", {"template": WRITTEN_TEMPLATE}
+
+    def render(self, config, files) -> None:
+        self.content, self.toc = "", get_toc([])
+        self.present_anchor_ids = self.anchors
+
+
+class QuietWritten(logging.Filter):
+    """Drops MkDocs's "Page skipped: … Generated empty output." for the pages workers wrote."""
+
+    def __init__(self, uris):
+        super().__init__()
+        self.uris = uris
+
+    def filter(self, record) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("Page skipped: '")
+                    and message[len("Page skipped: '"):].split("'", 1)[0] in self.uris)
+
+
+# Set in the parent just before the fork; the workers inherit it (nothing is pickled to them).
+_JOB: dict = {}
+
+
+def _start_worker() -> None:
+    """In a new worker: log into a list, read the navigation's pages, make the theme's env."""
+    handler = _Records()
+    mkdocs_log = logging.getLogger("mkdocs")
+    for old in list(mkdocs_log.handlers):
+        mkdocs_log.removeHandler(old)  # the parent prints (and counts) what the worker says
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.propagate = False
+    job = _JOB
+    config, files = job["config"], job["files"]
+    for page in job["nav"].pages:  # the menu's titles (read, not rendered: that is the parent's)
+        page.read_source(config)
+    env = config.theme.get_env()
+    job["env"] = config.plugins.on_env(env, config=config, files=files)
+    job["doc_files"] = files.documentation_pages()
+    job["log"] = handler
+
+
+def _render_chunk(uris: list[str]) -> tuple[Rendered, list[logging.LogRecord], str | None]:
+    job = _JOB
+    config, files, plugin = job["config"], job["files"], job["plugin"]
+    done = Rendered()
+    plugin.site_chars = done.chars  # what the plugin's on_post_page adds, for this chunk
+    error = None
+    for uri in uris:
+        page = files.get_file_from_path(uri).page
+        try:
+            _populate_page(page, config, files)
+            _build_page(page, config, job["doc_files"], job["nav"], job["env"])
+        except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises PluginError
+            error = f"{uri}: {type(exc).__name__}: {exc}"
+            break
+        done.anchors[uri] = set(page.present_anchor_ids or ())
+        page.content = page.markdown = None  # written: free it before the next page
+    records, job["log"].records = job["log"].records, []
+    return done, records, error
+
+
+def render(uris: list[str], config, files, nav, plugin, workers: int) -> Rendered:
+    """Render and write the pages `uris` (docs paths of generated pages, none in the nav) in
+    `workers` forked processes, with MkDocs's own populate and build functions.
+
+    Returns the anchors of every page and the characters the plugin's on_post_page collected
+    (`plugin.site_chars`, a set). Raises PluginError when a page fails (the first failure).
+    """
+    for uri in uris:  # as MkDocs's loop would make them (pages not in the nav have none yet)
+        file = files.get_file_from_path(uri)
+        if file.page is None:
+            Page(None, file, config)
+    _JOB.clear()
+    _JOB.update(config=config, files=files, nav=nav, plugin=plugin, pages=set(uris))
+    chunks = [uris[i:i + CHUNK] for i in range(0, len(uris), CHUNK)]
+    out = Rendered()
+    step = max(len(uris) // 10, 1)
+    shown = 0
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
+            for done, records, error in pool.imap_unordered(_render_chunk, chunks):
+                for record in records:
+                    logging.getLogger(record.name).handle(record)
+                if error:
+                    raise PluginError(f"casebook: rendering {error}")
+                out.anchors.update(done.anchors)
+                out.chars |= done.chars
+                if len(out.anchors) - shown >= step:  # progress for long builds: about ten lines
+                    shown = len(out.anchors)
+                    log.info(f"casebook: {shown:,} of {len(uris):,} generated pages written")
+    finally:
+        _JOB.clear()
+    for uri, anchors in out.anchors.items():
+        WrittenPage(files.get_file_from_path(uri), config, anchors)  # becomes file.page
+    return out

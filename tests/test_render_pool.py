@@ -1,0 +1,101 @@
+"""Generated pages rendered in worker processes (generator/render_pool.py, issue 13).
+
+The site must be the same, byte for byte, as MkDocs's own one-process loop writes; a
+worker's warning must still fail a strict build; a worker's error must name the page.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from generator import plugin as plugin_module
+from generator import render_pool
+
+from .conftest import ROOT
+
+
+def _project(tmp_path: Path, workers: int) -> Path:
+    """A copy of the project (mkdocs.yml, site/, the five cases) rendering with `workers`."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "mkdocs.yml").write_text(
+        (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace(
+            '      edit_url: ""\n', f'      edit_url: ""\n      render_workers: {workers}\n'),
+        encoding="utf-8")
+    shutil.copytree(ROOT / "site", tmp_path / "site")
+    shutil.copytree(ROOT / "cases", tmp_path / "cases")
+    shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    return tmp_path / "mkdocs.yml"
+
+
+def _build(config_file: Path) -> Path:
+    config = load_config(config_file=str(config_file), strict=True)
+    build(config)
+    return Path(config.site_dir)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_workers_write_the_same_site_as_mkdocs_alone(tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    alone = _tree(_build(_project(tmp_path / "one", 1)))
+    caplog.clear()
+    pooled = _tree(_build(_project(tmp_path / "two", 2)))
+    said = caplog.text
+    assert "generated pages written" in said  # the workers ran (and said how far they got)
+    assert "Page skipped" not in said  # the parent's pass over their pages stays quiet
+    assert pooled.keys() == alone.keys()
+    different = [name for name in alone if pooled[name] != alone[name]]
+    assert different == []
+    assert any(name.startswith("models/") and name.endswith("index.html") for name in pooled)
+
+
+def _with_page_change(monkeypatch, change):
+    """Make build_pages change one case page's Markdown with `change`."""
+    original = plugin_module.build_pages
+
+    def build_pages(*args, **kwargs):
+        pages = original(*args, **kwargs)
+        path = sorted(p for p in pages if p.startswith("cases/") and p != "cases/index.md")[0]
+        pages[path] = change(pages[path])
+        return pages
+
+    monkeypatch.setattr(plugin_module, "build_pages", build_pages)
+
+
+def test_a_workers_warning_fails_the_strict_build(tmp_path, monkeypatch, caplog):
+    _with_page_change(monkeypatch, lambda text: text + "\n[gone](../nowhere/missing.md)\n")
+    with pytest.raises(Abort):
+        _build(_project(tmp_path, 2))
+    # Logged again in the parent, where MkDocs counts warnings for strict mode.
+    assert "'../nowhere/missing.md', but the target 'nowhere/missing.md' is not found" in caplog.text
+
+
+def test_a_workers_error_names_the_page(tmp_path, monkeypatch, caplog):
+    _with_page_change(monkeypatch, lambda text: text.replace("---\n", "---\ntemplate: missing.html\n", 1))
+    with pytest.raises(Abort, match="Aborted with a BuildError"):  # MkDocs's answer to a PluginError
+        _build(_project(tmp_path, 2))
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors[-1].startswith("casebook: rendering cases/dawang-cross-village-joint-construction.md: "
+                                 "TemplateNotFound: 'missing.html' not found"), errors
+
+
+@pytest.mark.parametrize(("setting", "pages", "expected"),
+                         [(1, 10_000, 1), (3, 10, 3), (0, render_pool.AUTO_MIN_PAGES - 1, 1)])
+def test_worker_count(setting, pages, expected):
+    assert render_pool.auto_workers(setting, pages) == expected
+
+
+def test_auto_uses_two_workers_for_many_pages_on_two_cores(monkeypatch):
+    monkeypatch.setattr(render_pool.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert render_pool.auto_workers(0, render_pool.AUTO_MIN_PAGES) == 2
+    monkeypatch.setattr(render_pool.os, "sched_getaffinity", lambda pid: {0})
+    assert render_pool.auto_workers(0, 25_000) == 1
