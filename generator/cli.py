@@ -234,6 +234,28 @@ def _valid_cases_or_exit(paths: tuple[Path, ...], step: str, **options) -> Repor
     return report
 
 
+@contextlib.contextmanager
+def _progress_lines():
+    """Print the casebook plugin's progress (pages written, search index) while MkDocs builds.
+
+    MkDocs's own command line sets up its logging; called as a library it prints nothing
+    below a warning, and a build of 2,000 cases would be minutes of silence.
+    """
+    import logging
+
+    logger = logging.getLogger("mkdocs.plugins.generator")
+    handler = logging.Handler(logging.INFO)
+    handler.emit = lambda record: click.echo(f"    {escape(record.getMessage())}", err=True)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def _hand_over(config, report: Report, files: dict[str, bytes]) -> None:
     """Give the site's plugin the cases just validated and the package just written, so the
     site step neither validates nor exports again (each takes as long as the parse floor or
@@ -360,7 +382,8 @@ def build(config_file: Path, data_out: Path) -> None:
     _hand_over(config, report, files)
     click.echo(f"[2] building the site from {config_file} (strict) …", err=True)
     try:
-        mkdocs_build(config)
+        with _progress_lines():
+            mkdocs_build(config)
     except (MkDocsException, OSError) as exc:
         raise click.ClickException(f"site build failed: {_one_line(exc)}; {data_out} was not "
                                    "changed") from None

@@ -269,6 +269,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # Every page is written: the next dirty rebuild may skip the unchanged ones.
         self._built, self._pending = self._pending, ("", {})
         write_t2s(config.site_dir, t2s_map(self.site_chars, self._search_words))
+        log.info(f"casebook: indexing {len(self._search):,} case page(s) and the hand-written pages "
+                 "for search (Pagefind) …")
         try:
             run_pagefind(config.site_dir)
         except (OSError, RuntimeError) as exc:

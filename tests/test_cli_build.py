@@ -35,6 +35,23 @@ def test_build_validates_exports_and_builds(tmp_path, monkeypatch):
         assert (tmp_path / built).is_file(), built
 
 
+def test_build_shows_the_sites_progress(tmp_path, monkeypatch):
+    _project(tmp_path, sorted(VALID.glob("*.yaml")))
+    text = (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")  # workers, as at 400 pages or more
+    (tmp_path / "mkdocs.yml").write_text(text.replace('      edit_url: ""\n',
+                                                       '      edit_url: ""\n      render_workers: 2\n'),
+                                         encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    site = result.output.split("[2] building the site", 1)[1].split("[3] exporting", 1)[0]
+    lines = [line.strip() for line in site.splitlines()[1:]]
+    written = [line for line in lines if line.endswith("generated pages written")]
+    assert written and written[-1].startswith("casebook: ") and " of " in written[-1]
+    assert lines[-1] == ("casebook: indexing 1 case page(s) and the hand-written pages for search "
+                         "(Pagefind) …")
+
+
 def test_build_stops_with_validate_messages_and_writes_nothing(tmp_path, monkeypatch):
     _project(tmp_path, [INVALID / "vocabulary" / "langao-fixture-mini.yaml"])
     monkeypatch.chdir(tmp_path)
