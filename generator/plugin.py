@@ -92,7 +92,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._search: dict[str, tuple] = {}  # src_uri → (formulas, words, models)
         self._search_words: list[str] = []
         self._bodies: dict[str, str] = {}  # src_uri → HTML body of a generated `body: html` page
-        self._written: dict[str, set[str]] = {}  # pages the render workers wrote → their anchors
+        self._written: set[str] = set()  # the pages the render workers write
+        self._pool: render_pool.RenderPool | None = None
         self._quiet: render_pool.QuietWritten | None = None
         self._serving = False
         self.site_chars: set[str] = set()
@@ -181,30 +182,39 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return files
 
     def on_nav(self, nav, *, config, files):
-        """Render the generated pages that are not in the menu in worker processes, when it pays.
+        """Start rendering the generated pages that are not in the menu in worker processes,
+        when it pays; MkDocs reads the menu's pages meanwhile.
 
         See generator/render_pool.py: the same MkDocs functions, in two processes; the parent's
         own loop then passes over the pages they wrote.
         """
-        self._written = {}
+        self._written, self._pool = set(), None
         in_nav = {page.file.src_uri for page in nav.pages}
         uris = [f.src_uri for f in files.documentation_pages()
                 if f.src_uri in self._pages and f.src_uri not in in_nav and f.is_modified()]
         setting = self.config.render_workers or (1 if self._serving else 0)
         workers = render_pool.auto_workers(setting, len(uris))
         if workers > 1:
-            done = render_pool.render(uris, config, files, nav, self, workers)
-            self._written = done.anchors
-            self.site_chars |= done.chars
+            self._pool = render_pool.RenderPool(uris, config, files, nav, self, workers)
+            self._written = set(uris)
         return nav
 
     def on_env(self, env, *, config, files):
-        """Give the pages the workers wrote an empty template, and keep MkDocs quiet about them."""
-        if self._written:
+        """Wait for the render workers; give their pages an empty template, and keep MkDocs
+        quiet about them (it writes nothing for an empty page)."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            self.site_chars |= pool.finish(files).chars
             env.loader = ChoiceLoader([DictLoader({render_pool.WRITTEN_TEMPLATE: ""}), env.loader])
             self._quiet = render_pool.QuietWritten(self._written)
             logging.getLogger("mkdocs.commands.build").addFilter(self._quiet)
         return env
+
+    def on_build_error(self, *, error):
+        """Stop the render workers of a build that failed."""
+        if self._pool is not None:
+            self._pool.abort()
+            self._pool = None
 
     def on_page_markdown(self, markdown, *, page, config, files):
         """Keep the HTML body of a generated `body: html` page (model pages) from Python-Markdown.
@@ -265,7 +275,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if self._quiet is not None:
             logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
             self._quiet = None
-        self._written = {}
+        self._written = set()
         # Every page is written: the next dirty rebuild may skip the unchanged ones.
         self._built, self._pending = self._pending, ("", {})
         write_t2s(config.site_dir, t2s_map(self.site_chars, self._search_words))

@@ -6,8 +6,9 @@ These pages (case, model, theme, list and comparison pages) are not in the navig
 none of them changes how another page renders: each can be rendered anywhere once the
 navigation exists.
 
-`render(uris, config, files, nav, plugin, workers)` forks `workers` processes when MkDocs's
-`on_nav` event runs (the site folder is already cleaned, nothing is populated yet). Each
+`RenderPool(uris, config, files, nav, plugin, workers)` forks `workers` processes when
+MkDocs's `on_nav` event runs (the site folder is already cleaned, nothing is populated yet),
+and MkDocs goes on reading the menu's pages (the comparisons, the lists) meanwhile. Each
 worker reads the source of the navigation's pages (for their titles in every page's menu:
 the title given in mkdocs.yml, else the page's front matter or first heading), then, for
 each of its pages, runs `mkdocs.commands.build._populate_page` and `_build_page` (private
@@ -30,6 +31,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from dataclasses import dataclass, field
 
 from mkdocs.commands.build import _build_page, _populate_page
@@ -84,19 +86,14 @@ class WrittenPage(Page):
 
     Its source is not read again and no Markdown is converted (an empty conversion alone
     costs ~1 ms a page: ~25 s at 25,000 pages); its template is WRITTEN_TEMPLATE; its
-    anchors are the ones the worker found, for MkDocs's anchor checks of links to it.
+    anchors (`present_anchor_ids`) are the ones the worker found (RenderPool.finish).
     """
-
-    def __init__(self, file, config, anchors: set[str]):
-        super().__init__(None, file, config)
-        self.anchors = anchors
 
     def read_source(self, config) -> None:
         self.markdown, self.meta = "", {"template": WRITTEN_TEMPLATE}
 
     def render(self, config, files) -> None:
         self.content, self.toc = "", get_toc([])
-        self.present_anchor_ids = self.anchors
 
 
 class QuietWritten(logging.Filter):
@@ -154,37 +151,67 @@ def _render_chunk(uris: list[str]) -> tuple[Rendered, list[logging.LogRecord], s
     return done, records, error
 
 
-def render(uris: list[str], config, files, nav, plugin, workers: int) -> Rendered:
-    """Render and write the pages `uris` (docs paths of generated pages, none in the nav) in
-    `workers` forked processes, with MkDocs's own populate and build functions.
+class RenderPool:
+    """The generated pages `uris` (docs paths, none in the menu), rendered and written by
+    `workers` forked processes while MkDocs's own loop reads the menu's pages.
 
-    Returns the anchors of every page and the characters the plugin's on_post_page collected
-    (`plugin.site_chars`, a set). Raises PluginError when a page fails (the first failure).
+    Started in `on_nav`: the workers fork with the navigation and files as they are then;
+    in the parent each of these pages becomes a WrittenPage at once, so MkDocs's loop passes
+    over them. A thread in the parent logs the workers' records and progress as chunks come
+    back. `finish()` (in `on_env`, before anything else is written or checked) waits for the
+    last page and returns the anchors and characters; `abort()` stops the workers.
     """
-    for uri in uris:  # as MkDocs's loop would make them (pages not in the nav have none yet)
-        file = files.get_file_from_path(uri)
-        if file.page is None:
-            Page(None, file, config)
-    _JOB.clear()
-    _JOB.update(config=config, files=files, nav=nav, plugin=plugin, pages=set(uris))
-    chunks = [uris[i:i + CHUNK] for i in range(0, len(uris), CHUNK)]
-    out = Rendered()
-    step = max(len(uris) // 10, 1)
-    shown = 0
-    try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
-            for done, records, error in pool.imap_unordered(_render_chunk, chunks):
+
+    def __init__(self, uris: list[str], config, files, nav, plugin, workers: int):
+        for uri in uris:  # as MkDocs's loop would make them (pages not in the nav have none yet)
+            file = files.get_file_from_path(uri)
+            if file.page is None:
+                Page(None, file, config)
+        self.total = len(uris)
+        self.done = Rendered()
+        self.error: str | None = None
+        _JOB.clear()
+        _JOB.update(config=config, files=files, nav=nav, plugin=plugin)
+        self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker)
+        _JOB.clear()  # the workers have their copy; the parent keeps nothing of it
+        for uri in uris:  # only now: the workers forked with the real pages
+            WrittenPage(None, files.get_file_from_path(uri), config)
+        chunks = [uris[i:i + CHUNK] for i in range(0, len(uris), CHUNK)]
+        self._results = self._pool.imap_unordered(_render_chunk, chunks)
+        self._thread = threading.Thread(target=self._collect, name="casebook-render-pool", daemon=True)
+        self._thread.start()
+
+    def _collect(self) -> None:
+        step, shown = max(self.total // 10, 1), 0
+        try:
+            for done, records, error in self._results:
                 for record in records:
                     logging.getLogger(record.name).handle(record)
                 if error:
-                    raise PluginError(f"casebook: rendering {error}")
-                out.anchors.update(done.anchors)
-                out.chars |= done.chars
-                if len(out.anchors) - shown >= step:  # progress for long builds: about ten lines
-                    shown = len(out.anchors)
-                    log.info(f"casebook: {shown:,} of {len(uris):,} generated pages written")
-    finally:
-        _JOB.clear()
-    for uri, anchors in out.anchors.items():
-        WrittenPage(files.get_file_from_path(uri), config, anchors)  # becomes file.page
-    return out
+                    self.error = error
+                    return
+                self.done.anchors.update(done.anchors)
+                self.done.chars |= done.chars
+                if len(self.done.anchors) - shown >= step:  # progress for long builds: ~ten lines
+                    shown = len(self.done.anchors)
+                    log.info(f"casebook: {shown:,} of {self.total:,} generated pages written")
+        except Exception as exc:  # noqa: BLE001 - a worker that died; finish() raises it
+            self.error = f"a render worker failed: {type(exc).__name__}: {exc}"
+
+    def finish(self, files) -> Rendered:
+        """Wait for every page. Returns what the workers found; raises PluginError naming the
+        page (and the error) that failed first."""
+        self._thread.join()
+        if self.error:
+            self.abort()
+            raise PluginError(f"casebook: rendering {self.error}")
+        self._pool.close()
+        self._pool.join()
+        for uri, anchors in self.done.anchors.items():  # for MkDocs's anchor checks
+            files.get_file_from_path(uri).page.present_anchor_ids = anchors
+        return self.done
+
+    def abort(self) -> None:
+        """Stop the workers (a failed build)."""
+        self._pool.terminate()
+        self._pool.join()
