@@ -133,7 +133,10 @@ def folder_problem(folder: Path | None) -> Problem | None:
             return Problem(where, 1, 1, f"is {kind_name(info.st_mode)}, not a folder; the source "
                            "snapshots must be in a real folder `sources/` (links are not followed), "
                            "so no quote was checked", "", ERROR, "snapshot-file")
-        os.listdir(folder)
+        # Opening the folder is enough to know it can be listed; reading every name (listdir)
+        # cost 146 ms a source at 40,000 snapshots, once per source: quadratic in the collection.
+        with os.scandir(folder):
+            pass
     except OSError as exc:
         why = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc)).lower()
         return Problem(where, 1, 1, f"the snapshot folder cannot be read: {why}; make it readable "
