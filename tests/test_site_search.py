@@ -6,8 +6,10 @@ tests/test_search_browser.py.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,10 +17,13 @@ from generator.site_search import (
     annotate,
     formula_token,
     formulas,
+    indexed_pages,
     model_section,
     normalise,
     page_terms,
     pagefind_command,
+    pagefind_env,
+    run_pagefind,
     t2s_map,
     to_simplified,
     token_query,
@@ -126,6 +131,65 @@ def test_pagefind_runs_from_the_installed_wheel_offline():
                                                       "http_proxy": "http://127.0.0.1:9",
                                                       "https_proxy": "http://127.0.0.1:9"})
     assert done.stdout.startswith("pagefind 1.5.")
+
+
+def _tiny_site(root: Path) -> Path:
+    """Two marked pages, one unmarked page (a list that repeats their words) and an asset."""
+    page = ('<!doctype html><html lang="zh"><head><title>{0}</title></head><body><nav>导航</nav>'
+            '<article class="md-content__inner md-typeset"{1}><h1>{0}</h1><p>{2}</p></article></body></html>')
+    files = {"cases/a/index.html": page.format("岚皋县服务团", " data-pagefind-body", "县级服务团 cbf1j12jx"),
+             "about/index.html": page.format("关于", " data-pagefind-body", "驻村工作队 两委一队"),
+             "cases/index.html": page.format("案例", "", "岚皋县服务团 驻村工作队 只在列表"),
+             "assets/x.js": "var x = 1;"}
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def _bundle(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((site / "pagefind").rglob("*")) if p.is_file()}
+
+
+def test_indexed_pages_are_the_marked_html_files(tmp_path):
+    site = _tiny_site(tmp_path / "site")
+    (site / "pagefind").mkdir()
+    (site / "pagefind/x.html").write_text("data-pagefind-body", encoding="utf-8")
+    assert indexed_pages(site) == [Path("about/index.html"), Path("cases/a/index.html")]
+
+
+def test_run_pagefind_gives_the_bundle_of_the_whole_site_from_the_marked_pages_only(tmp_path):
+    whole = _tiny_site(tmp_path / "whole" / "site")
+    subprocess.run(pagefind_command(whole), check=True, capture_output=True)  # Pagefind over every file
+    site = _tiny_site(tmp_path / "ours" / "site")
+    run_pagefind(site)
+    assert _bundle(site) == _bundle(whole) and (site / "pagefind/pagefind.js").is_file()
+    assert [p.name for p in site.parent.iterdir()] == ["site"]  # the staging folder is gone
+    assert not (site / "cases/index.html").read_text(encoding="utf-8").count("pagefind-body")
+    run_pagefind(site, pages=["cases/a/index.html"])  # the plugin may name the pages itself
+    assert len(list((site / "pagefind/fragment").glob("*.pf_fragment"))) == 1
+
+
+def test_run_pagefind_indexes_every_page_when_none_is_marked(tmp_path):
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a/index.html").write_text('<html lang="zh"><body><p>岚皋县服务团</p></body></html>',
+                                       encoding="utf-8")
+    run_pagefind(site)
+    assert len(list((site / "pagefind/fragment").glob("*.pf_fragment"))) == 1
+
+
+def test_run_pagefind_reports_pagefinds_failure(tmp_path):
+    with pytest.raises(RuntimeError, match="pagefind failed"):
+        run_pagefind(tmp_path)  # an empty site: Pagefind finds nothing to index and exits 1
+
+
+def test_pagefind_env_asks_jemalloc_to_return_memory_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("_RJEM_MALLOC_CONF", raising=False)
+    assert pagefind_env()["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:0,muzzy_decay_ms:0"
+    monkeypatch.setenv("_RJEM_MALLOC_CONF", "narenas:1")
+    assert pagefind_env()["_RJEM_MALLOC_CONF"] == "narenas:1"
 
 
 def test_model_section_is_a_hidden_heading_with_the_models_words():
