@@ -7,6 +7,7 @@ plugin is a thin adapter around it, so the site generator could move to another 
 from __future__ import annotations
 
 import csv
+import functools
 import gc
 import io
 import posixpath
@@ -316,8 +317,14 @@ def _cached(cache: dict | None, path: str, key: tuple, render) -> str:
 
 
 def build_pages(cases, edit_base: str | None = None, cache: dict | None = None,
-                data_files: dict[str, bytes] | None = None, directory_urls: bool = True) -> dict[str, str]:
+                data_files: dict[str, bytes] | None = None, directory_urls: bool = True,
+                lazy: bool = False) -> dict:
     """All generated pages for these cases (CaseFile objects with .data), path → Markdown.
+
+    With `lazy`, each case and model page is a function of no argument that returns its
+    text, to be called where the page is rendered (the render workers of
+    generator/render_pool.py, in parallel: 24,000 such pages at 2,000 cases); the pages over
+    the whole collection are text as always.
 
     `data_files` (name → bytes, as `export.package_files` returns them) is listed on the
     download page `data/index.md` with each file's size and row count; without it the page
@@ -332,14 +339,16 @@ def build_pages(cases, edit_base: str | None = None, cache: dict | None = None,
     # unfreeze() hands them back afterwards, so nothing is kept from collection for good.
     gc.freeze()
     try:
-        return _build_pages(cases, edit_base, cache, data_files or {}, directory_urls)
+        return _build_pages(cases, edit_base, cache, data_files or {}, directory_urls, lazy)
     finally:
         gc.unfreeze()
 
 
 def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: dict[str, bytes],
-                 directory_urls: bool) -> dict[str, str]:
+                 directory_urls: bool, lazy: bool) -> dict:
     env = _env()
+    # A case or model page now, or the function that makes it when it is read.
+    page = functools.partial(functools.partial, _cached) if lazy else _cached
     data = [c.data for c in cases]
     digest = {c.data["id"]: c.digest for c in cases}
     case_paths = {c.data["id"]: getattr(c, "path", None) for c in cases}  # to find source snapshots
@@ -381,7 +390,7 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
         # Its inputs: the case file, the files of the models it adopts, the edit link base.
         key = (digest[c["id"]], edit_base, directory_urls, *(digest[by_model[r][1]["id"]] for r in refs),
                checked["snapshots"])  # a changed snapshot changes which quotes verify
-        pages[f"cases/{c['id']}.md"] = _cached(cache, f"cases/{c['id']}.md", key, case_page)
+        pages[f"cases/{c['id']}.md"] = page(cache, f"cases/{c['id']}.md", key, case_page)
 
     # Who adopts or adapts each model, in one pass: asking every case for every model is
     # quadratic (10,000 cases with 24,000 models would take minutes).
@@ -406,7 +415,7 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
                 adapters=linked["adapted_from"].get(m["id"], []), **common)
 
         key = (directory_urls, *(digest[x["id"]] for x in related))  # links in raw HTML depend on it
-        pages[f"models/{m['id']}.md"] = _cached(cache, f"models/{m['id']}.md", key, model_page)
+        pages[f"models/{m['id']}.md"] = page(cache, f"models/{m['id']}.md", key, model_page)
 
     kinds = lab["model_kind"]
     groups = [(k, kinds[k], [(m, c) for m, c in models if m["kind"] == k]) for k in kinds]

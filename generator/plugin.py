@@ -60,6 +60,34 @@ class DataFile(File):
         return False
 
 
+class GeneratedPage(File):
+    """A generated page whose text may be a function that makes it (pages.build_pages(lazy=True)),
+    called the first time the text is read: in the render worker that writes the page."""
+
+    def _made(self):
+        if callable(self._content):
+            self._content = self._content()
+        return self._content
+
+    @property
+    def content_string(self) -> str:
+        self._made()
+        return File.content_string.fget(self)
+
+    @content_string.setter
+    def content_string(self, value: str):
+        File.content_string.fset(self, value)
+
+    @property
+    def content_bytes(self) -> bytes:
+        self._made()
+        return File.content_bytes.fget(self)
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes):
+        File.content_bytes.fset(self, value)
+
+
 def _unchanged() -> bool:
     return False
 
@@ -96,6 +124,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._pool: render_pool.RenderPool | None = None
         self._quiet: render_pool.QuietWritten | None = None
         self._serving = False
+        self._lazy = False
         self.site_chars: set[str] = set()
         self._given = None  # (cases folder, report, package) from `casebook build`, used once
         # (site folder, {generated src_uri: SHA-256 of its bytes}) of the last successful build,
@@ -141,8 +170,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if package is None and self.config.data_package:
             package = package_files(report.cases, created_from_env())
         self._data = package if self.config.data_package else {}
+        # Case and model pages are made where they are rendered when workers render them;
+        # under `mkdocs serve` they are made here, and kept between rebuilds (page cache).
+        count = len(report.cases) + sum(len(c.data.get("models") or []) for c in report.cases)
+        self._lazy = render_pool.auto_workers(self._workers_setting(), count) > 1
         self._pages = build_pages(report.cases, self.config.edit_url or None, cache=self._page_cache,
-                                  data_files=self._data, directory_urls=config.use_directory_urls)
+                                  data_files=self._data, directory_urls=config.use_directory_urls,
+                                  lazy=self._lazy)
         self._plan_search(report.cases)
         return config
 
@@ -170,7 +204,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         files that render to the same output (data.md and data/index.md → data/index.html),
         stop the build with a PluginError naming both: one would silently hide the other.
         """
-        generated = [File.generated(config, path, content=content) for path, content in self._pages.items()]
+        generated = [GeneratedPage.generated(config, path, content=content)
+                     for path, content in self._pages.items()]
         generated += [DataFile.generated(config, f"data/{name}", content=content)
                       for name, content in self._data.items()]
         clashes = same_output(list(files) + generated)
@@ -178,8 +213,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError("casebook: two sources write the same page:\n" + "\n".join(clashes))
         for file in generated:
             files.append(file)
-        self._mark_unchanged(generated, config.site_dir)
+        if not self._lazy:  # lazy pages are made in the workers, and serve never makes them lazy
+            self._mark_unchanged(generated, config.site_dir)
         return files
+
+    def _workers_setting(self) -> int:
+        return self.config.render_workers or (1 if self._serving else 0)
 
     def on_nav(self, nav, *, config, files):
         """Start rendering the generated pages that are not in the menu in worker processes,
@@ -192,8 +231,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         in_nav = {page.file.src_uri for page in nav.pages}
         uris = [f.src_uri for f in files.documentation_pages()
                 if f.src_uri in self._pages and f.src_uri not in in_nav and f.is_modified()]
-        setting = self.config.render_workers or (1 if self._serving else 0)
-        workers = render_pool.auto_workers(setting, len(uris))
+        workers = render_pool.auto_workers(self._workers_setting(), len(uris))
         if workers > 1:
             self._pool = render_pool.RenderPool(uris, config, files, nav, self, workers)
             self._written = set(uris)

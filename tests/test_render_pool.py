@@ -65,7 +65,8 @@ def _with_page_change(monkeypatch, change):
     def build_pages(*args, **kwargs):
         pages = original(*args, **kwargs)
         path = sorted(p for p in pages if p.startswith("cases/") and p != "cases/index.md")[0]
-        pages[path] = change(pages[path])
+        made = pages[path]  # the text, or (pages made in the workers) the function making it
+        pages[path] = (lambda: change(made())) if callable(made) else change(made)
         return pages
 
     monkeypatch.setattr(plugin_module, "build_pages", build_pages)
@@ -99,3 +100,16 @@ def test_auto_uses_two_workers_for_many_pages_on_two_cores(monkeypatch):
     assert render_pool.auto_workers(0, render_pool.AUTO_MIN_PAGES) == 2
     monkeypatch.setattr(render_pool.os, "sched_getaffinity", lambda pid: {0})
     assert render_pool.auto_workers(0, 25_000) == 1
+
+
+def test_lazy_pages_make_the_same_text():
+    from generator.pages import build_pages
+    from generator.validate import validate_paths
+
+    cases = validate_paths([ROOT / "cases"]).cases
+    now = build_pages(cases)
+    lazy = build_pages(cases, lazy=True)
+    made_later = {path for path, text in lazy.items() if callable(text)}
+    own_pages = {p for p in now if p.startswith(("cases/", "models/")) and not p.endswith("index.md")}
+    assert made_later == own_pages
+    assert {path: text() if callable(text) else text for path, text in lazy.items()} == now
