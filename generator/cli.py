@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -339,7 +341,7 @@ def build(config_file: Path, data_out: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from .export import _quietly, _why, created_from_env, package_files, site_refusal
+    from .export import STAGED_PREFIX, _why, created_from_env, site_refusal, stage_package
     from .release import check_project, check_schema
 
     _out_or_exit(data_out)
@@ -374,21 +376,29 @@ def build(config_file: Path, data_out: Path) -> None:
     _release_or_exit(check_project)
     # The package is made first (the site offers it for download), the site is built, and
     # only then is build/data replaced: a failed site step leaves the old package in place.
+    # Made in a child process and written beside the site (export.stage_package): what it
+    # takes to make never stays in this process, which builds the site next.
+    data_out.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=STAGED_PREFIX, dir=data_out.parent))
     try:
-        files = _quietly(package_files, report.cases, created_from_env())
-    except OSError as exc:
-        raise click.ClickException(f"could not make the data package: {_why(exc)}; "
-                                   "nothing was written") from None
-    _hand_over(config, report, files)
-    click.echo(f"[2] building the site from {config_file} (strict) …", err=True)
-    try:
-        with _progress_lines():
-            mkdocs_build(config)
-    except (MkDocsException, OSError) as exc:
-        raise click.ClickException(f"site build failed: {_one_line(exc)}; {data_out} was not "
-                                   "changed") from None
-    click.echo(f"[3] exporting the data package to {data_out} …", err=True)
-    _export_or_exit(report.cases, data_out, None, files)
+        try:
+            files = stage_package(report.cases, staged, created_from_env())
+        except (OSError, RuntimeError) as exc:
+            why = _why(exc) if isinstance(exc, OSError) else _one_line(exc)
+            raise click.ClickException(f"could not make the data package: {why}; "
+                                       "nothing was written") from None
+        _hand_over(config, report, files)
+        click.echo(f"[2] building the site from {config_file} (strict) …", err=True)
+        try:
+            with _progress_lines():
+                mkdocs_build(config)
+        except (MkDocsException, OSError) as exc:
+            raise click.ClickException(f"site build failed: {_one_line(exc)}; {data_out} was not "
+                                       "changed") from None
+        click.echo(f"[3] exporting the data package to {data_out} …", err=True)
+        _export_or_exit(report.cases, data_out, None, files)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
     click.echo(f"data package: {data_out.as_posix()}/datapackage.json")
     site = Path(config.site_dir).as_posix()
     click.echo(f"site: {site}/index.html (view it with `python -m http.server -d {site}` or `mkdocs serve`)")

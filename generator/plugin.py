@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, DictLoader
@@ -22,7 +23,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
 from . import render_pool
-from .export import created_from_env, package_files
+from .export import StagedPackage, created_from_env, package_files
 from .pages import build_pages, heading_tokens
 from .report import format_problem
 from .search import search_terms
@@ -116,7 +117,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._checker = Checker()
         self._pages: dict[str, str] = {}
         self._page_cache: dict = {}  # case and model pages by case digests, across serve rebuilds
-        self._data: dict[str, bytes] = {}
+        self._data: Mapping[str, bytes] = {}
         self._search: dict[str, tuple] = {}  # src_uri → (formulas, words, models)
         self._search_words: list[str] = []
         self._bodies: dict[str, str] = {}  # src_uri → HTML body of a generated `body: html` page
@@ -132,9 +133,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._built: tuple[str, dict[str, str]] = ("", {})
         self._pending: tuple[str, dict[str, str]] = ("", {})
 
-    def reuse(self, cases_dir: Path, report, package: dict[str, bytes]) -> None:
-        """Use these validated cases and this data package (the bytes `casebook export` wrote)
-        for the next build of `cases_dir` instead of validating and exporting again.
+    def reuse(self, cases_dir: Path, report, package: Mapping[str, bytes]) -> None:
+        """Use these validated cases and this data package ({name: bytes}, or the StagedPackage
+        whose files `casebook export` then writes) for the next build of `cases_dir` instead of
+        validating and exporting again.
 
         `casebook build` calls it between its export and MkDocs; any other build (`mkdocs
         build`, every `mkdocs serve` rebuild) validates and exports itself.
@@ -160,7 +162,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(f"casebook: cases folder {cases_dir} does not exist")
         given, self._given = self._given, None
         if given is not None and given[0] == cases_dir:  # from `casebook build`: already checked
-            report, package = given[1], dict(given[2])
+            report, package = given[1], given[2]
         else:
             report, package = self._checker.check_paths([cases_dir]), None
         if not report.ok:
@@ -206,8 +208,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         """
         generated = [GeneratedPage.generated(config, path, content=content)
                      for path, content in self._pages.items()]
-        generated += [DataFile.generated(config, f"data/{name}", content=content)
-                      for name, content in self._data.items()]
+        if isinstance(self._data, StagedPackage):  # `casebook build`: copied from its folder
+            generated += [DataFile.generated(config, f"data/{name}", abs_src_path=str(self._data.path(name)))
+                          for name in self._data]
+        else:
+            generated += [DataFile.generated(config, f"data/{name}", content=content)
+                          for name, content in self._data.items()]
         clashes = same_output(list(files) + generated)
         if clashes:
             raise PluginError("casebook: two sources write the same page:\n" + "\n".join(clashes))

@@ -33,6 +33,28 @@ def test_build_validates_exports_and_builds(tmp_path, monkeypatch):
     for built in ("build/data/datapackage.json", "build/site/index.html",
                   "build/site/cases/langao-fixture-mini/index.html", "build/site/data/metrics.csv"):
         assert (tmp_path / built).is_file(), built
+    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == ["data", "site"]  # staged package gone
+    published = (tmp_path / "build/site/data/metrics.csv").read_bytes()
+    assert published == (tmp_path / "build/data/metrics.csv").read_bytes()
+
+
+@pytest.mark.parametrize(("failure", "why"), [
+    (OSError(28, "No space left on device"), "No space left on device (disk full)"),
+    (MemoryError(), "MemoryError"),
+])
+def test_a_package_that_cannot_be_made_stops_the_build_before_the_site(tmp_path, monkeypatch, failure, why):
+    _project(tmp_path, sorted(VALID.glob("*.yaml")))
+    monkeypatch.chdir(tmp_path)
+
+    def fail(*args):
+        raise failure
+
+    monkeypatch.setattr("generator.export.package_files", fail)  # in the child that makes it
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert f"Error: could not make the data package: {why}; nothing was written" in result.output
+    assert "[2] building the site" not in result.output
+    assert list((tmp_path / "build").iterdir()) == []  # the staging folder is removed
 
 
 def test_build_shows_the_sites_progress(tmp_path, monkeypatch):
