@@ -89,12 +89,12 @@ EXCEL = """\
 
 Excel 打开 CSV 时按系统编码读取（中文版 Windows 为 GBK），并自行猜测类型：区划代码 `610925` 变成数字，
 12 位村级代码显示为 `6.10925E+11`，`2023-05` 变成日期。加 BOM 的 CSV 副本只解决编码，不解决类型，而且让每个表
-多出一份文件。`casebook.xlsx` 由 openpyxl 写成，每个表一个工作表，首行为加粗并冻结的字段名，文本字段存为
+多出一份文件。`casebook.xlsx` 由 XlsxWriter 写成，每个表一个工作表，首行为加粗并冻结的字段名，文本字段存为
 文本单元格（代码、年份保持原样，以 `=` 开头的文字也不会成为公式），数字字段存为数字；内容与 CSV 逐格相同。
 Excel reads a CSV in the system code page (GBK on Chinese Windows) and guesses types: the
 division code `610925` becomes a number, a 12-digit village code shows as `6.10925E+11`,
 `2023-05` becomes a date. UTF-8-with-BOM copies of the CSVs would fix the encoding only, not
-the types, and double the files. `casebook.xlsx`, written with openpyxl, has one sheet per
+the types, and double the files. `casebook.xlsx`, written with XlsxWriter, has one sheet per
 table, the field names in a bold frozen first row, text fields as text cells (codes and years
 stay as written; text starting with `=` never becomes a formula) and numbers as numbers; every
 cell equals the CSV's.

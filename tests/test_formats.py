@@ -910,7 +910,7 @@ def test_a_project_schema_other_than_the_tools_is_refused(command, schema, messa
 
 def test_xlsx_styles_only_text_that_needs_it():
     """Number- and date-like text keeps the Text format "@" (it stays text when edited in
-    Excel); prose is written without a per-cell style, which costs openpyxl time per cell."""
+    Excel); prose is written without a per-cell style (General)."""
     table = Table("t", "T", "test", [Column("code"), Column("note")], ["code"])
     data = "code,note\r\n610925,一般文字 plain text\r\n2023-05,#N/A\r\n"
     content = xlsx_bytes({"t": data.encode()}, tables=[table])
@@ -922,3 +922,145 @@ def test_xlsx_styles_only_text_that_needs_it():
         [("s", "610925", "@"), ("s", "一般文字 plain text", "General")],
         [("s", "2023-05", "@"), ("s", "#N/A", "@")],
     ]
+
+
+def _xlsx_of(columns: list, rows: list[list[str]], date_time=(1980, 1, 1, 0, 0, 0), name="t") -> bytes:
+    """xlsx_bytes of one table `name` whose CSV holds `rows` under the `columns`' names."""
+    table = Table(name, "T", "test", columns, [columns[0].name])
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows([[c.name for c in columns], *rows])
+    return xlsx_bytes({name: out.getvalue().encode()}, date_time, [table])
+
+
+def _sheet_xml(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+
+
+_LOOK_ALIKES = ["610925", "000001", "2023", "-3", "1e5", "+86 10 1234", "12:30", "2023-05-01", "=1+1",
+                "=HYPERLINK(\"http://x\")", "@SUM(A1)", "+A1", "-A1", "{=SUM(A1)}", "#N/A", "#DIV/0!",
+                "#REF!", "http://x", "https://example.org/a?b=1&c=<2>", "mailto:a@b.c", "ftp://x/y", "TRUE",
+                "false", " leading and trailing ", "<b>&amp;</b>", "一般文字"]
+
+
+def test_xlsx_text_that_looks_like_a_number_formula_url_or_error_stays_text():
+    rows = [[str(i), value] for i, value in enumerate(_LOOK_ALIKES)]
+    content = _xlsx_of([Column("id"), Column("text")], rows)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content))["t"]
+    got = [(c.data_type, c.value) for (c,) in sheet.iter_rows(min_row=2, min_col=2)]
+    assert got == [("s", value) for value in _LOOK_ALIKES]
+    formats = {c.value: c.number_format for (c,) in sheet.iter_rows(min_row=2, min_col=2)}
+    assert {v for v, f in formats.items() if f == "@"} == {
+        "610925", "000001", "2023", "-3", "1e5", "+86 10 1234", "12:30", "2023-05-01", "=1+1",
+        "=HYPERLINK(\"http://x\")", "@SUM(A1)", "+A1", "-A1", "#N/A", "#DIV/0!", "#REF!", "TRUE", "false"}
+    xml = _sheet_xml(content)
+    assert "<f>" not in xml and "<hyperlink" not in xml and 't="e"' not in xml
+    assert xml.count('t="inlineStr"') == 2 * len(rows) + 2  # every text cell, the header's too
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert not [n for n in archive.namelist() if n.endswith(".rels") and b"/hyperlink" in archive.read(n)]
+
+
+def test_xlsx_numbers_booleans_and_empty_cells():
+    columns = [Column("id"), Column("n", type="integer"), Column("x", type="number"),
+               Column("b", type="boolean")]
+    rows = [["a", "610925", "29.62", "true"], ["b", "", "", "false"], ["c", "-1", "1e3", ""]]
+    content = _xlsx_of(columns, rows)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content))["t"]
+    got = [[(c.data_type, c.value) for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert got == [
+        [("s", "a"), ("n", 610925), ("n", 29.62), ("b", True)],
+        [("s", "b"), ("n", None), ("n", None), ("b", False)],
+        [("s", "c"), ("n", -1), ("n", 1000.0), ("n", None)],
+    ]
+    assert '<c r="B3"' not in _sheet_xml(content)  # an empty cell is left out
+
+
+def test_xlsx_header_bold_frozen_and_sheet_names_cut_to_31():
+    name = "a_table_name_longer_than_thirty_one_characters"
+    content = _xlsx_of([Column("id"), Column("note")], [["1", "x"]], name=name)
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == [name[:31]]
+    sheet = book[name[:31]]
+    assert sheet.freeze_panes == "A2"
+    assert [(c.value, c.font.bold) for c in sheet[1]] == [("id", True), ("note", True)]
+    assert [c.font.bold for c in sheet[2]] == [False, False]
+
+
+# Excel decodes _xHHHH_ in cell text as U+HHHH; openpyxl's unescape does the same.
+_ESCAPE_LIKE = ["a_x0041_b", "_x0041_x0042_", "_x005F_", "_X0041_ _x00412_ _x004_", "_x00e9_", "_xffff_",
+                "tab\there", "line\nbreak", "cr\rlf\r\n", "nul\x00 bel\x07 esc\x1b us\x1f", "del\x7f c1\x85",
+                "\ufffe\uffff", "😀 \U0010fffd"]
+
+
+def test_xlsx_escape_look_alikes_and_control_characters_read_back_as_written():
+    from openpyxl import load_workbook
+    from openpyxl.utils.escape import unescape
+
+    content = _xlsx_of([Column("id"), Column("text")], [[str(i), v] for i, v in enumerate(_ESCAPE_LIKE)])
+    sheet = load_workbook(io.BytesIO(content))["t"]
+    stored = [c.value for (c,) in sheet.iter_rows(min_row=2, min_col=2)]
+    assert [unescape(v) for v in stored] == _ESCAPE_LIKE  # what Excel shows
+    assert stored[:3] == ["a_x005F_x0041_b", "_x005F_x0041_x005F_x0042_", "_x005F_x005F_"]
+    assert stored[9] == "nul_x0000_ bel_x0007_ esc_x001B_ us_x001F_"
+    xml = _sheet_xml(content)
+    assert "a_x005F_x0041_b" in xml and "_x005F_x0041_x005F_x0042_" in xml
+    assert "cr_x000D_lf_x000D_\n" in xml  # a raw CR would become LF in any XML reader
+    assert not re.search("[\x00-\x08\x0b-\x1f]", xml)
+
+
+def test_xlsx_keeps_text_longer_than_an_excel_cell_whole():
+    """Excel holds 32,767 characters per cell; XlsxWriter would cut the text. The CSV and the
+    SQLite keep it whole, and so does the xlsx (Excel offers to repair such a file)."""
+    long = "长" * 40_000
+    content = _xlsx_of([Column("id"), Column("text")], [["1", long]])
+    from openpyxl import load_workbook
+
+    assert load_workbook(io.BytesIO(content))["t"]["B2"].value == long
+
+
+def test_xlsx_is_deterministic_and_dated_as_told():
+    columns = [Column("id"), Column("n", type="number")]
+    rows = [[f"id-{i}", str(i / 7)] for i in range(2000)]
+    first = _xlsx_of(columns, rows, (2026, 11, 22, 11, 43, 44))
+    assert _xlsx_of(columns, rows, (2026, 11, 22, 11, 43, 44)) == first
+    other = _xlsx_of(columns, rows, (1999, 2, 3, 4, 5, 6))
+    assert len(other) == len(first) and other != first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert archive.testzip() is None
+        assert {i.date_time for i in archive.infolist()} == {(2026, 11, 22, 11, 43, 44)}
+        assert {i.external_attr for i in archive.infolist()} == {0o644 << 16}
+        core = archive.read("docProps/core.xml").decode()
+    assert "2000-01-01T00:00:00Z</dcterms:created>" in core
+    assert "2000-01-01T00:00:00Z</dcterms:modified>" in core
+    with zipfile.ZipFile(io.BytesIO(other)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1999, 2, 3, 4, 5, 6)}
+
+
+def test_restamp_changes_only_dates_and_modes():
+    """_restamp patches the zip in place: the same bytes as rewriting every entry with zipfile
+    (which compresses at the same default level as the zip patched)."""
+    from generator.formats import _restamp
+
+    source = io.BytesIO()
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in [("a.xml", b"<a/>" * 1000), ("dir/b.xml", "一二三".encode() * 99), ("c", b"")]:
+            archive.writestr(zipfile.ZipInfo(name, (2011, 5, 6, 7, 8, 10)), text, zipfile.ZIP_DEFLATED)
+    when = (2026, 11, 22, 11, 43, 44)
+    want = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(want, "w") as new:
+        for info in old.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=when)
+            entry.external_attr = 0o644 << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            new.writestr(entry, old.read(info))
+    patched = bytearray(source.getvalue())
+    _restamp(patched, when)
+    assert patched == want.getvalue()
+    with pytest.raises(ValueError, match="not a zip"):
+        _restamp(bytearray(source.getvalue() + b"comment"), when)
