@@ -315,8 +315,8 @@ def run_pagefind(site_dir, pages=None) -> None:
     2,000-case site has ≈ 24,000 pages of which ≈ 2,000 are indexed; so Pagefind reads a
     temporary folder next to the site holding hard links (copies where links fail) to just
     these pages, at their paths in the site, and writes its bundle into site_dir/pagefind/:
-    the same bundle, byte for byte, at ≈ half the CPU and 2/3 of the memory
-    (benchmarks/README.md). With no page marked, the whole site is indexed, as Pagefind does.
+    the same bundle, byte for byte (2,000-case clone, 24,424 pages, 2,002 indexed: 104 s CPU,
+    3.6 GB peak → 50 s, 2.3 GB). With no page marked, the whole site is indexed, as Pagefind does.
     An earlier site_dir/pagefind/ is removed first (Pagefind adds to it: a rebuild kept every
     old fragment and index chunk).
     Raises RuntimeError with Pagefind's output when it fails (or is not installed).
