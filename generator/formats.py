@@ -240,7 +240,12 @@ def _excel_escape(text: str) -> str:
         return text
     if "_x" in text:
         text = _OOXML_ESCAPE_LIKE.sub("_x005F_", text)
-    return _XML_UNSAFE.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
+    # isprintable() (one C loop) is false for every control character: most text skips the regex.
+    return text if text.isprintable() else _XML_UNSAFE.sub(_escaped_char, text)
+
+
+def _escaped_char(match: re.Match) -> str:
+    return f"_x{ord(match[0]):04X}_"
 
 
 @cache
