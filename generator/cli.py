@@ -236,28 +236,6 @@ def _valid_cases_or_exit(paths: tuple[Path, ...], step: str, **options) -> Repor
     return report
 
 
-@contextlib.contextmanager
-def _progress_lines():
-    """Print the casebook plugin's progress (pages written, search index) while MkDocs builds.
-
-    MkDocs's own command line sets up its logging; called as a library it prints nothing
-    below a warning, and a build of 2,000 cases would be minutes of silence.
-    """
-    import logging
-
-    logger = logging.getLogger("mkdocs.plugins.generator")
-    handler = logging.Handler(logging.INFO)
-    handler.emit = lambda record: click.echo(f"    {escape(record.getMessage())}", err=True)
-    level = logger.level
-    logger.setLevel(logging.INFO)
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-
-
 def _hand_over(config, report: Report, files: dict[str, bytes]) -> None:
     """Give the site's plugin the cases just validated and the package just written, so the
     site step neither validates nor exports again (each takes as long as the parse floor or
@@ -341,7 +319,9 @@ def build(config_file: Path, data_out: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .child import ChildError, run_forked
     from .export import STAGED_PREFIX, _why, created_from_env, site_refusal, stage_package
+    from .plugin import INDEXING
     from .release import check_project, check_schema
 
     _out_or_exit(data_out)
@@ -383,20 +363,32 @@ def build(config_file: Path, data_out: Path) -> None:
     try:
         try:
             files = stage_package(report.cases, staged, created_from_env())
-        except (OSError, RuntimeError) as exc:
+        except (OSError, ChildError) as exc:
             why = _why(exc) if isinstance(exc, OSError) else _one_line(exc)
             raise click.ClickException(f"could not make the data package: {why}; "
                                        "nothing was written") from None
         _hand_over(config, report, files)
         click.echo(f"[2] building the site from {config_file} (strict) …", err=True)
+        # MkDocs renders in a child process and Pagefind indexes after it has exited: the
+        # two peaks of memory (~1.5 GB and ~1.7 GB at 2,000 cases) come one after the other.
+        plugin = config.plugins.get("casebook")
+        if plugin is not None and hasattr(plugin, "defer_search"):
+            plugin.defer_search()
+        progress = [("mkdocs.plugins.generator", logging.INFO, logging.WARNING, "    "),
+                    ("mkdocs", logging.WARNING, None, "")]
         try:
-            with _progress_lines():
-                mkdocs_build(config)
-        except (MkDocsException, OSError) as exc:
-            raise click.ClickException(f"site build failed: {_one_line(exc)}; {data_out} was not "
+            run_forked(mkdocs_build, config, relays=progress,
+                       line=lambda text: click.echo(escape(text), err=True))
+            del report
+            if plugin is not None and hasattr(plugin, "index_search"):
+                click.echo(f"    casebook: {INDEXING}", err=True)
+                plugin.index_search(config)
+        except (ChildError, MkDocsException, OSError) as exc:
+            said = exc.text if isinstance(exc, ChildError) and exc.text else exc  # as MkDocs put it
+            raise click.ClickException(f"site build failed: {_one_line(said)}; {data_out} was not "
                                        "changed") from None
         click.echo(f"[3] exporting the data package to {data_out} …", err=True)
-        _export_or_exit(report.cases, data_out, None, files)
+        _export_or_exit((), data_out, None, files)  # the files are made: no case is needed
     finally:
         shutil.rmtree(staged, ignore_errors=True)
     click.echo(f"data package: {data_out.as_posix()}/datapackage.json")

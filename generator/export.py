@@ -470,49 +470,18 @@ def _write_package(cases, folder: Path, created: str | None, project: Path | Non
     return list(files)
 
 
-def _stage_in_child(send, cases, folder: Path, created: str | None, project: Path | None) -> None:
-    try:
-        send.send(("ok", _write_package(cases, folder, created, project)))
-    except OSError as exc:
-        send.send(("oserror", exc.errno, exc.strerror, exc.filename))
-    except BaseException as exc:  # noqa: BLE001 - reported by the parent, which raises it
-        send.send(("error", f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__))
-
-
 def stage_package(cases, folder: Path, created: str | None = None,
                   project: Path | None = None) -> StagedPackage:
     """Make the package (package_files) in a forked child process and write it into `folder`.
 
-    The child inherits the cases (nothing is pickled) and sends back only the file names.
-    Returns the files as a StagedPackage. Raises OSError (disk full, unwritable folder …)
-    as the child met it, RuntimeError for anything else or a child that died. Where fork is
-    missing the package is made in this process.
+    The child inherits the cases (nothing is pickled) and sends back only the file names
+    (generator/child.py). Returns the files as a StagedPackage. Raises OSError (disk full,
+    unwritable folder …) as the child met it, child.ChildError for anything else.
     """
-    folder = Path(folder)
-    if not hasattr(os, "fork"):
-        return StagedPackage(folder, _write_package(cases, folder, created, project))
-    import multiprocessing
+    from .child import run_forked
 
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_stage_in_child, args=(send, cases, folder, created, project),
-                            name="casebook-package")
-    child.start()
-    send.close()
-    try:
-        outcome = receive.recv()
-    except EOFError:
-        outcome = None
-    finally:
-        receive.close()
-        child.join()
-    if outcome is None:
-        raise RuntimeError(f"the process making the data package ended with exit code {child.exitcode}")
-    if outcome[0] == "oserror":
-        raise OSError(*outcome[1:])
-    if outcome[0] == "error":
-        raise RuntimeError(outcome[1])
-    return StagedPackage(folder, outcome[1])
+    folder = Path(folder)
+    return StagedPackage(folder, run_forked(_write_package, cases, folder, created, project))
 
 
 def _umask() -> int:

@@ -9,12 +9,15 @@ page carries its models' search words) and indexes the built site with it
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
+import posixpath
 from collections.abc import Mapping
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, DictLoader
+from jinja2 import ChoiceLoader, DictLoader, pass_context
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -31,6 +34,7 @@ from .site_search import annotate, run_pagefind, t2s_map, write_t2s
 from .validate import Checker
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+INDEXING = "indexing the case pages and the hand-written pages for search (Pagefind) …"
 
 
 class CasebookConfig(Config):
@@ -59,6 +63,28 @@ class DataFile(File):
 
     def is_static_page(self) -> bool:
         return False
+
+
+def _once_per_depth():
+    """`{% call casebook_once(name) %}…{% endcall %}`: the block's HTML, made once per folder
+    (page URLs models/x/ and models/y/ share one) for pages outside the menu and reused;
+    made every time for the menu's own pages, where the active item differs. A new function
+    per build (site/overrides/main.html)."""
+    made: dict[tuple[str, str], str] = {}
+
+    @pass_context
+    def once(context, name: str, caller) -> Markup:
+        page, nav = context.get("page"), context.get("nav")
+        if page is None or nav is None or page in nav.pages or page.parent is not None:
+            return Markup(caller())
+        # Links in the menu are relative to the page: pages in one folder (models/x/, models/y/)
+        # get the same HTML.
+        key = (name, posixpath.dirname(page.url.rstrip("/")))
+        if key not in made:
+            made[key] = caller()
+        return Markup(made[key])
+
+    return once
 
 
 class GeneratedPage(File):
@@ -125,6 +151,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._pool: render_pool.RenderPool | None = None
         self._quiet: render_pool.QuietWritten | None = None
         self._serving = False
+        self._defer_search = False
         self._lazy = False
         self.site_chars: set[str] = set()
         self._given = None  # (cases folder, report, package) from `casebook build`, used once
@@ -245,7 +272,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_env(self, env, *, config, files):
         """Wait for the render workers; give their pages an empty template, and keep MkDocs
-        quiet about them (it writes nothing for an empty page)."""
+        quiet about them (it writes nothing for an empty page). Register `casebook_once`."""
+        env.globals["casebook_once"] = _once_per_depth()
         if self._pool is not None:
             pool, self._pool = self._pool, None
             self.site_chars |= pool.finish(files).chars
@@ -323,8 +351,23 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # Every page is written: the next dirty rebuild may skip the unchanged ones.
         self._built, self._pending = self._pending, ("", {})
         write_t2s(config.site_dir, t2s_map(self.site_chars, self._search_words))
-        log.info(f"casebook: indexing {len(self._search):,} case page(s) and the hand-written pages "
-                 "for search (Pagefind) …")
+        if not self._defer_search:
+            log.info(f"casebook: {INDEXING}")
+            self.index_search(config)
+
+    def defer_search(self) -> None:
+        """Leave the Pagefind index of the next build to the caller: `casebook build` calls
+        index_search once MkDocs's process has exited, so their memory does not add up."""
+        self._defer_search = True
+
+    def index_search(self, config) -> None:
+        """Index the built site in config.site_dir with Pagefind (site_search.run_pagefind).
+
+        Drops what `casebook build` handed over first (reuse): not needed any more.
+        Raises PluginError when Pagefind fails.
+        """
+        self._given = None
+        gc.collect()
         try:
             run_pagefind(config.site_dir)
         except (OSError, RuntimeError) as exc:

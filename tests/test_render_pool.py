@@ -58,6 +58,13 @@ def test_two_workers_write_the_same_site_as_mkdocs_alone(tmp_path, caplog):
     assert any(name.startswith("models/") and name.endswith("index.html") for name in pooled)
 
 
+def test_the_menu_made_once_per_folder_is_the_menu_made_for_each_page(tmp_path, monkeypatch):
+    once = _tree(_build(_project(tmp_path / "once", 2)))
+    monkeypatch.setattr(plugin_module, "_once_per_depth", lambda: lambda name, caller: caller())
+    every = _tree(_build(_project(tmp_path / "every", 2)))
+    assert [name for name in every if once.get(name) != every[name]] == []
+
+
 def _with_page_change(monkeypatch, change):
     """Make build_pages change one case page's Markdown with `change`."""
     original = plugin_module.build_pages
