@@ -17,6 +17,7 @@ the same files, each as its own subprocess so that time and memory belong to tha
   (e) pages            page generation alone (when generator.pages exists)
   (f) mkdocs build     the full site, synthetic corpus, at sizes up to --site-max
   (g) casebook build   validate + export + site in one command, real corpus, up to --build-max
+  (h) phone search     the first search on a phone in the site (g) built (benchmarks/phone_search.py)
 
 plus the reload after a one-file change and a correctness check on a copy with seeded
 errors (the run stops with an AssertionError if validate's answer changes). Wall time is
@@ -259,6 +260,26 @@ def measure_build(corpus: Path, n: int, out: Path, logs: Path, kind: str) -> Res
     return Result("(g) casebook build", n, wall, cpu, peak, load=os.getloadavg()[0], corpus=kind,
                   note=f"{pages:,} pages, site {mb:,.0f} MB; CPU includes the validation workers "
                        "and Pagefind")
+
+
+def measure_phone_search(site: Path, n: int, logs: Path) -> Result:
+    """The first search on a phone in the site just built (benchmarks/phone_search.py:
+    Chromium, CDP, bytes until the first result, two start pages, the issue's queries, CPU
+    ×1 and ×4): the largest transfer and the slowest first result after the last fragment."""
+    import re
+
+    log = logs / f"phone-search-{n}.log"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "phone_search.py"), "--site", str(site),
+                           "--out", str(logs / f"phone-search-{n}")],
+                          capture_output=True, text=True, check=False)
+    log.write_text(done.stdout + done.stderr, encoding="utf-8")
+    found = re.search(r"largest first search: (\d+) KB .*?slowest first result after the last fetch: "
+                      r"(\d+) ms", done.stdout, re.S)
+    if done.returncode or not found:
+        raise RuntimeError(f"phone_search.py failed (exit {done.returncode}); see {log}")
+    return Result("(h) first phone search", n, load=os.getloadavg()[0],
+                  note=f"{found[1]} KB at most (budget 300 KB), first results {found[2]} ms at most "
+                       "after the last fragment (budget 1000 ms); table in " + str(log))
 
 
 # --- correctness on a copy with seeded errors ------------------------------------------------
@@ -520,6 +541,10 @@ def run(kind: str, sizes: list[int], seed: int, out: Path, repeat: int, site_max
             results.append(_optional("(g) casebook build", n, kind, measure_build, corpus, n, out, logs,
                                      kind))
             _say(f"  casebook build {results[-1].wall} s")
+            if results[-1].wall is not None:
+                results.append(_optional("(h) first phone search", n, kind, measure_phone_search,
+                                         out / kind / f"work-{n}" / "build" / "site", n, logs))
+                _say(f"  first phone search: {results[-1].note}")
     return results
 
 
