@@ -262,7 +262,9 @@ def _zip(files: dict[str, bytes], date_time: tuple[int, ...]) -> bytes:
             info = zipfile.ZipInfo(name, date_time=date_time)  # at the root, no folder prefix
             info.external_attr = 0o644 << 16  # same permissions on every machine
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, files[name], compresslevel=9)
+            # Level 6 (zlib's default): level 9 took 3× the time at 2,000 cases (9.5 s against
+            # 3.2 s of CPU) for a zip 3% smaller.
+            archive.writestr(info, files[name], compresslevel=6)
     return buffer.getvalue()
 
 
@@ -493,7 +495,7 @@ def _umask() -> int:
 def _quietly(function, *args):
     """Call `function`; if it fails, collect what it abandoned without printing tracebacks.
 
-    A writer that fails mid-stream (openpyxl under a full disk) leaves generators whose
+    A writer that fails mid-stream (the xlsx writer under a full disk) leaves generators whose
     cleanup raises again; Python would print each as "Exception ignored in …".
     """
     try:
