@@ -9,7 +9,6 @@ page carries its models' search words) and indexes the built site with it
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import posixpath
@@ -26,6 +25,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
 from . import render_pool
+from .child import release_memory
 from .export import StagedPackage, created_from_env, package_files
 from .pages import build_pages, heading_tokens
 from .report import format_problem
@@ -367,7 +367,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         Raises PluginError when Pagefind fails.
         """
         self._given = None
-        gc.collect()
+        release_memory()
         try:
             run_pagefind(config.site_dir)
         except (OSError, RuntimeError) as exc:
