@@ -361,6 +361,7 @@ def build(config_file: Path, data_out: Path) -> None:
     data_out.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(prefix=STAGED_PREFIX, dir=data_out.parent))
     try:
+        click.echo("    making the data package (CSV, SQLite, xlsx, zip) …", err=True)
         try:
             files = stage_package(report.cases, staged, created_from_env())
         except (OSError, ChildError) as exc:
