@@ -53,24 +53,37 @@ def labels() -> dict:
     return {name: vocabulary(name) for name in VOCABULARIES}
 
 
-_HEADING = re.compile(r'<h([23]) id="([^"<>]+)">(.*?)</h\1>', re.S)
+_HEADING = re.compile(r'<h([123]) id="([^"<>]+)">(.*?)</h\1>', re.S)
 
 
 def heading_tokens(body: str) -> list[dict]:
     """The table of contents of an HTML page body, as Python-Markdown's toc extension gives it.
 
-    [{"level": 2, "id": "steps", "name": "复制步骤 Steps", "html": …, "children": [h3 …]}]:
-    the `<h2 id>`/`<h3 id>` headings of a body the generator wrote (names stay HTML-escaped, as
-    toc's are). MkDocs makes page.toc from these (mkdocs.structure.toc.get_toc).
+    [{"level": 1, "id": "112x", "name": "岚皋“1+12+X”", "html": …, "children": [{"level": 2,
+    "id": "steps", …, "children": [h3 …]}]}]: the `<h1 id>`, `<h2 id>` and `<h3 id>` headings of
+    a body the generator wrote, each nested under the one before of a higher level (names
+    stay HTML-escaped, as toc's are). MkDocs makes page.toc from these (get_toc); Material's
+    skip link goes to the first, its table of contents lists the title's children.
     """
     tokens: list[dict] = []
+    open_levels: list[dict] = []  # the last heading of each level above, innermost last
     for level, anchor, text in _HEADING.findall(body):
         token = {"level": int(level), "id": anchor, "name": text, "html": text, "children": []}
-        if token["level"] == 3 and tokens:
-            tokens[-1]["children"].append(token)
-        else:
-            tokens.append(token)
+        while open_levels and open_levels[-1]["level"] >= token["level"]:
+            open_levels.pop()
+        (open_levels[-1]["children"] if open_levels else tokens).append(token)
+        open_levels.append(token)
     return tokens
+
+
+def title_id(title: str, taken: tuple[str, ...] = ()) -> str:
+    """The id Python-Markdown's toc extension gives a page's first heading (its `slugify`,
+    then `_1` when the slug is empty or already taken): links saved from Markdown pages
+    (models/langao-1-12-x/#112x) still land on an HTML page's title."""
+    from markdown.extensions.toc import slugify
+
+    slug = slugify(title, "-")
+    return f"{slug}_1" if not slug or slug in taken else slug
 
 
 def num(value) -> Markup:
@@ -368,6 +381,7 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
                 metric_cases[metric["model"]][c["id"]] = None
     by_id = {c["id"]: c for c in data}
     common = {"labels": lab, "fmt": fmt, "num": num, "verified": lambda m: id(m) in verified_metrics,
+              "title_id": title_id,
               "href": lambda here, target: escape(href(here, target, directory_urls))}
     pages: dict[str, str] = {}
 

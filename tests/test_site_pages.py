@@ -329,3 +329,22 @@ def test_home_lists_newest_by_date_added():
     other = dataclasses.replace(case, data={**copy.deepcopy(case.data), "id": "langao-fixture-other"})
     page = build_pages([case, other])["index.md"]
     assert "## 最新收录 Recently added" in page and "收录）" in page
+
+
+def test_an_html_model_page_keeps_the_title_anchor_markdown_gave_it():
+    """review: the skip link went to #structure, past the title; saved links (#112x) broke."""
+    from generator.pages import heading_tokens, title_id
+
+    assert title_id("岚皋“1+12+X”") == "112x"
+    assert title_id("中心村轮值办公") == "_1"  # toc's id for a title without Latin letters or digits
+    assert title_id("Steps", ("steps",)) == "steps_1"
+    body = ('<h1 id="112x">岚皋“1+12+X”</h1><p>x</p><h2 id="structure">结构 Structure</h2>'
+            '<h3 id="a">A</h3><h2 id="steps">复制步骤 Steps</h2>')
+    shape = [(t["id"], [(c["id"], [g["id"] for g in c["children"]]) for c in t["children"]])
+             for t in heading_tokens(body)]
+    assert shape == [("112x", [("structure", ["a"]), ("steps", [])])]
+
+
+def test_the_skip_link_of_a_model_page_goes_to_its_title(fixture_site):
+    html = (fixture_site / "models" / "langao-fixture-1-12-x" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="#112x" class="md-skip">' in html and '<h1 id="112x">' in html
