@@ -149,3 +149,18 @@ def test_browser_normaliser_matches_python(site, phone):
         return [n, window.casebookSearch.tokenQuery(n)]; })""", [queries, table])
     assert got == [[normalise(q, table), token_query(normalise(q, table))] for q in queries]
     assert table["chars"]["組"] == "组" and table["chars"]["團"] == "团"
+
+
+def test_the_404_page_searches_too(site, chromium):
+    """review: its base URL is "/", and "//" threw "Invalid URL" before any search."""
+    base, _ = site
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        tab.goto(base + "/404.html")
+        assert "/models/langao-1-12-x/" in _typed(tab, "1+12+X")[:5]
+        assert errors == []
+    finally:
+        context.close()

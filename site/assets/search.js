@@ -95,7 +95,8 @@
   var meta = root.querySelector(".md-search-result__meta");
   var list = root.querySelector(".md-search-result__list");
   var toggle = document.getElementById("__search");
-  var base = new URL((root.getAttribute("data-base") || ".") + "/", location.href);
+  // The 404 page's base is "/": "//" would read as an address with no host (review).
+  var base = new URL((root.getAttribute("data-base") || ".").replace(/\/+$/, "") + "/", location.href);
   var loading = null;
   var seq = 0;
   var shown = [];
