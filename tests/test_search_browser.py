@@ -129,6 +129,8 @@ def test_results_look_like_materials_and_lead_to_the_page(site, phone):
     assert results[0] == "/models/langao-1-12-x/"
     first = tab.locator(".md-search-result__item > a.md-search-result__link").first
     assert first.locator("article.md-search-result__article h1").inner_text() == "“1+12+X”服务模式"
+    excerpt = first.locator("article.md-search-result__article p").inner_text()
+    assert excerpt and not excerpt.startswith((".", " ")), excerpt  # review: a stray ". " after the title
     # No search token leaks into what the reader sees.
     assert "cbf" not in tab.locator(".md-search-result").inner_text()
     assert tab.locator(".md-search-result__meta").inner_text().endswith("个符合条件的结果")

@@ -148,7 +148,8 @@
 
   function snippet(content, title, needles, into) {
     var text = content.split(/\bcbz\b/)[0].replace(TOKEN, "").replace(/\s{2,}/g, " ").trim();
-    if (title && text.indexOf(title) === 0) text = text.slice(title.length).trim();
+    // Pagefind joins a heading and the text after it with ". ": not shown after the title.
+    if (title && text.indexOf(title) === 0) text = text.slice(title.length).replace(/^[\s.]+/, "");
     var lower = text.toLowerCase();
     var at = -1;
     var length = 0;
