@@ -87,6 +87,25 @@ def test_escape_from_a_result_and_the_readme_shortcuts(site, chromium):
     page.context.close()
 
 
+def test_escape_after_more_results(site, chromium):
+    """review: 更多结果 removed itself, the focus fell to the page and Escape left the search open."""
+    page = open_tab(chromium, PHONE)
+    _go(page, f"{site.base}/")
+    page.locator("label.md-header__button[for='__search']").click()
+    page.locator("[data-cb-search] .md-search__input").fill("村")
+    more = page.locator(".cb-search-more__button")
+    more.wait_for(state="visible")
+    before = page.locator(".md-search-result__link").count()
+    more.click()
+    page.wait_for_function(f"() => document.querySelectorAll('.md-search-result__link').length > {before}")
+    assert page.evaluate("() => document.activeElement.classList.contains('md-search-result__link')")
+    page.evaluate("() => document.activeElement.blur()")  # as a tap on the results' empty space does
+    page.keyboard.press("Escape")
+    assert not _search_open(page)
+    assert outside(page.requests) == [] and page.errors == []
+    page.context.close()
+
+
 def test_closed_phone_drawer_is_out_of_the_tab_order(site, chromium):
     page = open_tab(chromium, PHONE)
     _go(page, f"{site.base}/cases/")

@@ -233,10 +233,16 @@
     return Promise.all(next.map(function (r) { return r.data(); })).then(function (data) {
       if (mine !== seq) return;
       var old = list.querySelector(".cb-search-more");
+      // The button goes away: its focus moves to the first new result, not to the page
+      // (where Escape would no longer reach the search; review).
+      var focused = old && old.contains(document.activeElement);
+      var before = list.querySelectorAll(".md-search-result__link").length;
       if (old) old.remove();
       data.forEach(function (d) {
         expand(d).forEach(function (entry) { list.appendChild(item(entry)); });
       });
+      var next = list.querySelectorAll(".md-search-result__link")[before];
+      if (focused && next) next.focus();
       shown = shown.concat(data);
       // The count is of the entries listed (a case page's hit may list its model pages too),
       // plus the pages not fetched yet (review rv12 #9).
@@ -372,9 +378,10 @@
     if (toggle) toggle.checked = false;
     if (root.contains(document.activeElement)) document.activeElement.blur();
   }
-  // Escape closes the search from anywhere inside it (the input, a result, 更多结果).
-  root.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") close();
+  // Escape closes the search from anywhere inside it (the input, a result, 更多结果), and
+  // while it is open from anywhere else too (a tap may leave the focus on the page).
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && (root.contains(event.target) || (toggle && toggle.checked))) close();
   });
   // Focus leaving the search (Tab past the box or the results) closes it, so the overlay
   // never covers the next Tab stop. A click on plain text inside gives no relatedTarget.
