@@ -56,6 +56,18 @@ def _in_view(page, selector: str) -> bool:
         return r.top >= 0 && r.top < innerHeight; }}""")
 
 
+def test_phone_model_page_marks_its_last_section_at_the_foot_of_the_page(site, chromium):
+    """review: the last, short sections (证据, 相关案例) never reached the top and were never marked."""
+    page = open_tab(chromium, PHONE)
+    _go(page, f"{site.base}/models/langao-1-12-x/")
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_timeout(300)
+    assert page.locator("nav.cb-toc .cb-toc-here").inner_text() == "· 相关案例"
+    assert page.locator("nav.cb-toc a[aria-current]").text_content() == "相关案例"
+    assert outside(page.requests) == [] and page.errors == []
+    page.context.close()
+
+
 def test_phone_case_page_reaches_lessons_and_every_models_steps_from_its_table_of_contents(site, chromium):
     page = open_tab(chromium, PHONE)
     case = read_case(next(f for f in site.files if f.stem == LANGAO)).data

@@ -36,6 +36,12 @@ document$.subscribe(function () {
   function mark() {
     var current = -1;
     targets.forEach(function (t, i) { if (t && t.getBoundingClientRect().top < 120) current = i; });
+    // At the foot of the page the last short sections never reach the top: the last one in
+    // view is the one being read (review: 证据 and 相关案例 were never marked).
+    var root = document.documentElement;
+    if (window.innerHeight + window.scrollY >= root.scrollHeight - 2) {
+      targets.forEach(function (t, i) { if (t && t.getBoundingClientRect().top < window.innerHeight) current = i; });
+    }
     links.forEach(function (a, i) {
       if (i === current) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
     });
