@@ -32,6 +32,8 @@ import logging
 import multiprocessing
 import os
 import threading
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from mkdocs.commands.build import _build_page, _populate_page
@@ -162,7 +164,9 @@ class RenderPool:
     in the parent each of these pages becomes a WrittenPage at once, so MkDocs's loop passes
     over them. A thread in the parent logs the workers' records and progress as chunks come
     back. `finish()` (in `on_env`, before anything else is written or checked) waits for the
-    last page and returns the anchors and characters; `abort()` stops the workers.
+    last page and returns the anchors and characters; `abort()` stops the workers. A worker
+    that dies (killed, out of memory) fails the build at once: concurrent.futures marks
+    the pool broken, where multiprocessing.Pool would wait for its lost pages forever.
     """
 
     def __init__(self, uris: list[str], config, files, nav, plugin, workers: int):
@@ -175,19 +179,23 @@ class RenderPool:
         self.error: str | None = None
         _JOB.clear()
         _JOB.update(config=config, files=files, nav=nav, plugin=plugin)
-        self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker)
+        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                         initializer=_start_worker)
+        chunks = [uris[i:i + CHUNK] for i in range(0, len(uris), CHUNK)]
+        # With fork, the executor starts all its workers at the first submit: here, while
+        # the pages are still the real ones.
+        self._futures = [self._pool.submit(_render_chunk, chunk) for chunk in chunks]
         _JOB.clear()  # the workers have their copy; the parent keeps nothing of it
         for uri in uris:  # only now: the workers forked with the real pages
             WrittenPage(None, files.get_file_from_path(uri), config)
-        chunks = [uris[i:i + CHUNK] for i in range(0, len(uris), CHUNK)]
-        self._results = self._pool.imap_unordered(_render_chunk, chunks)
         self._thread = threading.Thread(target=self._collect, name="casebook-render-pool", daemon=True)
         self._thread.start()
 
     def _collect(self) -> None:
         step, shown = max(self.total // 10, 1), 0
         try:
-            for done, records, error in self._results:
+            for future in as_completed(self._futures):
+                done, records, error = future.result()
                 for record in records:
                     logging.getLogger(record.name).handle(record)
                 if error:
@@ -195,10 +203,14 @@ class RenderPool:
                     return
                 self.done.anchors.update(done.anchors)
                 self.done.chars |= done.chars
-                if len(self.done.anchors) - shown >= step:  # progress for long builds: ~ten lines
-                    shown = len(self.done.anchors)
+                count = len(self.done.anchors)
+                if count - shown >= step or count == self.total:  # progress: about ten lines
+                    shown = count
                     log.info(f"casebook: {shown:,} of {self.total:,} generated pages written")
-        except Exception as exc:  # noqa: BLE001 - a worker that died; finish() raises it
+        except BrokenProcessPool:
+            self.error = ("a render worker stopped before its pages were written (killed, or out "
+                          "of memory?); build again, or set render_workers: 1 in mkdocs.yml")
+        except Exception as exc:  # noqa: BLE001 - finish() raises it as PluginError
             self.error = f"a render worker failed: {type(exc).__name__}: {exc}"
 
     def finish(self, files) -> Rendered:
@@ -208,13 +220,13 @@ class RenderPool:
         if self.error:
             self.abort()
             raise PluginError(f"casebook: rendering {self.error}")
-        self._pool.close()
-        self._pool.join()
+        self._pool.shutdown(wait=True)
         for uri, anchors in self.done.anchors.items():  # for MkDocs's anchor checks
             files.get_file_from_path(uri).page.present_anchor_ids = anchors
         return self.done
 
     def abort(self) -> None:
-        """Stop the workers (a failed build)."""
-        self._pool.terminate()
-        self._pool.join()
+        """Stop the workers (a failed build): pending pages are dropped, running ones ended."""
+        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            process.terminate()  # shutdown() alone would wait for the running chunks
+        self._pool.shutdown(wait=True, cancel_futures=True)

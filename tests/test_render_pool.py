@@ -7,6 +7,7 @@ worker's warning must still fail a strict build; a worker's error must name the 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -120,3 +121,18 @@ def test_lazy_pages_make_the_same_text():
     own_pages = {p for p in now if p.startswith(("cases/", "models/")) and not p.endswith("index.md")}
     assert made_later == own_pages
     assert {path: text() if callable(text) else text for path, text in lazy.items()} == now
+
+
+def _die(uris):
+    os._exit(9)  # as the OOM killer or `kill -9` ends a worker
+
+
+def test_a_worker_that_dies_fails_the_build_at_once(tmp_path, monkeypatch, caplog):
+    """review: with multiprocessing.Pool a killed worker was replaced by ones that crashed in a
+    loop, and the build waited for its lost pages forever."""
+    monkeypatch.setattr(render_pool, "_render_chunk", _die)
+    with pytest.raises(Abort, match="Aborted with a BuildError"):
+        _build(_project(tmp_path, 2))
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors[-1] == ("casebook: rendering a render worker stopped before its pages were written "
+                          "(killed, or out of memory?); build again, or set render_workers: 1 in mkdocs.yml")
