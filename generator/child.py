@@ -53,7 +53,26 @@ class _Relay(logging.Handler):
             self.send.send(("line", self.indent + record.getMessage()))
 
 
+def die_with_parent() -> None:
+    """In a forked child: end with SIGTERM when the parent process ends, however it ends
+    (Linux's PR_SET_PDEATHSIG; a no-op elsewhere). A build stopped by `kill` or a CI
+    timeout leaves no child rendering on its own."""
+    import ctypes
+    import ctypes.util
+    import signal
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the call
+        os._exit(1)
+
+
 def _child(send, function, args, relays) -> None:
+    die_with_parent()
     for name, level, below, indent in relays:
         logger = logging.getLogger(name)
         logger.addHandler(_Relay(send, level, below, indent))

@@ -319,9 +319,17 @@ def build(config_file: Path, data_out: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from .child import ChildError, run_forked
-    from .export import STAGED_PREFIX, _why, created_from_env, site_refusal, stage_package
-    from .plugin import INDEXING
+    from .child import ChildError
+    from .export import (
+        SITE_PREFIX,
+        STAGED_PREFIX,
+        _swap_in,
+        _why,
+        created_from_env,
+        remove_stale_staging,
+        site_refusal,
+        stage_package,
+    )
     from .release import check_project, check_schema
 
     _out_or_exit(data_out)
@@ -355,46 +363,87 @@ def build(config_file: Path, data_out: Path) -> None:
                                    "is not writable (nothing was written)")
     _release_or_exit(check_project)
     # The package is made first (the site offers it for download), the site is built, and
-    # only then is build/data replaced: a failed site step leaves the old package in place.
-    # Made in a child process and written beside the site (export.stage_package): what it
-    # takes to make never stays in this process, which builds the site next.
-    data_out.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=STAGED_PREFIX, dir=data_out.parent))
+    # only then are build/site and build/data replaced: a failed or interrupted step leaves
+    # the old site and package in place. Each is staged beside its folder (named with this
+    # process's id, so the next build removes what a killed one left), and each heavy step
+    # runs in a child process (generator/child.py), so their memory never adds up.
+    site_dir = Path(config.site_dir)
+    for folder in {site_dir.parent, data_out.parent}:
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(folder)
+    staged = Path(tempfile.mkdtemp(prefix=f"{STAGED_PREFIX}{os.getpid()}-", dir=data_out.parent))
+    site_staged = Path(tempfile.mkdtemp(prefix=f"{SITE_PREFIX}{os.getpid()}-", dir=site_dir.parent))
     try:
-        click.echo("    making the data package (CSV, SQLite, xlsx, zip) …", err=True)
-        try:
-            files = stage_package(report.cases, staged, created_from_env())
-        except (OSError, ChildError) as exc:
-            why = _why(exc) if isinstance(exc, OSError) else _one_line(exc)
-            raise click.ClickException(f"could not make the data package: {why}; "
-                                       "nothing was written") from None
-        _hand_over(config, report, files)
-        click.echo(f"[2] building the site from {config_file} (strict) …", err=True)
-        # MkDocs renders in a child process and Pagefind indexes after it has exited: the
-        # two peaks of memory (~1.5 GB and ~1.7 GB at 2,000 cases) come one after the other.
-        plugin = config.plugins.get("casebook")
-        if plugin is not None and hasattr(plugin, "defer_search"):
-            plugin.defer_search()
-        progress = [("mkdocs.plugins.generator", logging.INFO, logging.WARNING, "    "),
-                    ("mkdocs", logging.WARNING, None, "")]
-        try:
-            run_forked(mkdocs_build, config, relays=progress,
-                       line=lambda text: click.echo(escape(text), err=True))
-            del report
-            if plugin is not None and hasattr(plugin, "index_search"):
-                click.echo(f"    casebook: {INDEXING}", err=True)
-                plugin.index_search(config)
-        except (ChildError, MkDocsException, OSError) as exc:
-            said = exc.text if isinstance(exc, ChildError) and exc.text else exc  # as MkDocs put it
-            raise click.ClickException(f"site build failed: {_one_line(said)}; {data_out} was not "
-                                       "changed") from None
-        click.echo(f"[3] exporting the data package to {data_out} …", err=True)
-        _export_or_exit((), data_out, None, files)  # the files are made: no case is needed
+        with _terminated_as_exit():
+            click.echo("    making the data package (CSV, SQLite, xlsx, zip) …", err=True)
+            try:
+                files = stage_package(report.cases, staged, created_from_env())
+            except (OSError, ChildError) as exc:
+                why = _why(exc) if isinstance(exc, OSError) else _one_line(exc)
+                raise click.ClickException(f"could not make the data package: {why}; "
+                                           "nothing was written") from None
+            _hand_over(config, report, files)
+            del report  # the MkDocs child has its copy; Pagefind runs after it with less beside it
+            click.echo(f"[2] building the site from {config_file} (strict) …", err=True)
+            config.site_dir = str(site_staged)
+            try:
+                _site_step(config, mkdocs_build)
+                _swap_in(site_staged, site_dir)
+            except (ChildError, MkDocsException, OSError) as exc:
+                said = exc.text if isinstance(exc, ChildError) and exc.text else exc  # as MkDocs put it
+                shown = os.path.relpath(site_dir)
+                shown = shown if not shown.startswith("..") else site_dir.as_posix()
+                raise click.ClickException(f"site build failed: {_one_line(said)}; {shown} and "
+                                           f"{data_out} were not changed") from None
+            click.echo(f"[3] exporting the data package to {data_out} …", err=True)
+            _export_or_exit((), data_out, None, files)  # the files are made: no case is needed
     finally:
         shutil.rmtree(staged, ignore_errors=True)
+        shutil.rmtree(site_staged, ignore_errors=True)  # after the swap: the old site
     click.echo(f"data package: {data_out.as_posix()}/datapackage.json")
-    site = Path(config.site_dir).as_posix()
+    site = site_dir.as_posix()
     click.echo(f"site: {site}/index.html (view it with `python -m http.server -d {site}` or `mkdocs serve`)")
+
+
+def _site_step(config, mkdocs_build) -> None:
+    """MkDocs in a child process (its warnings and the plugin's progress relayed), then
+    Pagefind in this one once the child has exited: their peaks of memory (~1.5 GB and
+    ~1.7 GB at 2,000 cases) come one after the other. Raises ChildError, MkDocsException
+    or OSError."""
+    import logging
+
+    from .child import run_forked
+    from .plugin import INDEXING
+
+    plugin = config.plugins.get("casebook")
+    if plugin is not None and hasattr(plugin, "defer_search"):
+        plugin.defer_search()
+    progress = [("mkdocs.plugins.generator", logging.INFO, logging.WARNING, "    "),
+                ("mkdocs", logging.WARNING, None, "")]
+    run_forked(mkdocs_build, config, relays=progress, line=lambda text: click.echo(escape(text), err=True))
+    if plugin is not None and hasattr(plugin, "index_search"):
+        click.echo(f"    casebook: {INDEXING}", err=True)
+        plugin.index_search(config)
+
+
+@contextlib.contextmanager
+def _terminated_as_exit():
+    """SIGTERM (CI runners, `timeout`) ends the build as SystemExit(143), so the staging
+    folders are removed and the children, which die with this process, leave nothing."""
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,6 +16,7 @@ import gc
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -273,7 +274,41 @@ class ExportError(Exception):
     export running, `out` not a folder); the message is one line and the old package is kept."""
 
 
-STAGED_PREFIX = ".casebook-build-"  # `casebook build`'s package while the site builds (removed after)
+# `casebook build`'s package and site while they are made, each followed by the build's
+# process id: `remove_stale_staging` removes those whose process is gone.
+STAGED_PREFIX = ".casebook-build-"
+SITE_PREFIX = ".casebook-site-"
+_STALE = re.compile(r"^\.+casebook-(?:build|site)-(\d+)-")
+
+
+def remove_stale_staging(folder: Path) -> list[Path]:
+    """Remove the staging folders a killed `casebook build` left in `folder` (its package,
+    its site, the site's Pagefind staging): those named for a process that no longer runs.
+    A running build's folders are left alone. Returns what was removed."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        found = _STALE.match(entry.name)
+        if not found or not entry.is_dir(follow_symlinks=False) or _running(int(found[1])):
+            continue
+        _rmtree(Path(entry.path))
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: it runs
+        return True
+    return True
 STAGING_PREFIX = ".export-"  # staging folders next to `out`: .export-<out name>-<random>
 # The project's own folders: `--out` (and the site's `site_dir`) never is, holds or lies inside one
 # of them (or the project).

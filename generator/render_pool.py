@@ -41,6 +41,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from .child import die_with_parent
+
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 # Below this many pages a pool costs more than it saves (fork, the menu read again per worker).
@@ -117,6 +119,7 @@ _JOB: dict = {}
 
 def _start_worker() -> None:
     """In a new worker: log into a list, read the navigation's pages, make the theme's env."""
+    die_with_parent()
     handler = _Records()
     mkdocs_log = logging.getLogger("mkdocs")
     for old in list(mkdocs_log.handlers):

@@ -48,3 +48,50 @@ def test_an_os_error_in_the_child_is_an_os_error_here():
 def test_a_child_that_dies_is_named_with_its_exit_code():
     with pytest.raises(ChildError, match="^ChildProcessError: the process ended with exit code 3$"):
         run_forked(os._exit, 3)
+
+
+def test_a_child_ends_with_its_parent(tmp_path):
+    """review: a SIGTERM to `casebook build` left its MkDocs child and render workers running."""
+    import subprocess
+    import sys
+    import time
+
+    script = ("import os, sys, time\n"
+              "from generator.child import run_forked\n"
+              "def wait(path):\n"
+              "    open(path, 'w').write(str(os.getpid()))\n"
+              "    time.sleep(60)\n"
+              f"run_forked(wait, {str(tmp_path / 'pid')!r})\n")
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        for _ in range(200):
+            if (tmp_path / "pid").exists() and (tmp_path / "pid").read_text():
+                break
+            time.sleep(0.05)
+        child = int((tmp_path / "pid").read_text())
+    finally:
+        parent.kill()
+        parent.wait()
+    for _ in range(100):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, 9)
+        raise AssertionError("the child outlived its parent")
+
+
+def test_sigterm_ends_the_build_as_exit_143_so_cleanup_runs():
+    import signal
+
+    from generator.cli import _terminated_as_exit
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as ended, _terminated_as_exit():
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(100):  # the handler runs between bytecodes
+            pass
+    assert ended.value.code == 143
+    assert signal.getsignal(signal.SIGTERM) == before  # restored

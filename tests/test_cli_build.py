@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -157,5 +158,35 @@ def test_a_failed_site_step_leaves_build_data_unchanged(tmp_path, monkeypatch):
     assert result.output.splitlines()[-2:] == [
         "A reference to 'nosuch.md' is included in the 'nav' configuration, which is not found in "
         "the documentation files.",
-        "Error: site build failed: Aborted with 1 warnings in strict mode!; build/data was not changed"]
+        "Error: site build failed: Aborted with 1 warnings in strict mode!; build/site and build/data "
+        "were not changed"]
     assert not (tmp_path / "build" / "data").exists()
+    assert list((tmp_path / "build").iterdir()) == []  # no staging folder left
+
+
+def test_a_failed_site_step_leaves_the_old_site_whole(tmp_path, monkeypatch):
+    """review: MkDocs emptied build/site first, so a failed or interrupted build left half a site,
+    which the next build then refused; the site is now built beside it and swapped in."""
+    _project(tmp_path, sorted(VALID.glob("*.yaml")))
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    before = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "build/site").rglob("*"))
+    config = tmp_path / "mkdocs.yml"
+    broken = config.read_text(encoding="utf-8").replace("about.md\n", "nosuch.md\n")
+    config.write_text(broken, encoding="utf-8")
+    assert CliRunner().invoke(main, ["build"]).exit_code == 1
+    assert sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "build/site").rglob("*")) == before
+    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == ["data", "site"]
+
+
+def test_a_killed_builds_staging_folders_are_removed_by_the_next(tmp_path, monkeypatch):
+    _project(tmp_path, sorted(VALID.glob("*.yaml")))
+    monkeypatch.chdir(tmp_path)
+    gone = 2**22 + 1  # above Linux's pid_max: no such process
+    for name in (f".casebook-build-{gone}-x1", f".casebook-site-{gone}-x2",
+                 f"..casebook-site-{gone}-x2-pagefind-y"):
+        (tmp_path / "build" / name / "sub").mkdir(parents=True)
+    (tmp_path / "build" / f".casebook-site-{os.getpid()}-mine").mkdir()  # a running build's: kept
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == [
+        f".casebook-site-{os.getpid()}-mine", "data", "site"]
