@@ -18,7 +18,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, DictLoader, pass_context
 from markupsafe import Markup
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
@@ -37,6 +37,19 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 INDEXING = "indexing the case pages and the hand-written pages for search (Pagefind) …"
 
 
+class _Workers(c.Type):
+    """render_workers: a whole number, 0 or more (not a boolean, which YAML's `true` would be)."""
+
+    def __init__(self):
+        super().__init__(int, default=0)
+
+    def run_validation(self, value):
+        if isinstance(value, bool) or (isinstance(value, int) and value < 0):
+            raise ValidationError(f"expected a whole number 0 or more (0: two processes once there are "
+                                  f"400 pages, 1: MkDocs alone), got {value!r}")
+        return super().run_validation(value)
+
+
 class CasebookConfig(Config):
     """Options under `plugins: - casebook:` in mkdocs.yml."""
 
@@ -47,7 +60,7 @@ class CasebookConfig(Config):
     # Processes that render the generated pages (generator/render_pool.py): 0 = two on a
     # machine with two or more cores once there are 400 pages (never under `mkdocs serve`),
     # 1 = MkDocs's own one-process loop.
-    render_workers = c.Type(int, default=0)
+    render_workers = _Workers()
 
 
 class DataFile(File):

@@ -51,13 +51,15 @@ CHUNK = 64  # pages per task: small enough to balance two workers, large enough 
 
 
 def auto_workers(setting: int, pages: int) -> int:
-    """How many processes render `pages` pages: `setting` if ≥ 1, else 2 on a machine with two
-    or more usable cores and at least AUTO_MIN_PAGES pages, else 1 (MkDocs's own loop)."""
+    """How many processes render `pages` pages: `setting` if ≥ 1, at most one per usable core
+    (more only add memory: each worker holds the whole site's structures); 0 means 2 on a
+    machine with two or more usable cores and at least AUTO_MIN_PAGES pages, else 1
+    (MkDocs's own loop)."""
     if not hasattr(os, "fork"):
         return 1
-    if setting >= 1:
-        return setting
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if setting >= 1:
+        return min(setting, max(cores, 1))
     return 2 if cores >= 2 and pages >= AUTO_MIN_PAGES else 1
 
 

@@ -190,3 +190,18 @@ def test_a_killed_builds_staging_folders_are_removed_by_the_next(tmp_path, monke
     assert CliRunner().invoke(main, ["build"]).exit_code == 0
     assert sorted(p.name for p in (tmp_path / "build").iterdir()) == [
         f".casebook-site-{os.getpid()}-mine", "data", "site"]
+
+
+def test_a_negative_render_workers_is_one_line_before_anything_is_written(tmp_path, monkeypatch):
+    _project(tmp_path, sorted(VALID.glob("*.yaml")))
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        '      edit_url: ""\n', '      edit_url: ""\n      render_workers: -1\n'), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "Error: mkdocs.yml: Config value 'plugins': Plugin 'casebook' option 'render_workers': expected a "
+        "whole number 0 or more (0: two processes once there are 400 pages, 1: MkDocs alone), got -1; "
+        "fix it first (nothing was written)")
+    assert not (tmp_path / "build").exists()

@@ -98,9 +98,21 @@ def test_a_workers_error_names_the_page(tmp_path, monkeypatch, caplog):
 
 
 @pytest.mark.parametrize(("setting", "pages", "expected"),
-                         [(1, 10_000, 1), (3, 10, 3), (0, render_pool.AUTO_MIN_PAGES - 1, 1)])
-def test_worker_count(setting, pages, expected):
+                         [(1, 10_000, 1), (3, 10, 2), (1000, 10, 2), (0, render_pool.AUTO_MIN_PAGES - 1, 1)])
+def test_worker_count(setting, pages, expected, monkeypatch):
+    monkeypatch.setattr(render_pool.os, "sched_getaffinity", lambda pid: {0, 1})  # two cores
     assert render_pool.auto_workers(setting, pages) == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "true", "two", "1.5"])
+def test_a_bad_render_workers_is_refused_when_mkdocs_yml_loads(tmp_path, value):
+    from mkdocs.exceptions import ConfigurationError
+
+    config = _project(tmp_path, 2)
+    text = config.read_text(encoding="utf-8").replace("render_workers: 2", f"render_workers: {value}")
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises((ConfigurationError, Abort)):
+        load_config(config_file=str(config), strict=True)
 
 
 def test_auto_uses_two_workers_for_many_pages_on_two_cores(monkeypatch):
