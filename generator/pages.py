@@ -360,8 +360,11 @@ def build_pages(cases, edit_base: str | None = None, cache: dict | None = None,
 def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: dict[str, bytes],
                  directory_urls: bool, lazy: bool) -> dict:
     env = _env()
-    # A case or model page now, or the function that makes it when it is read.
+    # A case or model page now, or the function that makes it when it is read (in a render
+    # worker: there, a page cache would only grow with every page written, ~250 MB a worker
+    # at 2,000 cases; lazy pages are never made under `mkdocs serve`, which keeps the cache).
     page = functools.partial(functools.partial, _cached) if lazy else _cached
+    cache_of_pages, cache = cache, (None if lazy else cache)
     data = [c.data for c in cases]
     digest = {c.data["id"]: c.digest for c in cases}
     case_paths = {c.data["id"]: getattr(c, "path", None) for c in cases}  # to find source snapshots
@@ -525,9 +528,9 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
         fields=_field_rows(), vocabularies=[(n, load_schema()["definitions"][n].get("title", n).split(" ")[0],
                                              {Markup(k): v for k, v in vocabulary(n).items()})
                                             for n in VOCABULARIES], **common)
-    if cache is not None:  # forget the pages of removed cases and models
-        for path in cache.keys() - pages.keys():
-            del cache[path]
+    if cache_of_pages is not None:  # forget the pages of removed cases and models
+        for path in cache_of_pages.keys() - pages.keys():
+            del cache_of_pages[path]
     return pages
 
 
