@@ -148,3 +148,13 @@ def test_a_worker_that_dies_fails_the_build_at_once(tmp_path, monkeypatch, caplo
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert errors[-1] == ("casebook: rendering a render worker stopped before its pages were written "
                           "(killed, or out of memory?); build again, or set render_workers: 1 in mkdocs.yml")
+
+
+def test_workers_take_the_pages_case_by_case():
+    """A chunk reads few cases' data, each case's by one worker (copy-on-write memory)."""
+    plugin = plugin_module.CasebookPlugin()
+    plugin._search = {"cases/a.md": ((), (), [{"id": "m1"}, {"id": "m2"}]),
+                      "cases/b.md": ((), (), [{"id": "m3"}])}
+    pages = ["cases/a.md", "cases/b.md", "models/m1.md", "models/m3.md", "models/m2.md", "themes/x.md"]
+    assert plugin._by_case(pages) == ["cases/a.md", "models/m1.md", "models/m2.md", "cases/b.md",
+                                      "models/m3.md", "themes/x.md"]
