@@ -383,7 +383,7 @@ def build(config_file: Path, data_out: Path) -> None:
                 raise click.ClickException(f"could not make the data package: {why}; "
                                            "nothing was written") from None
             _hand_over(config, report, files)
-            del report  # the MkDocs child has its copy; Pagefind runs after it with less beside it
+            del report  # the plugin holds it for the MkDocs child, and drops it before Pagefind
             click.echo(f"[2] building the site from {config_file} (strict) …", err=True)
             config.site_dir = str(site_staged)
             try:

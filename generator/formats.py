@@ -8,7 +8,9 @@ same CSVs give the same bytes. Nothing here writes files or exits; `export.py` d
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import io
 import re
 import sqlite3
@@ -172,7 +174,8 @@ def xlsx_bytes(
     in text and C0 controls are escaped so Excel shows the text as written (`_excel_escape`).
     Written with XlsxWriter in constant_memory mode: each row goes to a temporary file as it is
     written, so memory stays flat in the number of rows. `date_time` is stamped on every zip
-    entry (`_restamp`). Raises ValueError if a CSV header is not its table's columns.
+    entry (`_restamp`). Raises ValueError if a CSV header is not its table's columns, OSError
+    when the temporary files cannot be written (disk full, `ulimit -f`).
     """
     import xlsxwriter
 
@@ -183,37 +186,50 @@ def xlsx_bytes(
         "strings_to_urls": False,
     })
     try:
-        book.set_properties({"created": _XLSX_TIME, "author": "casebook export"})
-        bold = book.add_format({"bold": True})
-        as_text = book.add_format({"num_format": TEXT_FORMAT})
-        for table in table_order(tables):
-            sheet = book.add_worksheet(table.name[:31], _xlsx_sheet_class())  # Excel's limit on sheet names
-            sheet.freeze_panes(1, 0)  # A2
-            for col, column in enumerate(table.columns):
-                sheet.write_string(0, col, column.name, bold)
-            # The inner loop runs once per cell (2.9 million at 2,000 cases): bound methods, one
-            # regex call per text to pick its format.
-            write_string, write_number = sheet.write_string, sheet.write_number
-            write_boolean = sheet.write_boolean
-            needs_format = _TEXT_LIKE.match
-            kinds = [column.type for column in table.columns]
-            for row, values in enumerate(_iter_typed_rows(table, csvs[table.name]), start=1):
-                for col, value in enumerate(values):
-                    if value is None:
-                        continue  # an empty cell is left out
-                    kind = kinds[col]
-                    if kind == "string":
-                        # write_string, not write(): text is never read as a number, formula or URL.
-                        write_string(row, col, value, as_text if needs_format(value) else None)
-                    elif kind == "boolean":
-                        write_boolean(row, col, value)
-                    else:
-                        write_number(row, col, value)
-    finally:
+        _write_sheets(book, tables, csvs)
+    except BaseException:
+        with contextlib.suppress(Exception):  # removes the temporary files; the first error counts
+            book.close()
+        raise
+    try:
         book.close()  # writes the zip into `buffer` and removes the temporary files
+    except xlsxwriter.exceptions.FileCreateError as exc:
+        # XlsxWriter wraps the OSError (disk full, `ulimit -f`); callers report OSErrors.
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+        raise OSError(cause.errno if cause else errno.EIO, cause.strerror if cause else str(exc)) from None
     with buffer.getbuffer() as view:  # patched in place: one copy of the file, not three
         _restamp(view, date_time)
     return buffer.getvalue()
+
+
+def _write_sheets(book, tables, csvs) -> None:
+    """Every table of `tables` as a sheet of `book` (see xlsx_bytes)."""
+    book.set_properties({"created": _XLSX_TIME, "author": "casebook export"})
+    bold = book.add_format({"bold": True})
+    as_text = book.add_format({"num_format": TEXT_FORMAT})
+    for table in table_order(tables):
+        sheet = book.add_worksheet(table.name[:31], _xlsx_sheet_class())  # Excel's limit on sheet names
+        sheet.freeze_panes(1, 0)  # A2
+        for col, column in enumerate(table.columns):
+            sheet.write_string(0, col, column.name, bold)
+        # The inner loop runs once per cell (2.9 million at 2,000 cases): bound methods, one
+        # regex call per text to pick its format.
+        write_string, write_number = sheet.write_string, sheet.write_number
+        write_boolean = sheet.write_boolean
+        needs_format = _TEXT_LIKE.match
+        kinds = [column.type for column in table.columns]
+        for row, values in enumerate(_iter_typed_rows(table, csvs[table.name]), start=1):
+            for col, value in enumerate(values):
+                if value is None:
+                    continue  # an empty cell is left out
+                kind = kinds[col]
+                if kind == "string":
+                    # write_string, not write(): text is never read as a number, formula or URL.
+                    write_string(row, col, value, as_text if needs_format(value) else None)
+                elif kind == "boolean":
+                    write_boolean(row, col, value)
+                else:
+                    write_number(row, col, value)
 
 
 # Text that gets the Text format "@", so it stays text when the cell is edited in Excel: it

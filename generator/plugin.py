@@ -280,7 +280,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         workers = render_pool.auto_workers(self._workers_setting(), len(uris))
         if workers > 1:
             uris = self._by_case(uris)
-        if workers > 1:
             self._pool = render_pool.RenderPool(uris, config, files, nav, self, workers)
             self._written = set(uris)
         return nav
@@ -340,7 +339,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return html
         tokens = heading_tokens(body)
         page.toc = get_toc(tokens)
-        page.present_anchor_ids = {t["id"] for top in tokens for t in (top, *top["children"])}
+        anchors, stack = set(), list(tokens)
+        while stack:  # every heading, however deep
+            token = stack.pop()
+            anchors.add(token["id"])
+            stack += token["children"]
+        page.present_anchor_ids = anchors
         return body
 
     def on_post_page(self, output, *, page, config):
@@ -383,7 +387,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # Every page is written: the next dirty rebuild may skip the unchanged ones.
         self._built, self._pending = self._pending, ("", {})
         write_t2s(config.site_dir, t2s_map(self.site_chars, self._search_words))
-        if not self._defer_search:
+        if self._defer_search:
+            # Once: MkDocs keeps this instance for the next build in this process (it has
+            # on_startup), which must index itself unless deferred again.
+            self._defer_search = False
+        else:
             log.info(f"casebook: {INDEXING}")
             self.index_search(config)
 
@@ -398,7 +406,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         Drops what `casebook build` handed over first (reuse): not needed any more.
         Raises PluginError when Pagefind fails.
         """
-        self._given = None
+        self._given, self._defer_search = None, False
         release_memory()
         try:
             run_pagefind(config.site_dir)

@@ -158,12 +158,13 @@ def _render_chunk(uris: list[str]) -> tuple[Rendered, list[logging.LogRecord], s
             break
         done.anchors[uri] = set(page.present_anchor_ids or ())
         # Written: free its text before the next page (a generated file keeps the text it
-        # made, ~300 MB a worker by the last page at 2,000 cases).
+        # made: the worker would end holding the text of every page it wrote).
         page.content = page.markdown = None
         page.file.content_string = ""
     records, job["log"].records = job["log"].records, []
-    # Each page leaves cycles (MkDocs makes a Markdown instance per page) that the collector's
-    # oldest generation would reach only rarely: a worker grew ~400 MB over 12,000 pages.
+    # Each page leaves cycles (MkDocs makes a Markdown instance per page): collected here
+    # rather than left to the oldest generation (measured: −25 MB at the peak at 2,000 cases;
+    # most of a worker's growth is copy-on-write of what it inherits, benchmarks/README).
     gc.collect()
     return done, records, error
 

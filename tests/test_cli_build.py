@@ -205,3 +205,17 @@ def test_a_negative_render_workers_is_one_line_before_anything_is_written(tmp_pa
         "whole number 0 or more (0: two processes once there are 400 pages, 1: MkDocs alone), got -1; "
         "fix it first (nothing was written)")
     assert not (tmp_path / "build").exists()
+
+
+def test_after_casebook_build_a_plain_build_in_the_same_process_indexes_its_search(tmp_path, monkeypatch):
+    """MkDocs keeps the plugin instance between builds in one process (it has on_startup):
+    `casebook build`'s deferred search must not leave the next `mkdocs build` without one."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    _project(tmp_path, sorted(VALID.glob("*.yaml")))
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    shutil.rmtree(tmp_path / "build" / "site")
+    build(load_config(config_file=str(tmp_path / "mkdocs.yml"), strict=True))
+    assert (tmp_path / "build" / "site" / "pagefind" / "pagefind.js").is_file()
