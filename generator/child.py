@@ -111,6 +111,9 @@ def run_forked(function: Callable, *args, relays=(), line: Callable[[str], None]
             line(message[1])
     except EOFError:
         pass
+    except BaseException:
+        child.terminate()  # this process was interrupted (SIGTERM, Ctrl-C): the child goes too
+        raise
     finally:
         receive.close()
         child.join()

@@ -95,3 +95,23 @@ def test_sigterm_ends_the_build_as_exit_143_so_cleanup_runs():
             pass
     assert ended.value.code == 143
     assert signal.getsignal(signal.SIGTERM) == before  # restored
+
+
+def test_an_interrupted_parent_stops_its_child_at_once():
+    """SIGTERM in the parent (SystemExit from casebook build's handler) while it waits."""
+    import signal
+    import time
+
+    def stop(signum, frame):
+        raise SystemExit(143)
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(SystemExit):
+            run_forked(time.sleep, 30)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 10  # not the child's 30 s
