@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from . import provenance
 from .charts import bar_chart
 from .codebook import codebook_markdown
+from .export import StagedPackage
 from .figures import reading
 from .history import added_dates
 from .render import cell, environment, html_environment
@@ -155,12 +156,22 @@ def _facet_options(rows: list[dict], lab: dict) -> list[tuple[str, str, list[tup
     return out
 
 
-def _downloads(files: dict[str, bytes]) -> list[dict]:
-    """One row per file of the data package: name, size, what it is, how many rows."""
-    rows_of = {}
-    for name, content in files.items():
-        if name.endswith(".csv"):
-            rows_of[name] = sum(1 for _ in csv.reader(io.StringIO(content.decode("utf-8-sig")))) - 1
+def _downloads(files) -> list[dict]:
+    """One row per file of the data package: name, size, what it is, how many rows.
+
+    `files`: {name: bytes}, or the StagedPackage `casebook build` wrote; only the CSVs are
+    read (for their rows), each once; the other files' sizes come from the folder.
+    """
+    staged = isinstance(files, StagedPackage)
+    rows_of, sizes = {}, {}
+    for name in files:
+        if name.endswith(".csv") or not staged:
+            content = files[name]
+            sizes[name] = len(content)
+            if name.endswith(".csv"):
+                rows_of[name] = sum(1 for _ in csv.reader(io.StringIO(content.decode("utf-8-sig")))) - 1
+        else:
+            sizes[name] = files.path(name).stat().st_size
     total = sum(rows_of.values())
     tables = len(rows_of)
     kinds = {".zip": "完整数据包（全部文件）", ".json": "数据包描述（字段、主键、外键、词表）",
@@ -169,7 +180,7 @@ def _downloads(files: dict[str, bytes]) -> list[dict]:
              ".cff": "引用信息（Citation File Format）"}
     order = {".zip": 0, ".json": 1, ".xlsx": 2, ".sqlite": 3, ".csv": 4, ".md": 5}
     out = []
-    for name, content in files.items():
+    for name, size in sizes.items():
         ext = posixpath.splitext(name)[1]
         if name.endswith(".csv"):
             rows = f"{rows_of[name]:,} 行"
@@ -179,7 +190,6 @@ def _downloads(files: dict[str, bytes]) -> list[dict]:
             rows = f"{tables} 个表"
         else:
             rows = ""
-        size = len(content)
         shown = (f"{size / 1048576:.1f} MB" if size >= 1048576
                  else f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} B")
         kind = {"README.md": "数据说明（codebook，Markdown）", "CHANGELOG.md": "数据版本变更记录"}.get(name)

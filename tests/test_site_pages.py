@@ -348,3 +348,21 @@ def test_an_html_model_page_keeps_the_title_anchor_markdown_gave_it():
 def test_the_skip_link_of_a_model_page_goes_to_its_title(fixture_site):
     html = (fixture_site / "models" / "langao-fixture-1-12-x" / "index.html").read_text(encoding="utf-8")
     assert '<a href="#112x" class="md-skip">' in html and '<h1 id="112x">' in html
+
+
+def test_download_rows_from_a_staged_package_read_only_its_csvs(tmp_path, monkeypatch):
+    """`casebook build` hands the site a StagedPackage: its SQLite, xlsx and zip (most of
+    its bytes) are not read back for the download page; the rows are the same as from bytes."""
+    from generator.export import StagedPackage, package_files
+    from generator.pages import _downloads
+
+    files = package_files(validate_paths([VALID]).cases)
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    staged = StagedPackage(tmp_path, list(files))
+    read = []
+    original = StagedPackage.__getitem__
+    monkeypatch.setattr(StagedPackage, "__getitem__",
+                        lambda self, name: read.append(name) or original(self, name))
+    assert _downloads(staged) == _downloads(files)
+    assert sorted(read) == sorted(name for name in files if name.endswith(".csv"))
