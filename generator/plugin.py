@@ -78,7 +78,7 @@ class DataFile(File):
         return False
 
 
-def _once_per_depth():
+def _once_per_folder():
     """`{% call casebook_once(name) %}…{% endcall %}`: the block's HTML, made once per folder
     (page URLs models/x/ and models/y/ share one) for pages outside the menu and reused;
     made every time for the menu's own pages, where the active item differs. A new function
@@ -304,7 +304,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_env(self, env, *, config, files):
         """Wait for the render workers; give their pages an empty template, and keep MkDocs
         quiet about them (it writes nothing for an empty page). Register `casebook_once`."""
-        env.globals["casebook_once"] = _once_per_depth()
+        env.globals["casebook_once"] = _once_per_folder()
         if self._pool is not None:
             pool, self._pool = self._pool, None
             self.site_chars |= pool.finish(files).chars
@@ -314,10 +314,18 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return env
 
     def on_build_error(self, *, error):
-        """Stop the render workers of a build that failed."""
+        """Stop the render workers of a build that failed, and end what the build set up."""
         if self._pool is not None:
             self._pool.abort()
             self._pool = None
+        self._end_render()
+
+    def _end_render(self) -> None:
+        """Forget the pages the workers wrote and remove the log filter that hid them."""
+        if self._quiet is not None:
+            logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
+            self._quiet = None
+        self._written = set()
 
     def on_page_markdown(self, markdown, *, page, config, files):
         """Keep the HTML body of a generated `body: html` page (model pages) from Python-Markdown.
@@ -380,10 +388,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_post_build(self, *, config):
         """Index the built site with Pagefind and write the traditional → simplified map."""
-        if self._quiet is not None:
-            logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
-            self._quiet = None
-        self._written = set()
+        self._end_render()
         # Every page is written: the next dirty rebuild may skip the unchanged ones.
         self._built, self._pending = self._pending, ("", {})
         write_t2s(config.site_dir, t2s_map(self.site_chars, self._search_words))

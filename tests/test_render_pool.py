@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from jinja2 import TemplateNotFound
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
@@ -61,7 +62,7 @@ def test_two_workers_write_the_same_site_as_mkdocs_alone(tmp_path, caplog):
 
 def test_the_menu_made_once_per_folder_is_the_menu_made_for_each_page(tmp_path, monkeypatch):
     once = _tree(_build(_project(tmp_path / "once", 2)))
-    monkeypatch.setattr(plugin_module, "_once_per_depth", lambda: lambda name, caller: caller())
+    monkeypatch.setattr(plugin_module, "_once_per_folder", lambda: lambda name, caller: caller())
     every = _tree(_build(_project(tmp_path / "every", 2)))
     assert [name for name in every if once.get(name) != every[name]] == []
 
@@ -158,3 +159,16 @@ def test_workers_take_the_pages_case_by_case():
     pages = ["cases/a.md", "cases/b.md", "models/m1.md", "models/m3.md", "models/m2.md", "themes/x.md"]
     assert plugin._by_case(pages) == ["cases/a.md", "models/m1.md", "models/m2.md", "cases/b.md",
                                       "models/m3.md", "themes/x.md"]
+
+
+def test_a_failure_after_the_workers_leaves_no_log_filter_behind(tmp_path):
+    """A menu page that fails in MkDocs's own loop (after on_env): on_build_error ends the
+    render as on_post_build would, so the next build in this process logs normally."""
+    config = _project(tmp_path, 2)
+    about = tmp_path / "site" / "about.md"
+    about.write_text("---\ntemplate: missing.html\n---\n" + about.read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    with pytest.raises(TemplateNotFound):  # MkDocs re-raises what is not a BuildError
+        _build(config)
+    build_log = logging.getLogger("mkdocs.commands.build")
+    assert not any(isinstance(f, render_pool.QuietWritten) for f in build_log.filters)
