@@ -100,34 +100,61 @@ def run_forked(function: Callable, *args, relays=(), line: Callable[[str], None]
     `indent + message`. Raises OSError as the child met it, ChildError for any other failure.
     Where fork is missing the function runs in this process.
     """
-    if not hasattr(os, "fork"):
-        return function(*args)
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, function, args, tuple(relays)),
-                            name=f"casebook-{getattr(function, '__name__', 'step')}")
-    child.start()
-    send.close()
-    outcome = None
-    try:
-        while True:
-            message = receive.recv()
-            if message[0] != "line":
-                outcome = message
-                break
-            line(message[1])
-    except EOFError:
-        pass
-    except BaseException:
-        child.terminate()  # this process was interrupted (SIGTERM, Ctrl-C): the child goes too
-        raise
-    finally:
-        receive.close()
-        child.join()
-    if outcome is None:
-        raise ChildError("ChildProcessError", f"the process ended with exit code {child.exitcode}")
-    if outcome[0] == "oserror":
-        raise OSError(*outcome[1:])
-    if outcome[0] == "error":
-        raise ChildError(*outcome[1:])
-    return outcome[1]
+    return Forked(function, *args, relays=relays, line=line).result()
+
+
+class Forked:
+    """`function(*args)` started in a forked child; this process goes on meanwhile.
+
+    `result()` waits for it and returns its (picklable) result, relaying its log lines
+    (`relays` and `line` as in `run_forked`) and raising as `run_forked` does; `cancel()` ends
+    the child (call it when this process gives up before asking for the result). Where fork is
+    missing, the function runs at `result()`, in this process.
+    """
+
+    def __init__(self, function: Callable, *args, relays=(), line: Callable[[str], None] = print):
+        self._call, self._line, self._child = (function, args), line, None
+        if not hasattr(os, "fork"):
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._child = context.Process(target=_child, args=(send, function, args, tuple(relays)),
+                                      name=f"casebook-{getattr(function, '__name__', 'step')}")
+        self._child.start()
+        send.close()
+
+    def cancel(self) -> None:
+        """End the child (SIGTERM) and wait for it; nothing is raised."""
+        if self._child is not None:
+            if self._child.is_alive():
+                self._child.terminate()
+            self._child.join()
+            self._receive.close()
+
+    def result(self):
+        if self._child is None:
+            function, args = self._call
+            return function(*args)
+        child, outcome = self._child, None
+        try:
+            while True:
+                message = self._receive.recv()
+                if message[0] != "line":
+                    outcome = message
+                    break
+                self._line(message[1])
+        except EOFError:
+            pass
+        except BaseException:
+            child.terminate()  # this process was interrupted (SIGTERM, Ctrl-C): the child goes too
+            raise
+        finally:
+            self._receive.close()
+            child.join()
+        if outcome is None:
+            raise ChildError("ChildProcessError", f"the process ended with exit code {child.exitcode}")
+        if outcome[0] == "oserror":
+            raise OSError(*outcome[1:])
+        if outcome[0] == "error":
+            raise ChildError(*outcome[1:])
+        return outcome[1]

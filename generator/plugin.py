@@ -210,7 +210,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError("casebook: invalid case files:\n" + "\n".join(lines))
         # Same bytes as `casebook export`: the site serves the very package researchers cite.
         if package is None and self.config.data_package:
-            package = package_files(report.cases, created_from_env())
+            package = package_files(report.cases, created_from_env(), parallel=not self._serving)
         self._data = package if self.config.data_package else {}
         # Case and model pages are made where they are rendered when workers render them;
         # under `mkdocs serve` they are made here, and kept between rebuilds (page cache).

@@ -47,7 +47,7 @@ def test_a_package_that_cannot_be_made_stops_the_build_before_the_site(tmp_path,
     _project(tmp_path, sorted(VALID.glob("*.yaml")))
     monkeypatch.chdir(tmp_path)
 
-    def fail(*args):
+    def fail(*args, **kwargs):
         raise failure
 
     monkeypatch.setattr("generator.export.package_files", fail)  # in the child that makes it

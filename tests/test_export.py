@@ -270,6 +270,45 @@ def test_exports_are_byte_identical(tmp_path):
     assert all("/" not in name for name in names)
 
 
+def test_the_xlsx_made_beside_the_sqlite_gives_the_same_package():
+    # `casebook export` and `casebook build` write the xlsx in a forked child (parallel).
+    cases = fixture_cases()
+    assert package_files(cases, parallel=True) == package_files(cases)
+
+
+def test_a_failing_parallel_xlsx_is_an_oserror_and_leaves_no_process(monkeypatch):
+    import multiprocessing
+
+    def disk_full(*_args):
+        raise OSError(errno.ENOSPC, "No space left on device", "/tmp/xlsx")
+
+    monkeypatch.setattr("generator.export.xlsx_bytes", disk_full)  # inherited by the forked child
+    with pytest.raises(OSError) as failed:
+        package_files(fixture_cases(), parallel=True)
+    assert (failed.value.errno, failed.value.filename) == (errno.ENOSPC, "/tmp/xlsx")
+    assert multiprocessing.active_children() == []
+
+
+def test_a_failing_sqlite_ends_the_xlsx_child(monkeypatch):
+    import multiprocessing
+    import sqlite3
+    import time
+
+    def slow_xlsx(*_args):
+        time.sleep(60)
+
+    def broken_key(*_args):
+        raise sqlite3.IntegrityError("FOREIGN KEY constraint failed")
+
+    monkeypatch.setattr("generator.export.xlsx_bytes", slow_xlsx)
+    monkeypatch.setattr("generator.export.sqlite_bytes", broken_key)
+    started = time.monotonic()
+    with pytest.raises(sqlite3.IntegrityError):
+        package_files(fixture_cases(), parallel=True)
+    assert time.monotonic() - started < 30  # the child was ended, not waited for
+    assert multiprocessing.active_children() == []
+
+
 def test_created_only_from_source_date_epoch(tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     result = CliRunner().invoke(main, ["export", str(VALID), "--out", str(tmp_path / "plain")])
