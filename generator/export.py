@@ -298,17 +298,18 @@ SITE_PREFIX = ".casebook-site-"
 _STALE = re.compile(r"^\.+casebook-(?:build|site)-(\d+)-")
 
 
-def remove_stale_staging(folder: Path) -> list[Path]:
+def remove_stale_staging(folder: Path, pattern: re.Pattern = _STALE) -> list[Path]:
     """Remove the staging folders a killed `casebook build` left in `folder` (its package,
     its site, the site's Pagefind staging): those named for a process that no longer runs.
-    A running build's folders are left alone. Returns what was removed."""
+    A running build's folders are left alone. Returns what was removed. `pattern`: matches
+    the names to consider, group 1 the process id (default: `casebook build`'s folders)."""
     removed = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
     for entry in entries:
-        found = _STALE.match(entry.name)
+        found = pattern.match(entry.name)
         if not found or not entry.is_dir(follow_symlinks=False) or _running(int(found[1])):
             continue
         _rmtree(Path(entry.path))

@@ -324,7 +324,8 @@ def run_pagefind(site_dir, pages=None) -> None:
     the same bundle, byte for byte (2,000-case clone, 24,424 pages, 2,002 indexed: 104 s CPU,
     3.6 GB peak → 50 s, 2.3 GB). With no page marked, the whole site is indexed, as Pagefind does.
     An earlier site_dir/pagefind/ is removed first (Pagefind adds to it: a rebuild kept every
-    old fragment and index chunk).
+    old fragment and index chunk), and so is a staging folder a killed build left beside the
+    site (named for a process that no longer runs).
     Raises RuntimeError with Pagefind's output when it fails (or is not installed).
     """
     site = Path(site_dir).resolve()
@@ -332,8 +333,13 @@ def run_pagefind(site_dir, pages=None) -> None:
     pages = indexed_pages(site) if pages is None else [Path(p) for p in pages]
     if not pages:
         return _pagefind(pagefind_command(site))
-    # Next to the site, so on its file system (hard links), and never inside it.
-    with tempfile.TemporaryDirectory(prefix=f".{site.name}-pagefind-", dir=site.parent) as staging:
+    # Next to the site, so on its file system (hard links), and never inside it; named with
+    # this process's id, so that the next run removes what a killed build left there.
+    from .export import remove_stale_staging
+
+    prefix = f".{site.name}-pagefind-"
+    remove_stale_staging(site.parent, re.compile(rf"^{re.escape(prefix)}(\d+)-"))
+    with tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-", dir=site.parent) as staging:
         for rel in pages:
             target = Path(staging) / rel
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ tests/test_search_browser.py.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -169,6 +170,19 @@ def test_run_pagefind_gives_the_bundle_of_the_whole_site_from_the_marked_pages_o
     assert not (site / "cases/index.html").read_text(encoding="utf-8").count("pagefind-body")
     run_pagefind(site, pages=["cases/a/index.html"])  # the plugin may name the pages itself
     assert len(list((site / "pagefind/fragment").glob("*.pf_fragment"))) == 1
+
+
+def test_run_pagefind_removes_the_staging_a_killed_build_left(tmp_path):
+    site = _tiny_site(tmp_path / "site")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # a finished process
+    killed = tmp_path / f".site-pagefind-{gone}-k1ll3d"
+    (killed / "cases/a").mkdir(parents=True)
+    (killed / "cases/a/index.html").write_text("half", encoding="utf-8")
+    running = tmp_path / f".site-pagefind-{os.getppid()}-busy"  # a build that still runs: kept
+    running.mkdir()
+    run_pagefind(site)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [running.name, "site"]
 
 
 def test_run_pagefind_indexes_every_page_when_none_is_marked(tmp_path):
