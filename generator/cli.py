@@ -79,10 +79,25 @@ def _paths_or_default(paths: tuple[Path, ...]) -> list[Path]:
     return [DEFAULT_CASES]
 
 
-@click.group(context_settings=CONTEXT)
+class _Commands(click.Group):
+    """The command group; Ctrl-C ends a command with exit 130 (128 + SIGINT, as shells do),
+    not click's "Aborted!" and exit 1, which scripts would read as invalid data."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("Interrupted (Ctrl-C).", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="casebook")
 def main() -> None:
-    """Village Assistance Casebook: validate cases, export the data package, build the site."""
+    """Village Assistance Casebook: validate cases, export the data package, build the site.
+
+    Exit status: 0 done, 1 invalid data (or a step that failed), 2 misuse, 130 interrupted
+    (Ctrl-C), 143 terminated (SIGTERM, `casebook build`)."""
 
 
 @main.command()

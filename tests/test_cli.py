@@ -50,3 +50,12 @@ def test_help_and_version():
     assert run("-h").exit_code == 0
     assert "Check case files" in run("validate", "--help").output
     assert __version__ in run("--version").output
+
+
+def test_ctrl_c_exits_130_not_1(monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("generator.cli.validate_paths", interrupted)
+    result = run("validate", VALID)
+    assert (result.exit_code, result.output) == (130, "Interrupted (Ctrl-C).\n")
