@@ -211,11 +211,29 @@ def source_title(source: dict) -> str:
     return source.get("title") or "（所见版本未显示标题 title not visible in the copy seen）"
 
 
+# The mark beside every quote a page shows as evidence (figures, practices, model evidence;
+# issue 15), one wording and one pair of classes site-wide: a reader must tell an invented quote
+# from a checked one wherever it is shown. Not verified on a built site means its source has no
+# stored copy: a quote that is not in its source's stored copy fails validation
+# (`quote-not-in-source`), and so does an unreadable copy.
+VERIFIED_MARK = Markup('<span class="cb-verified" title="原文与仓库保存的来源文本逐字相符 '
+                       'Quote matches the stored copy of the source">✓ 已核对</span>')
+UNVERIFIED_MARK = Markup('<span class="cb-unverified" title="没有保存来源文本，原文未核对 '
+                         'No stored copy of the source: not verified">未核对</span>')
+
+
+def quote_mark(verified: bool) -> Markup:
+    """The mark printed beside a quote: VERIFIED_MARK or UNVERIFIED_MARK (fixed HTML, no case text)."""
+    return VERIFIED_MARK if verified else UNVERIFIED_MARK
+
+
 def quote_checks(case_path, case: dict) -> dict:
     """Which quotes of a case verify against the stored source snapshots (generator/provenance.py).
 
-    {"metrics": [bool per metric], "sources": {source id: {"verified": n, "total": m,
-    "file": "sources/<id>.txt" or None}}, "snapshots": (sha256 or None per source)}.
+    {"metrics": [bool per metric], "practices": [bool per practice],
+    "evidence": {model id: [bool per evidence quote of that model]},
+    "sources": {source id: {"verified": n, "total": m, "file": "sources/<id>.txt" or None}},
+    "snapshots": (sha256 or None per source)}.
     """
     verdicts = provenance.verified_quotes(case_path, case)
     counts = verdicts.counts()
@@ -227,6 +245,11 @@ def quote_checks(case_path, case: dict) -> dict:
                             "file": f"sources/{s['id']}.txt" if snap is not None else None}
     return {"metrics": [verdicts.verified(("metrics", i, "quote"))
                         for i in range(len(case.get("metrics", [])))],
+            "practices": [verdicts.verified(("practices", i, "quote"))
+                          for i in range(len(case.get("practices", [])))],
+            "evidence": {m["id"]: [verdicts.verified(("models", j, "evidence", k, "quote"))
+                                   for k in range(len(m["evidence"]))]
+                         for j, m in enumerate(case.get("models", []))},
             "sources": sources,
             "snapshots": tuple(s.sha256 if s is not None else None for s in verdicts.snapshots.values())}
 
@@ -394,7 +417,7 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
                 metric_cases[metric["model"]][c["id"]] = None
     by_id = {c["id"]: c for c in data}
     common = {"labels": lab, "fmt": fmt, "num": num, "verified": lambda m: id(m) in verified_metrics,
-              "title_id": title_id,
+              "quote_mark": quote_mark, "title_id": title_id,
               "href": lambda here, target: escape(href(here, target, directory_urls))}
     pages: dict[str, str] = {}
 
@@ -437,11 +460,15 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
             return _html_env().get_template("model.html.j2").render(
                 m=m, case=c, here=f"models/{m['id']}.md", diagram=_diagram(m) if m["terms"] else "",
                 figures=metrics_by_model.get(m["id"], []),
+                evidence_verified=checks[c["id"]]["evidence"][m["id"]],
                 source_title=lambda ref, titles=sources: titles.get(ref, ref),
                 adopters=linked["adopts"].get(m["id"], []),
                 adapters=linked["adapted_from"].get(m["id"], []), **common)
 
-        key = (directory_urls, *(digest[x["id"]] for x in related))  # links in raw HTML depend on it
+        # Links in raw HTML depend on directory_urls; the marks of its evidence and figures on the
+        # snapshots of its own case and of the cases whose figures it shows.
+        key = (directory_urls, *(digest[x["id"]] for x in related),
+               *(checks[x["id"]]["snapshots"] for x in related))
         pages[f"models/{m['id']}.md"] = page(cache, f"models/{m['id']}.md", key, model_page)
 
     kinds = lab["model_kind"]
