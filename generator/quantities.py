@@ -52,7 +52,8 @@ Which readings are true:
 Numerals: Arabic (1,000 with thousands commas, 4.57, full-width １２), Chinese (一百零八,
 两, 廿/卅, 万/亿 compounds, 万亿), colloquial short forms (一万二 = 12000, 三千五 = 3500),
 mixed (4.57亿, 1.1万, 3千, 3万5千, 1亿2000万), 点 decimals (四点五七亿), financial numerals
-(壹佰万), percent (30%, 百分之三十 → 30, 三成 → 30). Fractions and halves are shares in
+(壹佰万), percent (30%, 百分之三十 → 30; 成 is tenths: 三成 → 30, 七成五 → 75, 九成九 → 99,
+七八成 → range 70..80, 两成多 → plus 20, below 30). Fractions and halves are shares in
 percent: 五分之一 → 20, 千分之五 → 0.5, 一半/半数 → 50; 三分之一 has no exact decimal and reads
 only as `approximately` 33.33, 33.3 or 33 (rounded down for a lower bound, up for an upper one).
 A range's unit written once after its upper end belongs to both ends (五到十万 → 50000..100000).
@@ -618,9 +619,11 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
         d1, d2 = DIGITS[m["d1"]], DIGITS[m["d2"]]
         if d2 == d1 + 1 or (d1, d2) == (3, 5):
             tens = chinese_to_number(m["tens"]) if m["tens"] else 0
-            scale = _scale(m["u"])
-            return _quantity(text, pos, m.end(), "range", (tens + d1) * scale, (tens + d2) * scale,
-                             m.group(0))
+            scale, end = _scale(m["u"]), m.end()
+            if not m["u"] and text[end:end + 1] == "成" and _TENTHS.match(text, end):
+                scale, end = 10.0, end + 1  # 七八成: 70 to 80 percent
+            return _quantity(text, pos, end, "range", (tens + d1) * scale, (tens + d2) * scale,
+                             text[pos:end])
     # A number never reaches into a phrase that is not a quantity (3个一村一品).
     limit = _first_blocked(blocked, pos) if True in blocked else len(text)
     m = _MAIN.match(text if limit == len(text) else text[:limit], pos)
@@ -715,7 +718,7 @@ def _read_plain(text: str, pos: int, m: re.Match, value: float) -> Quantity:
             if text[end - 1] != "半":  # 两个半月: the unit stays after the number
                 end = half.start() + 2
         elif text[end:end + 1] == "成" and _TENTHS.match(text, end):
-            value, end = value * 10, end + 1
+            return _tenths(text, pos, end + 1, value * 10)
     marker = m["approx1"] or m["approx2"] or m["approx3"]
     if marker in ("余", "多"):
         return _quantity(text, pos, end, "plus", value, word=marker)
@@ -726,6 +729,23 @@ def _read_plain(text: str, pos: int, m: re.Match, value: float) -> Quantity:
     if not marker and text[end:end + 1] == "把" and m["a"] in ("百", "千", "万") and not m["mult"]:
         return _quantity(text, pos, end + 1, "approximately", value, word="把")  # 千把人: about
     return _qualified(text, pos, end, value)
+
+
+def _tenths(text: str, pos: int, end: int, value: float) -> Quantity:
+    """N成 (tenths, in percent) and what may follow it: 两成多 (more than 20, below 30), 七成五
+    and 九成九 (a second digit counts in percent: 75, 99), 两成半 (25)."""
+    after = text[end:end + 1]
+    if after in ("多", "余"):
+        return _quantity(text, pos, end + 1, "plus", value, word=after, unit="%")
+    if after == "半":
+        return _qualified(text, pos, end + 1, value + 5, unit="%")
+    if (after in DIGITS and after not in "零〇两" and text[end + 1:end + 2] not in _DIGIT_OR_UNIT
+            and not _classifier(text, end + 1)):
+        return _qualified(text, pos, end + 1, value + DIGITS[after], unit="%")
+    return _qualified(text, pos, end, value, unit="%")
+
+
+_DIGIT_OR_UNIT = frozenset("0123456789" + _CN + "成")
 
 
 def _qualified(text: str, pos: int, end: int, value: float, unit: str | None = None) -> Quantity:

@@ -856,3 +856,38 @@ def test_reading_a_long_quote_stays_fast():
         start = time.process_time()
         readings.__wrapped__(text)
         assert time.process_time() - start < 1.0, text[:10]
+
+
+# --- 7. the figures review's kinds: each kind, the reviewer's phrasing and made-up ones ----------
+
+P = "percent"
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # 1. 成 is tenths, in percent: a second digit counts in percent, 多/余 is plus, 七八成 a range
+    ("七八成", [("七八成", [("range", 70, 80)])]), ("三四成", [("三四成", [("range", 30, 40)])]),
+    ("八九成的村", [("八九成", [("range", 80, 90)])]), ("五六成", [("五六成", [("range", 50, 60)])]),
+    ("两成多", [("两成多", [("plus", 20, None)])]), ("六成多", [("六成多", [("plus", 60, None)])]),
+    ("三成余", [("三成余", [("plus", 30, None)])]),
+    ("九成九的村", [("九成九", ex(99))]), ("七成五", [("七成五", ex(75))]), ("八成三", [("八成三", ex(83))]),
+    ("两成半", [("两成半", ex(25))]), ("七成五左右", [("七成五", [(A, 75, None)])]),
+    ("三成五个村", [("三成", ex(30)), ("五", ex(5))]),
+])
+def test_figures_review_readings(text, want):
+    assert reads(text) == want
+
+
+@pytest.mark.parametrize(("quote", "value", "qualifier", "unit", "value_max", "want"), [
+    ("七八成", 7, "range", P, 8, [(
+        "metric-value", "value 7 is not a number written in the quote “七八成”, which reads: 七八成 → "
+        "`value: 70`, `value_max: 80`, `qualifier: range`")]),
+    ("七八成", 70, "range", P, 80, []),
+    ("两成多", 20, "exact", P, None, [(
+        "metric-qualifier", "`qualifier: exact` is not a true reading of 两成多 in the quote “两成多”: "
+        "多 means more than 20 and below 30; write `value: 20`, `qualifier: plus`")]),
+    ("九成九的村", 90, "exact", P, None, [(
+        "metric-value", "value 90 is not a number written in the quote “九成九的村”, which reads: 九成九 → "
+        "`value: 99`, `qualifier: exact`")]),
+])
+def test_figures_review_messages(quote, value, qualifier, unit, value_max, want):
+    assert umsg(quote, value, qualifier, unit, value_max) == want
