@@ -67,7 +67,7 @@ def check_metric(metric: dict) -> list[tuple[str, str]]:
         return _too_precise(value, value_max) + _as_of(metric)
     if true:
         q = true[0]
-        return [("metric-unit", f"`unit: {unit}` does not fit {_show(q.text)}{q.unit} in the quote "
+        return [("metric-unit", f"`unit: {unit}` does not fit {_with_unit(q)} in the quote "
                  f"{_echo(quote, q.start, q.end + len(q.unit))}: {_counts(q.unit)}; "
                  + _in_unit(read.quantities, unit))]
     if not _finite(value) or (value_max is not None and not _finite(value_max)):
@@ -160,7 +160,14 @@ def _in_unit(quantities: tuple[Quantity, ...], unit: str) -> str:
     if not mine:
         return f"the quote writes no figure in {_UNIT_NAMES.get(unit, unit)}: leave the figure out"
     return (f"its figures in {_UNIT_NAMES.get(unit, unit)}: "
-            + "; ".join(f"{_show(q.text)}{q.unit} → {_yaml(q.readings[0])}" for q in mine[:_MAX_LISTED]))
+            + "; ".join(f"{_with_unit(q)} → {_yaml(q.readings[0])}" for q in mine[:_MAX_LISTED]))
+
+
+def _with_unit(q: Quantity) -> str:
+    """The number with its unit word (200户); 三成, 5‰ and 百分之三十 already say percent."""
+    if q.unit == "%" and q.text and not q.text[-1].isdigit() and q.text[-1] not in "%％":
+        return _show(q.text)
+    return _show(q.text) + q.unit
 
 
 def _too_precise(value: float, value_max: float | None) -> list[tuple[str, str]]:

@@ -52,10 +52,11 @@ Which readings are true:
 Numerals: Arabic (1,000 with thousands commas, 4.57, full-width １２), Chinese (一百零八,
 两, 廿/卅, 万/亿 compounds, 万亿), colloquial short forms (一万二 = 12000, 三千五 = 3500),
 mixed (4.57亿, 1.1万, 3千, 3万5千, 1亿2000万), 点 decimals (四点五七亿), financial numerals
-(壹佰万), percent (30%, 百分之三十 → 30; 成 is tenths: 三成 → 30, 七成五 → 75, 九成九 → 99,
-七八成 → range 70..80, 两成多 → plus 20, below 30). Fractions and halves are shares in
-percent: 五分之一 → 20, 千分之五 → 0.5, 一半/半数 → 50; 三分之一 has no exact decimal and reads
-only as `approximately` 33.33, 33.3 or 33 (rounded down for a lower bound, up for an upper one).
+(壹佰万), percent (30%, 百分之三十 → 30; per mille in percent: 5‰ → 0.5; 成 is tenths:
+三成 → 30, 七成五 → 75, 九成九 → 99, 七八成 → range 70..80, 两成多 → plus 20, below 30).
+Fractions and halves are shares in percent: 五分之一 → 20, 千分之五 → 0.5, 一半/半数 → 50;
+三分之一 has no exact decimal and reads only as `approximately` 33.33, 33.3 or 33 (rounded
+down for a lower bound, up for an upper one).
 A range's unit written once after its upper end belongs to both ends (五到十万 → 50000..100000).
 
 Each quantity also carries `unit`, the unit word written right after it (元, 户, 人次, 亩, %,
@@ -651,6 +652,9 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
         low = a * (_scale(m["amult"]) if m["amult"] else scale)
         shared = _shared_unit(a_text, m["b"]) if not (m["amult"] or m["mult"]) else 1.0
         low *= shared
+        if text[m.end():m.end() + 1] == "‰":  # 3-5‰: per mille, recorded in percent
+            return _quantity(text, pos, m.end() + 1, "range", low / 10, b * scale / 10,
+                             m.group(0) + "‰", unit="%")
         return _quantity(text, pos, m.end(), "range", low, b * scale, m.group(0))
     return _read_plain(text, pos, m, a * scale)
 
@@ -711,6 +715,8 @@ _TENTHS = re.compile(r"成(?![员立为功效本果长熟绩交都型品就了])
 
 def _read_plain(text: str, pos: int, m: re.Match, value: float) -> Quantity:
     end = m.end()
+    if text[end:end + 1] == "‰" and not (m["approx1"] or m["approx2"] or m["approx3"]):
+        return _qualified(text, pos, end + 1, value / 10, unit="%")  # 5‰ = 0.5 percent
     if not (m["approx1"] or m["approx2"] or m["approx3"]):
         half = _HALF.match(text, end) if "半" in text[end:end + 3] else None
         if half:

@@ -872,6 +872,9 @@ P = "percent"
     ("九成九的村", [("九成九", ex(99))]), ("七成五", [("七成五", ex(75))]), ("八成三", [("八成三", ex(83))]),
     ("两成半", [("两成半", ex(25))]), ("七成五左右", [("七成五", [(A, 75, None)])]),
     ("三成五个村", [("三成", ex(30)), ("五", ex(5))]),
+    # 2. ‰ is per mille: recorded in percent, a tenth of the figure
+    ("5‰", [("5‰", ex(0.5))]), ("3‰", [("3‰", ex(0.3))]), ("1.2‰左右", [("1.2‰", [(A, 0.12, None)])]),
+    ("不足5‰", [("5‰", [("less_than", 0.5, None)])]), ("3-5‰", [("3-5‰", [("range", 0.3, 0.5)])]),
 ])
 def test_figures_review_readings(text, want):
     assert reads(text) == want
@@ -888,6 +891,13 @@ def test_figures_review_readings(text, want):
     ("九成九的村", 90, "exact", P, None, [(
         "metric-value", "value 90 is not a number written in the quote “九成九的村”, which reads: 九成九 → "
         "`value: 99`, `qualifier: exact`")]),
+    ("5‰", 5, "exact", P, None, [(
+        "metric-value", "value 5 is not a number written in the quote “5‰”, which reads: 5‰ → "
+        "`value: 0.5`, `qualifier: exact`")]),
+    ("出生率3‰", 0.3, "exact", P, None, []),
+    ("出生率3‰", 0.3, "exact", "person", None, [(
+        "metric-unit", "`unit: person` does not fit 3‰ in the quote “出生率3‰”: % counts percent "
+        "(`unit: percent`); the quote writes no figure in persons: leave the figure out")]),
 ])
 def test_figures_review_messages(quote, value, qualifier, unit, value_max, want):
     assert umsg(quote, value, qualifier, unit, value_max) == want
