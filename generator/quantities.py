@@ -24,6 +24,7 @@ plus               N余 N多 (400余万, 700多天, 一个多月)         (N, N 
                                                               digit (400余万: step 100万)
 just_under         近 将近 接近 几乎                            [?, N)
 approximately      约 大约 大概 左右 上下 N来 千把 万把 个把     about N
+                   百八十 千儿八百 万儿八千 (about 100, 1000, 10000)
 at_most            以下 以内 之内 最多 至多 不超过 不高于 不多于    (-∞, N]
 less_than          不满 不到 不足 少于 低于 小于 未满             (-∞, N)
 range              三到五 3至5 3—5 三五天 三四天 一两天          [a, b]
@@ -673,6 +674,9 @@ def _shared_unit(a_text: str, b_text: str) -> float:
     return 1.0
 
 
+# 百八十, 百儿八十, 千八百, 千儿八百, 万儿八千: "a hundred or eighty", colloquial for about 100
+# (1000, 10000); never 180, 800 or 8000.
+_ROUGHLY = re.compile(rf"(?:百儿?八十|千儿?八百|万儿?八千)(?![\d{_CN}])")
 _HALF_LENGTH = re.compile(r"半(?=年|个月|天|小时)")
 _NOT_HALF = frozenset("上下前后每多大" + _CN + "个")
 
@@ -680,6 +684,11 @@ _NOT_HALF = frozenset("上下前后每多大" + _CN + "个")
 def _special(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
     """Fractions (三分之一, 2/3), halves (一半, 半数) and 个把 (one or so)."""
     first = text[pos]
+    if first in "百千万":
+        m = _ROUGHLY.match(text, pos)
+        if m and _free(blocked, pos, m.end()):  # 百八十, 千儿八百: about 100, about 1000
+            return _quantity(text, pos, m.end(), "approximately", float(MULTIPLIERS[first]),
+                             word=m.group(0))
     if first in "一半" and text.startswith(("一半", "半数"), pos) and _free(blocked, pos, pos + 2):
         return _qualified(text, pos, pos + 2, 50.0, unit="%")  # 一半村民: 50 percent
     if first == "半" and pos and text[pos - 1] == "过" and _free(blocked, pos, pos + 1):

@@ -875,6 +875,11 @@ P = "percent"
     # 2. ‰ is per mille: recorded in percent, a tenth of the figure
     ("5‰", [("5‰", ex(0.5))]), ("3‰", [("3‰", ex(0.3))]), ("1.2‰左右", [("1.2‰", [(A, 0.12, None)])]),
     ("不足5‰", [("5‰", [("less_than", 0.5, None)])]), ("3-5‰", [("3-5‰", [("range", 0.3, 0.5)])]),
+    # 3. 百八十, 千儿八百, 万儿八千: colloquial "about 100 / 1000 / 10000", never 180/800/8000
+    ("百八十人", [("百八十", [(A, 100, None)])]), ("百儿八十块钱", [("百儿八十", [(A, 100, None)])]),
+    ("千儿八百元", [("千儿八百", [(A, 1000, None)])]), ("千八百块钱", [("千八百", [(A, 1000, None)])]),
+    ("万儿八千元", [("万儿八千", [(A, 10000, None)])]), ("一百八十人", [("一百八十", ex(180))]),
+    ("三千八百元", [("三千八百", ex(3800))]),
 ])
 def test_figures_review_readings(text, want):
     assert reads(text) == want
@@ -898,6 +903,13 @@ def test_figures_review_readings(text, want):
     ("出生率3‰", 0.3, "exact", "person", None, [(
         "metric-unit", "`unit: person` does not fit 3‰ in the quote “出生率3‰”: % counts percent "
         "(`unit: percent`); the quote writes no figure in persons: leave the figure out")]),
+    ("百八十人", 180, "exact", "person", None, [(
+        "metric-value", "value 180 is not a number written in the quote “百八十人”, which reads: 百八十 → "
+        "`value: 100`, `qualifier: approximately`")]),
+    ("千儿八百元", 1000, "exact", "cny", None, [(
+        "metric-qualifier", "`qualifier: exact` is not a true reading of 千儿八百 in the quote “千儿八百元”: "
+        "千儿八百 means about 1000; write `value: 1000`, `qualifier: approximately`")]),
+    ("万儿八千元", 10000, "approximately", "cny", None, []),
 ])
 def test_figures_review_messages(quote, value, qualifier, unit, value_max, want):
     assert umsg(quote, value, qualifier, unit, value_max) == want
