@@ -58,7 +58,9 @@ mixed (4.57亿, 1.1万, 3千, 3万5千, 1亿2000万), 点 decimals (四点五七
 Fractions and halves are shares in percent: 五分之一 → 20, 千分之五 → 0.5, 一半/半数 → 50;
 三分之一 has no exact decimal and reads only as `approximately` 33.33, 33.3 or 33 (rounded
 down for a lower bound, up for an upper one).
-A range's unit written once after its upper end belongs to both ends (五到十万 → 50000..100000).
+A range's unit written once after its upper end belongs to both ends (五到十万 → 50000..100000)
+unless the lower end is then above the upper one (5000至2万 → 5000..20000); a lower end with
+its own unit word reads as the range too (5000元至2万元, 3个村至5个村, 3%-5%, 三成至五成).
 
 Each quantity also carries `unit`, the unit word written right after it (元, 户, 人次, 亩, %,
 倍, 个百分点 …); `UNIT_WORDS` maps it to the metric units it can be counted in (200户 is
@@ -557,12 +559,41 @@ def readings(text: str) -> Read:
         if q is None:  # 一万亿亿: no numeral, and none of its tail (亿) is one either
             pos = _NUMERAL_RUN.match(norm, pos).end() if norm[pos] in _RUN_CHARS else pos + 1
             continue
+        q = _upper_end(norm, q, blocked)
         found.append(q)
         pos = max(q.end, pos + 1)
     if norm != text:  # echo the quote's own characters (１２, not 12)
         found = [replace(q, text=text[q.start:q.end]) for q in found]
         nots = [replace(n, text=text[n.start:n.start + len(n.text)]) for n in nots]
     return Read(tuple(found), tuple(nots))
+
+
+_SEP_AFTER = re.compile(rf"\s*{_RANGE_SEP}\s*")
+
+
+def _upper_end(text: str, q: Quantity, blocked: list[bool]) -> Quantity:
+    """A range whose lower end carries its own unit word: 5000元至2万元 (5000 to 20000 yuan),
+    3万元至5万元, 3%-5%, 三成至五成, 三五千元至1万元. The two ends must be plain figures in the
+    same unit word, the upper one larger; anything else is left as two quantities."""
+    if q.word and q.qualifier != "range" or q.qualifier not in ("exact", "range"):
+        return q
+    at = q.end
+    if not q.text.endswith(("成", "‰")):
+        unit = _UNIT_AFTER.match(text, at) if q.unit else None
+        if unit is None or _unit_after(text, at) != q.unit:
+            return q
+        at = unit.end()
+    sep = _SEP_AFTER.match(text, at)
+    if not sep or sep.end() >= len(text) or not _START.match(text, sep.end()):
+        return q
+    upper = _read_at(text, sep.end(), blocked)
+    if (upper is None or upper.qualifier != "exact" or upper.word or upper.unit != q.unit
+            or _before_word(text, sep.end())):
+        return q
+    low = q.value
+    if upper.value <= (q.value_max if q.value_max is not None else low):
+        return q
+    return _quantity(text, q.start, upper.end, "range", low, upper.value, q.word, unit=q.unit)
 
 
 _RUN_CHARS = frozenset("0123456789" + _CN)
@@ -652,7 +683,10 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
         # 五到十万 (b read 十万 whole: its trailing 万 belongs to both ends).
         low = a * (_scale(m["amult"]) if m["amult"] else scale)
         shared = _shared_unit(a_text, m["b"]) if not (m["amult"] or m["mult"]) else 1.0
-        low *= shared
+        if low * shared <= b * scale:  # 五千到两万: the 万 is the upper end's own
+            low *= shared
+        if m["mult"] and not m["amult"] and a > b:  # 5000至2万: the 万 is the upper end's own
+            low = a
         if text[m.end():m.end() + 1] == "‰":  # 3-5‰: per mille, recorded in percent
             return _quantity(text, pos, m.end() + 1, "range", low / 10, b * scale / 10,
                              m.group(0) + "‰", unit="%")

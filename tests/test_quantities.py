@@ -880,6 +880,15 @@ P = "percent"
     ("千儿八百元", [("千儿八百", [(A, 1000, None)])]), ("千八百块钱", [("千八百", [(A, 1000, None)])]),
     ("万儿八千元", [("万儿八千", [(A, 10000, None)])]), ("一百八十人", [("一百八十", ex(180))]),
     ("三千八百元", [("三千八百", ex(3800))]),
+    # 4. a range whose ends carry their own units: each end keeps its own unit
+    ("每户补助5000至2万元", [("5000至2万", [("range", 5000, 20000)])]),
+    ("每户补助5000元至2万元", [("5000元至2万", [("range", 5000, 20000)])]),
+    ("五千到两万元", [("五千到两万", [("range", 5000, 20000)])]),
+    ("三五千元至1万元", [("三五千元至1万", [("range", 3000, 10000)])]),
+    ("3万元至5万元", [("3万元至5万", [("range", 30000, 50000)])]),
+    ("3个村至5个村", [("3个村至5", [("range", 3, 5)])]), ("3%-5%", [("3%-5", [("range", 3, 5)])]),
+    ("三成至五成", [("三成至五成", [("range", 30, 50)])]),
+    ("收入5万元-3万元", [("5万", ex(50000)), ("3万", ex(30000))]),  # not a range: falls
 ])
 def test_figures_review_readings(text, want):
     assert reads(text) == want
@@ -910,6 +919,16 @@ def test_figures_review_readings(text, want):
         "metric-qualifier", "`qualifier: exact` is not a true reading of 千儿八百 in the quote “千儿八百元”: "
         "千儿八百 means about 1000; write `value: 1000`, `qualifier: approximately`")]),
     ("万儿八千元", 10000, "approximately", "cny", None, []),
+    ("每户补助5000至2万元", 5000, "range", "cny", 20000, []),
+    ("每户补助5000元至2万元", 5000, "range", "cny", 20000, []),
+    ("每户补助5000至2万元", 50000000, "range", "cny", 20000, [(
+        "metric-value", "value 50000000 is not a number written in the quote “每户补助5000至2万元”, which "
+        "reads: 5000至2万 → `value: 5000`, `value_max: 20000`, `qualifier: range`; money is in yuan "
+        "(40万元 → 400000) and 万 = 10000")]),
+    ("每户补助5000元至2万元", 5000, "exact", "cny", None, [(
+        "metric-qualifier", "`qualifier: exact` is not a true reading of 5000元至2万 in the quote "
+        "“每户补助5000元至2万元”: 5000元至2万 is a range from 5000 to 20000; write `value: 5000`, "
+        "`value_max: 20000`, `qualifier: range`")]),
 ])
 def test_figures_review_messages(quote, value, qualifier, unit, value_max, want):
     assert umsg(quote, value, qualifier, unit, value_max) == want
