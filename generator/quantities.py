@@ -24,6 +24,8 @@ plus               N余 N多 (400余万, 700多天, 一个多月)         (N, N 
                                                               digit (400余万: step 100万)
 just_under         近 将近 接近 几乎                            [?, N)
 approximately      约 大约 大概 左右 上下 N来 千把 万把 个把     about N
+                   约合 约有 约占 约达 (约合人民币50万元), N人许,
+                   N个来月
                    百八十 千儿八百 万儿八千 (about 100, 1000, 10000)
 at_most            以下 以内 之内 最多 至多 不超过 不高于 不多于    (-∞, N]
 less_than          不满 不到 不足 少于 低于 小于 未满             (-∞, N)
@@ -439,7 +441,7 @@ _MAIN = re.compile(
     r"(?P<approx1>[余多来])?"
     r"(?P<mult>[十百千万亿]+)?"
     r"(?P<approx2>[余多])?"
-    r"(?:(?P<cls>个|年|天|周|月|小时)(?P<approx3>[余多]))?"
+    r"(?:(?P<cls>个|年|天|周|月|小时)(?P<approx3>[余多])|个(?P<approx4>来)(?=月|小时|星期|钟头))?"
 )
 _ADJACENT = re.compile(  # 三四天, 三五天, 一两天, 七八十, 十五六, 二十三四
     rf"(?P<tens>[一二三四五六七八九]?十)?(?P<d1>[一两二三四五六七八九])(?P<d2>[两二三四五六七八九])"
@@ -483,7 +485,10 @@ _BEFORE = [
     ("将近", "just_under"), ("接近于", "just_under"), ("接近", "just_under"), ("几乎", "just_under"),
     ("近", "just_under"), ("突破", "more_than"), ("破", "more_than"), ("过", "more_than"),
     ("大约", "approximately"), ("大概", "approximately"),
-    ("约为", "approximately"), ("约", "approximately"), ("满", "complete"), ("届满", "complete"),
+    ("约为", "approximately"), ("约合", "approximately"), ("约有", "approximately"),
+    ("约占", "approximately"), ("约达", "approximately"), ("约计", "approximately"),
+    ("约莫", "approximately"), ("大约有", "approximately"), ("大概有", "approximately"),
+    ("约", "approximately"), ("满", "complete"), ("届满", "complete"),
 ]
 _BEFORE.sort(key=lambda pair: len(pair[0]), reverse=True)
 _BEFORE_MAP = dict(_BEFORE)
@@ -493,11 +498,12 @@ _ADVERB_FIRST = frozenset("至最不")
 _NOT_BEFORE = {"近": "最就附临靠亲邻贴", "约": "节制契签邀预相婚简集履违特公条合",
                "超": "高赶", "满": "充饱圆美不未届期布丰", "破": "打击攻爆识看冲点道说揭残",
                "过": "通经超不越度跨错难路闯走看想做说跑去来放飞穿透闪胜略滤"}
-_AFTER = re.compile(r"[^\d，。,；;、！？\s]{0,3}?(以上|以下|以内|之内|左右|以外|开外|届满|期满)")
+_AFTER = re.compile(r"[^\d，。,；;、！？\s]{0,3}?(以上|以下|以内|之内|左右|以外|开外|届满|期满"
+                    r"|(?<![允也或容准特少些期赞几称默应嘉如])许(?![多可诺愿久配下]))")  # 300人许: about
 _AFTER_NEAR = re.compile(r"[^\d，。,；;、！？\s]?(上下)")
 _AFTER_MAP = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "之内": "at_most",
               "左右": "approximately", "上下": "approximately", "以外": "more_than",
-              "开外": "more_than", "届满": "complete", "期满": "complete"}
+              "开外": "more_than", "届满": "complete", "期满": "complete", "许": "approximately"}
 # 至少/最多 are adverbs: a verb phrase may stand between them and the number, within the
 # same clause (每月至少到挂点联系村开展1次).
 _ADVERB = re.compile(r"(至少|最少|最多|至多|不少于|不超过)[^\d，。,；;、！？\s]{0,10}$")
@@ -514,14 +520,14 @@ _READINGS = {
 
 def _before_word(text: str, start: int) -> tuple[str, str] | None:
     """The qualifying word just before a number (超过100人), or an adverb earlier in the clause."""
-    head = text[max(0, start - 5):start]
-    head = head.removesuffix("了")  # 超过了100人
+    raw = text[max(0, start - 8):start]
+    head = raw.removesuffix("了").removesuffix("人民币")  # 超过了100人, 约合人民币50万元
     for word, qualifier in (_BEFORE if head[-1:] in _BEFORE_LAST else ()):
         if head.endswith(word):
             prev = head[-len(word) - 1] if len(head) > len(word) else ""
             if prev and word in _NOT_BEFORE and prev in _NOT_BEFORE[word]:
                 break  # 最近3年, 临近三个村, 节约100万元
-            if word == "过" and (text[start] not in "百千万亿半" or head != text[max(0, start - 5):start]):
+            if word == "过" and (text[start] not in "百千万亿半" or head != raw):
                 break  # 过万人 (passed ten thousand); not 过了3年, 过3天
             return word, qualifier
     adverb = _ADVERB.search(text, max(0, start - 16), start) if _ADVERB_FIRST.intersection(
@@ -758,9 +764,9 @@ _TENTHS = re.compile(r"成(?![员立为功效本果长熟绩交都型品就了])
 
 def _read_plain(text: str, pos: int, m: re.Match, value: float) -> Quantity:
     end = m.end()
-    if text[end:end + 1] == "‰" and not (m["approx1"] or m["approx2"] or m["approx3"]):
+    if text[end:end + 1] == "‰" and not (m["approx1"] or m["approx2"] or m["approx3"] or m["approx4"]):
         return _qualified(text, pos, end + 1, value / 10, unit="%")  # 5‰ = 0.5 percent
-    if not (m["approx1"] or m["approx2"] or m["approx3"]):
+    if not (m["approx1"] or m["approx2"] or m["approx3"] or m["approx4"]):
         half = _HALF.match(text, end) if "半" in text[end:end + 3] else None
         if half:
             value, end = value + 0.5, half.end()
@@ -775,6 +781,9 @@ def _read_plain(text: str, pos: int, m: re.Match, value: float) -> Quantity:
         if _classifier(text, end):  # 十来个: about ten
             return _quantity(text, pos, end, "approximately", value, word="来")
         end -= 1
+    if m["approx4"]:  # 3个来月, 两个来小时: about
+        unit = "个月" if text[end] == "月" else _unit_after(text, end)
+        return _quantity(text, pos, end, "approximately", value, word="来", unit=unit)
     if not marker and text[end:end + 1] == "把" and m["a"] in ("百", "千", "万") and not m["mult"]:
         return _quantity(text, pos, end + 1, "approximately", value, word="把")  # 千把人: about
     return _qualified(text, pos, end, value)
@@ -848,7 +857,7 @@ def _fraction(text: str, pos: int, m: re.Match) -> Quantity | None:
                    lower=lower, upper=upper)
 
 
-_AFTER_CHARS = frozenset("以之左开届期上")
+_AFTER_CHARS = frozenset("以之左开届期上许")
 # The unit word right after a number, and the metric units it can be counted in: 200户 is
 # households and 50万元 yuan, so a metric reading 200 from 帮助200户增收50万元 must have
 # `unit: household`. A multiple (3倍, 翻两番) and percentage points (5个百分点) fit no unit.

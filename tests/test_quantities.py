@@ -889,6 +889,14 @@ P = "percent"
     ("3个村至5个村", [("3个村至5", [("range", 3, 5)])]), ("3%-5%", [("3%-5", [("range", 3, 5)])]),
     ("三成至五成", [("三成至五成", [("range", 30, 50)])]),
     ("收入5万元-3万元", [("5万", ex(50000)), ("3万", ex(30000))]),  # not a range: falls
+    # 7. "about" words: 约合/约有/约占/约达/大约有 before, 许 after, N个来月
+    ("约合人民币50万元", [("50万", [(A, 500000, None)])]), ("约有300人", [("300", [(A, 300, None)])]),
+    ("约有一半", [("一半", [(A, 50, None)])]), ("约占三成", [("三成", [(A, 30, None)])]),
+    ("大约有50户", [("50", [(A, 50, None)])]), ("投资约达3000万元", [("3000万", [(A, 3e7, None)])]),
+    ("300人许", [("300", [(A, 300, None)])]), ("三十米许", [("三十", [(A, 30, None)])]),
+    ("3个来月", [("3个来", [(A, 3, None)])]), ("两个来小时", [("两个来", [(A, 2, None)])]),
+    ("允许3人", [("3", ex(3))]), ("3人许多", [("3", ex(3))]), ("3个来自", [("3", ex(3))]),
+    ("签合约5万元", [("5万", ex(50000))]),
 ])
 def test_figures_review_readings(text, want):
     assert reads(text) == want
@@ -929,6 +937,16 @@ def test_figures_review_readings(text, want):
         "metric-qualifier", "`qualifier: exact` is not a true reading of 5000元至2万 in the quote "
         "“每户补助5000元至2万元”: 5000元至2万 is a range from 5000 to 20000; write `value: 5000`, "
         "`value_max: 20000`, `qualifier: range`")]),
+    ("约合人民币50万元", 500000, "exact", "cny", None, [(
+        "metric-qualifier", "`qualifier: exact` is not a true reading of 50万 in the quote "
+        "“约合人民币50万元”: 约合 means about 500000; write `value: 500000`, `qualifier: approximately`")]),
+    ("约有一半", 50, "exact", P, None, [(
+        "metric-qualifier", "`qualifier: exact` is not a true reading of 一半 in the quote “约有一半”: "
+        "约有 means about 50; write `value: 50`, `qualifier: approximately`")]),
+    ("300人许", 300, "exact", "person", None, [(
+        "metric-qualifier", "`qualifier: exact` is not a true reading of 300 in the quote “300人许”: "
+        "许 means about 300; write `value: 300`, `qualifier: approximately`")]),
+    ("3个来月", 3, "approximately", "month", None, []),
 ])
 def test_figures_review_messages(quote, value, qualifier, unit, value_max, want):
     assert umsg(quote, value, qualifier, unit, value_max) == want
