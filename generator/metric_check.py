@@ -230,6 +230,10 @@ def _meaning(q: Quantity) -> str:
         return f"{w} means close to {v} but below it"
     if kind == "approximately":
         return f"{w} means about {v}"
+    if kind == "exact" and w.startswith("近"):  # 近3年来, 近3年累计: a period, not "nearly"
+        span = (_UNIT_NAMES[UNIT_WORDS[q.unit][0]] if UNIT_WORDS.get(q.unit)
+                else "quarters" if "季度" in w else "days" if "日" in w else "units")
+        return f"{_show(w)} names a period (the last {v} {span}), not a length of nearly {v}"
     if kind == "exact" and w:  # 满2年, 15天…期满: a completed term
         return f"{w} names a completed term of {v} (inclusive)"
     if kind == "exact":

@@ -39,7 +39,8 @@ Which readings are true:
   article may round a figure (two years, elsewhere 700多天), as `approximately`; a figure
   with its own bound word never reads as `approximately` (400余万 is `plus` only);
 - 近/将近/接近 N reads as `just_under` and also as `approximately` (it is close to N);
-  近N年来 / 近N年以来 means "the last N years" and reads as a plain N;
+  近N年来 / 近N年以来 means "the last N years" and reads as a plain N, and so does 近N年
+  heading a clause (近3年累计投入…), not after a verb of duration (驻村近两年) nor at the end;
 - 满N / N…届满 / 期满 (a completed term) reads as `exact` and `at_least` (inclusive);
 - a vague quantity reads ONLY as `vague`, with value = lower bound and value_max = upper
   bound. Convention: the bounds are the order of magnitude the words name, 数/几 + unit U
@@ -355,7 +356,8 @@ _NOT_QUANTITY = [
              r"(?=期间|表彰|儿童节|劳动节|妇女节|建军节|青年节|建党|国庆|节|前后"
              r"|假期|小长假|长假|黄金周|前夕|当天|之际|晚会|慰问|前|后)"),
     # 3年前, 两年前, 三天后: a point in time, dated from the article; not a length
-    ("ago", rf"(?<![\d{_CN}第])(?:\d+|[{_CN}]+|几|数|半)[多余]?个?(?:年|月|星期|周|天)(?:之)?[前后]"
+    ("ago", rf"(?<![\d{_CN}第])(?:\d+|[{_CN}]+|几|数|半)[多余]?个?[多余半]?(?:年|月|星期|周|天)[多余半]?"
+            r"(?:之)?[前后]"
             r"(?![往进行来列茅续面排期台端])"),
     ("name", r"翻[一两二三四五六七八九十]番"),  # 翻两番: a multiple
     ("name", r"[这那每同某另哪]一(?![十百千万亿])"),  # 这一幕, 同一天: a determiner, not one
@@ -509,6 +511,10 @@ _AFTER_MAP = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "�
 _ADVERB = re.compile(r"(至少|最少|最多|至多|不少于|不超过)[^\d，。,；;、！？\s]{0,10}$")
 # 近两年来 / 近三年以来: "the last two years", not "nearly".
 _RECENT = re.compile(r"(?:个)?(?:年|月|天|日|周|季度)(?:来|以来|内|里|中)")
+# 近3年累计投入…, 近三年全县…: 近N年 heading a clause names the period too ("in the last three
+# years"), unless the phrase ends there or a verb of duration precedes it (驻村近两年, 已近3年).
+_RECENT_HEAD = re.compile(r"(?:个)?(?:年|月|周|季度)(?=[^\s，。,；;、！？的了之时多余半后前])")
+_DURATION_VERB = frozenset("村作守根务职住待干时达已长持续过满")
 
 _READINGS = {
     "exact": ("exact", "approximately"),
@@ -811,8 +817,13 @@ def _qualified(text: str, pos: int, end: int, value: float, unit: str | None = N
     after = (_AFTER.match(text, end) or _AFTER_NEAR.match(text, end)
              if _AFTER_CHARS.intersection(text[end:end + 6]) else None)
     before = _before_word(text, pos)
-    if before and before[1] == "just_under" and _RECENT.match(text, end):
-        before = None  # 近两年来: the last two years
+    period = ""
+    if before and before[1] == "just_under":
+        recent = _RECENT.match(text, end) or (
+            _RECENT_HEAD.match(text, end) if before[0] == "近"
+            and text[pos - 2:pos - 1] not in _DURATION_VERB else None)
+        if recent:  # 近两年来, 近3年累计: the last two (three) years, a period
+            before, period = None, "近" + text[pos:recent.end()]
     if after:
         word = after.group(1)
         if _AFTER_MAP[word] == "complete" and before and before[1] != "complete":
@@ -820,7 +831,7 @@ def _qualified(text: str, pos: int, end: int, value: float, unit: str | None = N
         return _quantity(text, pos, end, _AFTER_MAP[word], value, word=word, unit=unit)
     if before:
         return _quantity(text, pos, end, before[1], value, word=before[0], unit=unit)
-    return _quantity(text, pos, end, "exact", value, unit=unit)
+    return _quantity(text, pos, end, "exact", value, word=period, unit=unit)
 
 
 # A fraction: 三分之一, 千分之五 (百分之 is read with the numbers), 2/3. Read as a percent.

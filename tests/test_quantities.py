@@ -897,6 +897,13 @@ P = "percent"
     ("3个来月", [("3个来", [(A, 3, None)])]), ("两个来小时", [("两个来", [(A, 2, None)])]),
     ("允许3人", [("3", ex(3))]), ("3人许多", [("3", ex(3))]), ("3个来自", [("3", ex(3))]),
     ("签合约5万元", [("5万", ex(50000))]),
+    # 8. 近N年 heading a clause is a period ("the last N years"), as 近N年来 is; N年多前 a point
+    ("近3年累计投入1200万元", [("3", ex(3)), ("1200万", ex(12000000))]),
+    ("近三年全县新增", [("三", ex(3))]), ("近3个月新增", [("3", ex(3))]), ("近5年来", [("5", ex(5))]),
+    ("驻村近两年时间里", [("两", [("just_under", 2, None), (A, 2, None)])]),
+    ("已近3年", [("3", [("just_under", 3, None), (A, 3, None)])]),
+    ("近两年的时间", [("两", [("just_under", 2, None), (A, 2, None)])]),
+    ("两年多前", []), ("一年半前", []), ("两个多月前", []), ("3年多后", []),
 ])
 def test_figures_review_readings(text, want):
     assert reads(text) == want
@@ -947,6 +954,19 @@ def test_figures_review_readings(text, want):
         "metric-qualifier", "`qualifier: exact` is not a true reading of 300 in the quote “300人许”: "
         "许 means about 300; write `value: 300`, `qualifier: approximately`")]),
     ("3个来月", 3, "approximately", "month", None, []),
+    ("近3年累计投入1200万元", 3, "just_under", "year", None, [(
+        "metric-qualifier", "`qualifier: just_under` is not a true reading of 3 in the quote “近3年累计投入"
+        "1200万元”: 近3年 names a period (the last 3 years), not a length of nearly 3; write `value: 3`, "
+        "`qualifier: exact` (or `qualifier: approximately` where the article treats the figure as round)")]),
+    ("近5年来", 5, "just_under", "year", None, [(
+        "metric-qualifier", "`qualifier: just_under` is not a true reading of 5 in the quote “近5年来”: "
+        "近5年来 names a period (the last 5 years), not a length of nearly 5; write `value: 5`, "
+        "`qualifier: exact` (or `qualifier: approximately` where the article treats the figure as round)")]),
+    ("两年多前", 2, "plus", "year", None, [(
+        "metric-not-quantity", "value 2 is not a quantity in the quote “两年多前”: 两年多前 is a point in "
+        "time (…年前/…年后 dates an event from the article's day), not a length or a count: leave the "
+        "figure out, or say when in the metric's `period` (as written) and `as_of`; the quote states no "
+        "figure: leave the figure out")]),
 ])
 def test_figures_review_messages(quote, value, qualifier, unit, value_max, want):
     assert umsg(quote, value, qualifier, unit, value_max) == want
