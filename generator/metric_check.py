@@ -34,6 +34,8 @@ _KINDS = {
     "enumeration": "an enumeration marker (一是, 二是 …), not a count",
     "date": "a date, not a count",
     "name": "part of a name or set phrase, not a count",
+    "discount": ("a discount (八折 is 80% of the price, 七五折 75%): a price ratio, not a count "
+                 "or a share of anything measured, so it backs no metric"),
     "ago": ("a point in time (…年前/…年后 dates an event from the article's day), not a length "
             "or a count: leave the figure out, or say when in the metric's `period` (as written) "
             "and `as_of`"),

@@ -68,7 +68,8 @@ its own unit word reads as the range too (5000元至2万元, 3个村至5个村, 
 Each quantity also carries `unit`, the unit word written right after it (元, 户, 人次, 亩, %,
 倍, 个百分点 …); `UNIT_WORDS` maps it to the metric units it can be counted in (200户 is
 `household`; 3倍 and 5个百分点 fit none). A point in time (3年前, 两年后) is a NotQuantity of
-kind `ago`, not a length; so are phone, hotline, road and version numbers, quarters
+kind `ago`, not a length, and a discount (打八折: 80% of the price) one of kind `discount`;
+so are phone, hotline, road and version numbers, quarters
 (一季度), decades (80年代), congresses (二十大), holidays (五一期间) and set names (八项规定,
 两会, 双11, 4A级, 万元户, 万亩茶园).
 """
@@ -364,6 +365,9 @@ _NOT_QUANTITY = [
     # 万亩茶园, 千亩基地: a class of estate named by its size, not a measured area
     ("name", rf"(?<![\d{_CN}数几上余多])[百千万]亩(?=[\u4e00-\u9fff])(?!以上|以下|左右|上下|多|余)"),
     ("name", r"十分(?![钟之])"),  # 十分 "very" (after the clock times: 三点五十分)
+    # 打八折, 七五折, 8.5折: a price ratio (八折 = 80% of the price), not a count or a share
+    ("discount", r"打?(?:\d+(?:\.\d+)?|[一二三四五六七八九]{1,2}(?:点[一二三四五六七八九])?)折"
+                 r"(?![合算旧腾叠射返服磨中])"),
 ]
 
 # A pattern can only match a text holding one of its trigger characters; checking them first
@@ -372,7 +376,7 @@ _TRIGGERS = ("第", "初", "号奖", "周期拜", "是要抓靠看", "、.．", 
              "日", "年", "后", "+＋", "个", "一", "一", None, "千", "-", ":", "点", "一", "即",
              "Gg", "×xX*", "起", "1", "拨致热电报号", "热专平报", "GSXgsx道", "Vv版代式级", "·•",
              "晚事活消国期当维纪", "之", ":：比", "Aa", "双", "季", "世", "代", "大届", "一四八", "前后",
-             "番", "这那每同某另哪", "亩", "十")
+             "番", "这那每同某另哪", "亩", "十", "折")
 assert len(_TRIGGERS) == len(_NOT_QUANTITY)
 _NOT_RE = [(kind, re.compile(pattern), frozenset(trigger) if trigger else None)
            for (kind, pattern), trigger in zip(_NOT_QUANTITY, _TRIGGERS, strict=True)]
@@ -397,6 +401,13 @@ def _not_quantities(text: str) -> list[NotQuantity]:
         values = tuple(dict.fromkeys(values + tuple(
             float(DIGITS[ch] if ch in DIGITS else MULTIPLIERS[ch]) for ch in phrase.translate(_FORMAL)
             if ch in DIGITS or ch in MULTIPLIERS)))
+        if kind == "discount":  # 八折 may be mistaken for 80 (percent), 七五折 for 75
+            digits = phrase.strip("打折")
+            share = (float(digits) * 10 if digits[0].isdigit() and float(digits) < 10
+                     else float(digits) if digits[0].isdigit()
+                     else _digit_string(digits) * (10 if len(digits) == 1 else 1)
+                     if _digit_string(digits) is not None else None)
+            values += (share,) if share is not None else ()
         for i in range(start, end):
             taken[i] = True
         found.append(NotQuantity(phrase, start, kind, values))

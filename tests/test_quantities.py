@@ -904,6 +904,9 @@ P = "percent"
     ("已近3年", [("3", [("just_under", 3, None), (A, 3, None)])]),
     ("近两年的时间", [("两", [("just_under", 2, None), (A, 2, None)])]),
     ("两年多前", []), ("一年半前", []), ("两个多月前", []), ("3年多后", []),
+    # 6. 折: a discount is a price ratio, no quantity (but 折合 converts: 折合人民币5万元 is one)
+    ("打八折销售", []), ("七五折优惠", []), ("打8.5折", []), ("九折", []),
+    ("折合人民币5万元", [("5万", ex(50000))]), ("产品打八折，带动300户", [("300", ex(300))]),
 ])
 def test_figures_review_readings(text, want):
     assert reads(text) == want
@@ -967,6 +970,18 @@ def test_figures_review_readings(text, want):
         "time (…年前/…年后 dates an event from the article's day), not a length or a count: leave the "
         "figure out, or say when in the metric's `period` (as written) and `as_of`; the quote states no "
         "figure: leave the figure out")]),
+    ("打八折销售", 8, "exact", "item", None, [(
+        "metric-not-quantity", "value 8 is not a quantity in the quote “打八折销售”: 打八折 is a discount "
+        "(八折 is 80% of the price, 七五折 75%): a price ratio, not a count or a share of anything "
+        "measured, so it backs no metric; the quote states no figure: leave the figure out")]),
+    ("打八折销售", 80, "exact", P, None, [(
+        "metric-not-quantity", "value 80 is not a quantity in the quote “打八折销售”: 打八折 is a discount "
+        "(八折 is 80% of the price, 七五折 75%): a price ratio, not a count or a share of anything "
+        "measured, so it backs no metric; the quote states no figure: leave the figure out")]),
+    ("七五折优惠", 75, "exact", P, None, [(
+        "metric-not-quantity", "value 75 is not a quantity in the quote “七五折优惠”: 七五折 is a discount "
+        "(八折 is 80% of the price, 七五折 75%): a price ratio, not a count or a share of anything "
+        "measured, so it backs no metric; the quote states no figure: leave the figure out")]),
 ])
 def test_figures_review_messages(quote, value, qualifier, unit, value_max, want):
     assert umsg(quote, value, qualifier, unit, value_max) == want
