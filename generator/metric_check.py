@@ -66,7 +66,8 @@ def check_metric(metric: dict) -> list[tuple[str, str]]:
     read = readings(quote)
     true = [q for q in read.quantities if is_true_reading(q, qualifier, value, value_max)]
     if any(fits(q, unit) for q in true):
-        return _too_precise(value, value_max) + _as_of(metric)
+        q = next(q for q in true if fits(q, unit))
+        return _too_precise(value, value_max) + _as_of(metric) + _per_unit(metric, q, read.quantities)
     if true:
         q = true[0]
         return [("metric-unit", f"`unit: {unit}` does not fit {_with_unit(q)} in the quote "
@@ -105,6 +106,43 @@ def check_metric(metric: dict) -> list[tuple[str, str]]:
              + _what_it_reads(quote, read.quantities)
              + ("; money is in yuan (40万元 → 400000) and 万 = 10000"
                 if read.quantities and metric.get("unit") in (None, "cny") else ""))]
+
+
+# 户均增收3000元, 人均2000元, 每户补助5000元, 每年为每队预算2万元, 3000元/户: a figure for each
+# household (person, team …), not the whole program's total. The schema's `denominator` says so;
+# mu has no `denominator` value, so 每亩/亩均 figures are not checked here.
+_PER_BEFORE = re.compile(r"每(?:一)?(?:个|名|位|支|家)?"
+                         r"(?P<u>人|户|村|服务队|工作队|帮扶队|队|乡镇|镇|乡|县|项目)|(?P<avg>人均|户均|村均)")
+_PER_AFTER = re.compile(r"\s*[/／](?:每)?(?:个|名|位)?(?P<u>人|户|村|队|镇|乡|县)")
+_DENOMINATORS = {"人": "person", "户": "household", "村": "village", "服务队": "team", "工作队": "team",
+                 "帮扶队": "team", "队": "team", "乡镇": "town", "镇": "town", "乡": "town",
+                 "县": "county", "项目": "project", "人均": "person", "户均": "household",
+                 "村均": "village"}
+_CLAUSE_END = re.compile(r"[，。；;！？,!?：:\n]")
+
+
+def _per_unit(metric: dict, q: Quantity, quantities: tuple[Quantity, ...]) -> list[tuple[str, str]]:
+    """A figure the quote gives per household (户均, 每户, 3000元/户), person, village, team, town,
+    county or project must say so in `denominator`; rule metric-denominator, at `value`. The
+    per word stands in the figure's clause, after any other figure (为每户发放5000元共计150万元:
+    150万 is a total). Only schema-valid metrics (with their required `unit`) are checked: a
+    partial dict is read only."""
+    if "unit" not in metric or metric.get("denominator"):
+        return []
+    quote = metric["quote"]
+    starts = [m.end() for m in _CLAUSE_END.finditer(quote, 0, q.start)]
+    starts += [other.end for other in quantities if other.end <= q.start]
+    found = list(_PER_BEFORE.finditer(quote[max(starts, default=0):q.start]))
+    after = _PER_AFTER.match(quote, q.end + len(q.unit))
+    words = [m.group(0).strip() for m in found] + ([after.group(0).strip()] if after else [])
+    units = [_DENOMINATORS[m["u"] or m["avg"]] for m in found]
+    units += [_DENOMINATORS[after["u"]]] if after else []
+    if not units:
+        return []
+    den = units[-1]  # the nearest: 每户每人 → person
+    return [("metric-denominator", f"{_show(q.text)} in the quote {_echo(quote, q.start, q.end)} is a "
+             f"figure for each {den.replace('_', ' ')} ({'、'.join(dict.fromkeys(words))}), not a "
+             f"total: add `denominator: {den}` (and `per` when the quote also says per year, month …)")]
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-—~～至到]\s*((?:19|20)?\d{2}))?(?=\s*年)")

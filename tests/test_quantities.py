@@ -937,8 +937,11 @@ def test_figures_review_readings(text, want):
         "metric-qualifier", "`qualifier: exact` is not a true reading of 千儿八百 in the quote “千儿八百元”: "
         "千儿八百 means about 1000; write `value: 1000`, `qualifier: approximately`")]),
     ("万儿八千元", 10000, "approximately", "cny", None, []),
-    ("每户补助5000至2万元", 5000, "range", "cny", 20000, []),
-    ("每户补助5000元至2万元", 5000, "range", "cny", 20000, []),
+    ("补助5000至2万元", 5000, "range", "cny", 20000, []),
+    ("每户补助5000元至2万元", 5000, "range", "cny", 20000, [(  # the range is read; 每户 wants its field
+        "metric-denominator", "5000元至2万 in the quote “每户补助5000元至2万元” is a figure for each "
+        "household (每户), not a total: add `denominator: household` (and `per` when the quote also "
+        "says per year, month …)")]),
     ("每户补助5000至2万元", 50000000, "range", "cny", 20000, [(
         "metric-value", "value 50000000 is not a number written in the quote “每户补助5000至2万元”, which "
         "reads: 5000至2万 → `value: 5000`, `value_max: 20000`, `qualifier: range`; money is in yuan "
@@ -985,3 +988,44 @@ def test_figures_review_readings(text, want):
 ])
 def test_figures_review_messages(quote, value, qualifier, unit, value_max, want):
     assert umsg(quote, value, qualifier, unit, value_max) == want
+
+
+# 12. a figure per household (户均, 每户, 元/户), person, team … needs `denominator`
+@pytest.mark.parametrize(("quote", "value", "qualifier", "unit", "words", "den"), [
+    ("户均增收3000余元", 3000, "plus", "cny", "户均", "household"),
+    ("人均增收2000元", 2000, "exact", "cny", "人均", "person"),
+    ("每年为每队预算2万元", 20000, "exact", "cny", "每队", "team"),
+    ("每村选派3名干部", 3, "exact", "person", "每村", "village"),
+    ("为每户发放慰问金500元", 500, "exact", "cny", "每户", "household"),
+    ("补助标准3000元/户", 3000, "exact", "cny", "/户", "household"),
+    ("每人每月1100元", 1100, "exact", "cny", "每人", "person"),
+])
+def test_a_per_unit_figure_needs_its_denominator(quote, value, qualifier, unit, words, den):
+    m = {**metric(quote, value, qualifier), "unit": unit}
+    [(rule, message)] = check_metric(m)
+    assert rule == "metric-denominator"
+    assert message.endswith(f"is a figure for each {den} ({words}), not a total: add `denominator: "
+                            f"{den}` (and `per` when the quote also says per year, month …)")
+    assert check_metric({**m, "denominator": den}) == []
+
+
+@pytest.mark.parametrize(("quote", "value", "unit"), [
+    ("带动300户，户均增收3000元", 300, "household"),  # 300 is the count of households, a total
+    ("带动300户户均增收3000元", 300, "household"),
+    ("为每户发放5000元共计150万元", 1500000, "cny"),  # the 150万 after the per-household figure
+    ("每亩增收500元", 500, "cny"),  # no `denominator` value for mu: not checked
+    ("每个月抽出三到五天时间跨镇服务", 3, "day"),  # per month: `per` is not required (figures.md row)
+])
+def test_totals_beside_per_unit_words_need_no_denominator(quote, value, unit):
+    m = {**metric(quote, value, "exact"), "unit": unit}
+    if quote.startswith("每个月"):
+        m.update(qualifier="range", value_max=5)
+    assert check_metric(m) == []
+
+
+def test_a_per_unit_figure_fails_validation_at_the_value_line(tmp_path):
+    report = validate_paths([_case_with(tmp_path, "户均增收3000余元", "3000", "plus", unit="cny")])
+    assert [(p.line, p.col, p.rule, p.message) for p in report.errors] == [(
+        73, 12, "metric-denominator", "3000余 in the quote “户均增收3000余元” is a figure for each "
+        "household (户均), not a total: add `denominator: household` (and `per` when the quote also "
+        "says per year, month …)")]
