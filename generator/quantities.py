@@ -53,7 +53,8 @@ Which readings are true:
   一人一资源, 五个一, 两优一先, 一线, 统一, 之一, 千方百计 …) and short quoted names
   (“五个一”) are not quantities: their digits back no reading.
 
-Numerals: Arabic (1,000 with thousands commas, 4.57, full-width １２), Chinese (一百零八,
+Numerals: Arabic (1,000 with thousands commas, 1 200 and 400 余万 spaced as in PDF text, 4.57,
+full-width １２), Chinese (一百零八,
 两, 廿/卅, 万/亿 compounds, 万亿), colloquial short forms (一万二 = 12000, 三千五 = 3500),
 mixed (4.57亿, 1.1万, 3千, 3万5千, 1亿2000万), 点 decimals (四点五七亿), financial numerals
 (壹佰万), percent (30%, 百分之三十 → 30; per mille in percent: 5‰ → 0.5; 成 is tenths:
@@ -563,6 +564,9 @@ def readings(text: str) -> Read:
     norm = _formal(text.translate(_WIDE))
     if _ANY_NUMERAL.isdisjoint(norm):
         return Read((), ())
+    index: list[int] | None = None  # position in `norm` of each character read, when squeezed
+    if not _SPACES.isdisjoint(norm):
+        norm, index = _squeeze(norm)
     nots = _not_quantities(norm)
     blocked = [False] * len(norm)
     for n in nots:
@@ -585,10 +589,33 @@ def readings(text: str) -> Read:
         q = _upper_end(norm, q, blocked)
         found.append(q)
         pos = max(q.end, pos + 1)
-    if norm != text:  # echo the quote's own characters (１２, not 12)
+    if index is not None:  # back to the quote's positions: 400 余万 spans the space again
+        found = [replace(q, start=index[q.start], text=text[index[q.start]:index[q.end - 1] + 1])
+                 for q in found]
+        nots = [replace(n, start=index[n.start],
+                        text=text[index[n.start]:index[n.start + len(n.text) - 1] + 1]) for n in nots]
+    elif norm != text:  # echo the quote's own characters (１２, not 12)
         found = [replace(q, text=text[q.start:q.end]) for q in found]
         nots = [replace(n, text=text[n.start:n.start + len(n.text)]) for n in nots]
     return Read(tuple(found), tuple(nots))
+
+
+# Text copied from a PDF or a web page may space a figure: 400 余万元, 1 200人, 4.57 亿元, 3 个村.
+_SPACES = frozenset(" \u00a0\u2009\u202f\u3000")
+_SPACED = re.compile(r"(?<=\d)[ \u00a0\u2009\u202f\u3000]+(?=[余多十百千万亿个元人户名位亩次年天%％‰])"
+                     r"|(?<![\d.,])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.])")
+
+
+def _squeeze(text: str) -> tuple[str, list[int]]:
+    """`text` without the spaces inside a figure, and the original position of each character
+    kept. Returns the text unchanged (and every position) when no figure is spaced."""
+    drop: set[int] = set()
+    for m in _SPACED.finditer(text):
+        drop.update(i for i in range(m.start(), m.end()) if text[i] in _SPACES)
+    if not drop:
+        return text, list(range(len(text)))
+    keep = [i for i in range(len(text)) if i not in drop]
+    return "".join(text[i] for i in keep), keep
 
 
 _SEP_AFTER = re.compile(rf"\s*{_RANGE_SEP}\s*")

@@ -907,6 +907,11 @@ P = "percent"
     # 6. 折: a discount is a price ratio, no quantity (but 折合 converts: 折合人民币5万元 is one)
     ("打八折销售", []), ("七五折优惠", []), ("打8.5折", []), ("九折", []),
     ("折合人民币5万元", [("5万", ex(50000))]), ("产品打八折，带动300户", [("300", ex(300))]),
+    # 9. a space inside a figure (copied from a PDF or web page) does not split it
+    ("400 余万元", [("400 余万", [("plus", 4000000, None)])]), ("1 200人", [("1 200", ex(1200))]),
+    ("帮销 4.57 亿元", [("4.57 亿", ex(457000000))]), ("12 345 678元", [("12 345 678", ex(12345678))]),
+    ("１ ２００人", [("１ ２００", ex(1200))]),
+    ("2023 年帮销400余万元", [("400余万", [("plus", 4000000, None)])]),
 ])
 def test_figures_review_readings(text, want):
     assert reads(text) == want
@@ -985,6 +990,11 @@ def test_figures_review_readings(text, want):
         "metric-not-quantity", "value 75 is not a quantity in the quote “七五折优惠”: 七五折 is a discount "
         "(八折 is 80% of the price, 七五折 75%): a price ratio, not a count or a share of anything "
         "measured, so it backs no metric; the quote states no figure: leave the figure out")]),
+    ("400 余万元", 4000000, "plus", "cny", None, []), ("1 200人", 1200, "exact", "person", None, []),
+    ("帮销400 余万元", 400, "plus", "cny", None, [(
+        "metric-value", "value 400 is not a number written in the quote “帮销400 余万元”, which reads: "
+        "400 余万 → `value: 4000000`, `qualifier: plus`; money is in yuan (40万元 → 400000) and "
+        "万 = 10000")]),
 ])
 def test_figures_review_messages(quote, value, qualifier, unit, value_max, want):
     assert umsg(quote, value, qualifier, unit, value_max) == want
@@ -1029,3 +1039,13 @@ def test_a_per_unit_figure_fails_validation_at_the_value_line(tmp_path):
         73, 12, "metric-denominator", "3000余 in the quote “户均增收3000余元” is a figure for each "
         "household (户均), not a total: add `denominator: household` (and `per` when the quote also "
         "says per year, month …)")]
+
+
+@given(st.lists(ALPHABET | st.sampled_from([" ", "\u3000", "\u00a0", "1 200", "400 余万"]), max_size=30)
+       .map("".join))
+def test_spaced_text_reads_at_the_quote_positions(text):
+    read = readings(text)
+    for q in read.quantities:
+        assert text[q.start:q.end] == q.text
+    for n in read.not_quantities:
+        assert text[n.start:n.start + len(n.text)] == n.text
