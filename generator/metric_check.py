@@ -87,6 +87,11 @@ def check_metric(metric: dict) -> list[tuple[str, str]]:
                  f"not a count: a fraction is a share, recorded in percent ({_meaning(fraction)}); "
                  f"{_proposal(fraction)} with `unit: percent`, or leave the figure out")]
     same = [q for q in read.quantities if any(_same(r.value, value) for r in q.readings)]
+    multiple = next((q for q in same if UNIT_WORDS.get(q.unit) == () and unit in METRIC_UNITS), None)
+    if multiple is not None:  # 增长2倍 recorded as 2 with another qualifier: still no metric
+        return [("metric-unit", f"`unit: {unit}` does not fit {_with_unit(multiple)} in the quote "
+                 f"{_echo(quote, multiple.start, multiple.end + len(multiple.unit))}: "
+                 f"{_counts(multiple.unit)}; " + _in_unit(read.quantities, unit))]
     if same:
         # Of several numbers with this value (一场…一个多小时), the one whose wording is
         # nearest to the recorded qualifier: a plain number for exact, a qualified one else.
@@ -241,7 +246,8 @@ def _others(quantities: tuple[Quantity, ...]) -> str:
 
 
 def _listing(quantities: tuple[Quantity, ...]) -> str:
-    items = [f"{_show(q.text)} → {_yaml(q.readings[0])}"
+    items = [f"{_with_unit(q)} → no metric ({_counts(q.unit)})" if UNIT_WORDS.get(q.unit) == ()
+             else f"{_show(q.text)} → {_yaml(q.readings[0])}"
              + (" (or leave the figure out)" if q.qualifier == "vague" else "")
              for q in quantities[:_MAX_LISTED]]
     if len(quantities) > _MAX_LISTED:

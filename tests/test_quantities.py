@@ -995,6 +995,23 @@ def test_figures_review_readings(text, want):
         "metric-value", "value 400 is not a number written in the quote “帮销400 余万元”, which reads: "
         "400 余万 → `value: 4000000`, `qualifier: plus`; money is in yuan (40万元 → 400000) and "
         "万 = 10000")]),
+    ("收入增长2倍", 200, "exact", P, None, [(
+        "metric-value", "value 200 is not a number written in the quote “收入增长2倍”, which reads: 2倍 → no "
+        "metric (倍 counts a multiple, which no `unit` measures, so leave the figure out)")]),
+    ("增加了一倍", 100, "exact", P, None, [(
+        "metric-value", "value 100 is not a number written in the quote “增加了一倍”, which reads: 一倍 → no "
+        "metric (倍 counts a multiple, which no `unit` measures, so leave the figure out)")]),
+    ("收入增长到2倍", 2, "at_least", P, None, [(
+        "metric-unit", "`unit: percent` does not fit 2倍 in the quote “收入增长到2倍”: 倍 counts a multiple, "
+        "which no `unit` measures, so leave the figure out; the quote writes no figure in percent: "
+        "leave the figure out")]),
+    ("提高5个百分点", 5, "plus", P, None, [(
+        "metric-unit", "`unit: percent` does not fit 5个百分点 in the quote “提高5个百分点”: 个百分点 counts "
+        "percentage points (a difference of two percents), which no `unit` measures, so leave the figure "
+        "out; the quote writes no figure in percent: leave the figure out")]),
+    ("带动300户，收入翻了3倍", 300, "exact", P, None, [(
+        "metric-unit", "`unit: percent` does not fit 300户 in the quote “带动300户，收入翻了3倍”: 户 counts "
+        "households (`unit: household`); the quote writes no figure in percent: leave the figure out")]),
 ])
 def test_figures_review_messages(quote, value, qualifier, unit, value_max, want):
     assert umsg(quote, value, qualifier, unit, value_max) == want
