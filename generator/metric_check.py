@@ -108,7 +108,7 @@ def check_metric(metric: dict) -> list[tuple[str, str]]:
                  f"{_echo(quote, n.start, n.start + len(n.text))}: {_show(n.text)} is "
                  f"{_KINDS[n.kind]}; " + _others(read.quantities))]
     return [("metric-value", f"value {_num(value)} is not a number written in the quote "
-             + _what_it_reads(quote, read.quantities)
+             + _what_it_reads(quote, read.quantities, unit)
              + ("; money is in yuan (40万元 → 400000) and 万 = 10000"
                 if read.quantities and metric.get("unit") in (None, "cny") else ""))]
 
@@ -225,13 +225,13 @@ def _too_precise(value: float, value_max: float | None) -> list[tuple[str, str]]
     return []
 
 
-def _what_it_reads(quote: str, quantities: tuple[Quantity, ...]) -> str:
+def _what_it_reads(quote: str, quantities: tuple[Quantity, ...], unit: str | None = None) -> str:
     """`“quote”, which reads: …` (the caller has just written "the quote")."""
     if not quantities:
         return (f"{_echo(quote, 0, 0)}, which states no figure: leave the figure out, "
                 "or quote the sentence that states it")
     return f"{_echo(quote, quantities[0].start, quantities[-1].end)}, which reads: " + (
-        _listing(quantities))
+        _listing(quantities, unit))
 
 
 def _others(quantities: tuple[Quantity, ...]) -> str:
@@ -245,9 +245,12 @@ def _others(quantities: tuple[Quantity, ...]) -> str:
     return "its figures read: " + _listing(quantities)
 
 
-def _listing(quantities: tuple[Quantity, ...]) -> str:
+def _listing(quantities: tuple[Quantity, ...], unit: str | None = None) -> str:
+    """Each figure's first reading; in a unit word other than the metric's `unit` (半个月 for a
+    metric in days), the figure with its unit word and the `unit` it is counted in."""
     items = [f"{_with_unit(q)} → no metric ({_counts(q.unit)})" if UNIT_WORDS.get(q.unit) == ()
-             else f"{_show(q.text)} → {_yaml(q.readings[0])}"
+             else f"{_with_unit(q)} → {_yaml(q.readings[0])} with `unit: {UNIT_WORDS[q.unit][0]}`"
+             if not fits(q, unit) else f"{_show(q.text)} → {_yaml(q.readings[0])}"
              + (" (or leave the figure out)" if q.qualifier == "vague" else "")
              for q in quantities[:_MAX_LISTED]]
     if len(quantities) > _MAX_LISTED:

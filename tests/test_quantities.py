@@ -1012,6 +1012,20 @@ def test_figures_review_readings(text, want):
     ("带动300户，收入翻了3倍", 300, "exact", P, None, [(
         "metric-unit", "`unit: percent` does not fit 300户 in the quote “带动300户，收入翻了3倍”: 户 counts "
         "households (`unit: household`); the quote writes no figure in percent: leave the figure out")]),
+    ("半个月", 15, "exact", "day", None, [(
+        "metric-value", "value 15 is not a number written in the quote “半个月”, which reads: 半个月 → "
+        "`value: 0.5`, `qualifier: exact` with `unit: month`")]),
+    ("半年", 6, "exact", "month", None, [(
+        "metric-value", "value 6 is not a number written in the quote “半年”, which reads: 半年 → "
+        "`value: 0.5`, `qualifier: exact` with `unit: year`")]),
+    ("驻村半年", 0.5, "exact", "year", None, []), ("半个月", 0.5, "exact", "month", None, []),
+    ("培训半小时", 30, "exact", "day", None, [(
+        "metric-value", "value 30 is not a number written in the quote “培训半小时”, which reads: 半小时 → "
+        "`value: 0.5`, `qualifier: exact` with `unit: hour`")]),
+    ("带动200户增收50万元", 5, "exact", "cny", None, [(
+        "metric-value", "value 5 is not a number written in the quote “带动200户增收50万元”, which reads: "
+        "200户 → `value: 200`, `qualifier: exact` with `unit: household`; 50万 → `value: 500000`, "
+        "`qualifier: exact`; money is in yuan (40万元 → 400000) and 万 = 10000")]),
 ])
 def test_figures_review_messages(quote, value, qualifier, unit, value_max, want):
     assert umsg(quote, value, qualifier, unit, value_max) == want
