@@ -232,6 +232,13 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
             + unseen + _example(parts, node)
         )
     if v == "minLength":
+        if error.validator_value > 1 and value:
+            why = ("; copy it with the words that say what it is about (学校2个, not 2个): a "
+                   "fragment that short is found in almost any article, so finding it proves nothing"
+                   if field == "quote" else "")
+            return parts, "value", (
+                f"`{field}` {_show(value)} is too short ({len(value)} characters, at least "
+                f"{error.validator_value}){why}" + _example(parts, node))
         return parts, "value", f"`{field}` must not be empty" + _example(parts, node)
     if v == "maxLength":
         return parts, "value", (
