@@ -30,24 +30,29 @@ import hashlib
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .load import (
+    _BAD_IN_FILE,
     MAX_BYTES,
     FileKind,
     Refused,
     _decode_error,
+    _leftover,
     _wide_encoding,
+    describe_char,
     kind_name,
     linked_folder,
     read_case,
     read_regular,
+    text_position,
 )
 from .locate import Locator
-from .messages import visible
+from .messages import _INVISIBLE, visible
 from .problems import ERROR, WARNING, Problem
 from .rules import Finding
 
@@ -258,6 +263,8 @@ def _read(source_id: str, text_path: Path, meta_path: Path) -> Snapshot:
         text, trouble = _decode(where, raw)
         if trouble:
             problems.append(trouble)
+        else:
+            problems.extend(_char_problems(where, text))
     meta: dict = {}
     if _stamp(meta_path) is None:
         problems.append(Problem(where, 1, 1, f"snapshot has no metadata file {display_path(meta_path)}; "
@@ -280,7 +287,7 @@ def _read(source_id: str, text_path: Path, meta_path: Path) -> Snapshot:
             if isinstance(loaded.data, dict):
                 meta = loaded.data
                 if actual:
-                    problems.extend(_meta_problems(meta_path, loaded.text, meta, actual))
+                    problems.extend(_meta_problems(meta_path, loaded.text, meta, actual, text))
             elif not loaded.problems:
                 problems.append(Problem(display_path(meta_path), 1, 1, "snapshot metadata must be a "
                                         "mapping of fields (see sources/README.md)", "", ERROR,
@@ -288,8 +295,152 @@ def _read(source_id: str, text_path: Path, meta_path: Path) -> Snapshot:
     return Snapshot(source_id, text_path, meta_path, text, meta, actual, tuple(problems))
 
 
-def _meta_problems(path: Path, text: str, meta: dict, actual: str) -> list[Problem]:
-    """What is wrong in one snapshot's metadata file: each problem at its line."""
+# What a contributor writes when the copy seen shows no title: the README asks for
+# `title_visible: false` instead ("never an invented title").
+_PLACEHOLDER_TITLE = re.compile(r"^[\s（(【\[<《]*(?:无标题|没有标题|标题|untitled|no title|none|n/?a|[?？]+)"
+                                r"[\s）)】\]>》]*$", re.IGNORECASE)
+
+
+def _squeezed(text: str) -> str:
+    """Text without white space: a title printed on two lines is still the title."""
+    return "".join(text.split())
+
+
+def _char_problems(where: str, text: str) -> list[Problem]:
+    """Characters a stored copy must not hold, each at its line and column of the .txt.
+
+    Control characters, U+2028/2029/NEL and noncharacters are errors (the rules of case files,
+    sources/README.md): no article shows them, and a quote copied from the article cannot
+    match them. Other invisible characters (zero-width spaces, bidi controls, private use) are
+    warnings: a web copy may carry them, and a quote matches only if it has them too.
+    """
+    out = []
+    bad = [(m.start(), m.group()) for m in _BAD_IN_FILE.finditer(text)]
+    for index, char in bad[:10]:
+        line, col = text_position(text, index)
+        out.append(Problem(where, line, col, f"{describe_char(char)} is not allowed in a source snapshot: "
+                           "no article shows it, and a quote copied from the article cannot match "
+                           "it; delete it (or make it a normal line break), then update `sha256` and "
+                           "say so in `cleaning`", "", ERROR, "snapshot-character"))
+    if not text.isprintable():  # one C loop: almost every snapshot stops here
+        hidden = [(i, ch) for i, ch in enumerate(text) if ch not in "\t\n\r"
+                  and unicodedata.category(ch) in _INVISIBLE and not _BAD_IN_FILE.match(ch)]
+        for index, char in hidden[:10]:
+            line, col = text_position(text, index)
+            out.append(Problem(where, line, col, f"invisible character U+{ord(char):04X} "
+                               f"({unicodedata.name(char, 'unnamed').lower()}): a quote copied from the "
+                               "article will not have it, so a quote across it does not match; if the "
+                               "article does not show it, delete it, then update `sha256` and say so in "
+                               "`cleaning`", "", WARNING, "snapshot-character"))
+    return out
+
+
+def folder_problems(folder: Path | None) -> list[Problem]:
+    """Files in the snapshot folder that are not snapshots, and duplicate snapshot texts.
+
+    Snapshots are `<source id>.txt` with `<source id>.yaml`, in lower case, directly in the
+    folder (the source id is a slug); README.md is allowed. Any other file or folder is an
+    error, as in cases/: a snapshot saved under a near name (`x.TXT`, `x.txt.txt`, `x.md`,
+    `sources/x/`) would otherwise be skipped and its source's quotes left unchecked without a
+    word; hidden and backup files are warnings. A `.yaml` without its `.txt` is an error. Two
+    `.txt` files with the same bytes are a warning (one article stored twice, or a source
+    given another article's text). Listed once per process while the folder is unchanged (its
+    mtime); only same-size texts are read.
+    """
+    if folder is None or folder_problem(folder) is not None:
+        return []
+    try:
+        key = (folder, os.lstat(folder).st_mtime_ns, os.getcwd())
+    except OSError:
+        return []
+    hit = _folder_cache.get(folder)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    found = _folder_problems(folder)
+    _folder_cache[folder] = (key, found)
+    return found
+
+
+_folder_cache: dict[Path, tuple[tuple, list[Problem]]] = {}
+_SNAPSHOT_NAME = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.(txt|yaml)$")
+
+
+def _folder_problems(folder: Path) -> list[Problem]:
+    out = []
+    texts, metas, sizes = set(), {}, {}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
+    for entry in entries:
+        name, where = entry.name, display_path(Path(entry.path))
+        named = _SNAPSHOT_NAME.match(name)
+        if name == "README.md" or (named and not entry.is_dir(follow_symlinks=False)):
+            if named and named[2] == "txt":
+                texts.add(named[1])
+                try:
+                    sizes.setdefault(entry.stat(follow_symlinks=False).st_size, []).append(Path(entry.path))
+                except OSError:
+                    pass
+            elif named:
+                metas[named[1]] = where
+            continue
+        if _leftover(name):
+            out.append(Problem(where, 1, 1, "not a snapshot (an editor's or the system's hidden or "
+                               "backup file?); it is not read", "", WARNING, "snapshot-file"))
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if named:  # a folder named like a snapshot: reading it says so, where it is cited
+                if named[2] == "txt":
+                    texts.add(named[1])
+                continue
+            why = ("is a folder; snapshots are files directly in the snapshot folder "
+                   "(sources/<source id>.txt and sources/<source id>.yaml): move them up, or the "
+                   "folder out (nothing in it is read)")
+        else:
+            stem = name.lower()
+            while stem.endswith((".txt", ".yaml", ".yml", ".md", ".text")):
+                stem = stem.rsplit(".", 1)[0]
+            hint = (f" (`{stem}.txt`?)" if _SNAPSHOT_NAME.match(f"{stem}.txt") and stem != name else "")
+            why = ("is not a snapshot file: snapshots are named `<source id>.txt` (the text) and "
+                   f"`<source id>.yaml` (what the copy shows), in lower case{hint}; rename it if it "
+                   "is one, otherwise move it out of the snapshot folder (it was not read)")
+        out.append(Problem(where, 1, 1, why, "", ERROR, "snapshot-file"))
+    for source_id, where in metas.items():
+        if source_id not in texts:
+            out.append(Problem(where, 1, 1, f"snapshot metadata without its text: put the article's "
+                               f"text in {display_path(folder / (source_id + '.txt'))} (or delete this "
+                               "file if the source has no snapshot)", "", ERROR, "snapshot-file"))
+    for paths in sizes.values():
+        if len(paths) > 1:
+            out.extend(_same_texts(paths))
+    return out
+
+
+def _same_texts(paths: list[Path]) -> list[Problem]:
+    """A warning on each .txt whose bytes equal an earlier one's (paths: same size, in order)."""
+    seen: dict[str, Path] = {}
+    out = []
+    for path in paths:
+        try:
+            digest = hashlib.sha256(read_regular(path, SNAPSHOT_FILE)).hexdigest()
+        except Refused:
+            continue  # its own snapshot problem says why
+        if digest in seen:
+            first = display_path(seen[digest])
+            out.append(Problem(display_path(path), 1, 1, f"has the same text as {first}: "
+                               "if both sources are the same article, cite it with one source; "
+                               "otherwise one of them holds the wrong article's text", "", WARNING,
+                               "snapshot-duplicate"))
+        else:
+            seen[digest] = path
+    return out
+
+
+def _meta_problems(path: Path, text: str, meta: dict, actual: str,
+                   article: str | None = None) -> list[Problem]:
+    """What is wrong in one snapshot's metadata file: each problem at its line. `article`:
+    the snapshot's text, when it could be read."""
     out: list[tuple[tuple, str, str, str]] = []  # (parts, at, message, rule)
     for key in meta:
         if key not in META_KEYS:
@@ -301,6 +452,16 @@ def _meta_problems(path: Path, text: str, meta: dict, actual: str) -> list[Probl
     if "title" in meta and "title_visible" in meta:
         out.append((("title_visible",), "key", "give either `title` (as printed) or "
                     "`title_visible: false`, not both", "snapshot-metadata"))
+    elif isinstance(meta.get("title"), str) and _PLACEHOLDER_TITLE.match(meta["title"]):
+        out.append((("title",), "value", f"`title` {_show(meta['title'])} is a placeholder, not a "
+                    "title: when the copy seen shows no title, write `title_visible: false` instead",
+                    "snapshot-metadata"))
+    elif (isinstance(meta.get("title"), str) and meta["title"].strip() and article is not None
+          and _squeezed(meta["title"]) not in _squeezed(article)):
+        out.append((("title",), "value", f"`title` {_show(meta['title'])} is not in "
+                    f"{display_path(path.with_suffix('.txt'))}: copy the title as the text prints it "
+                    "(the stored copy should include it), or write `title_visible: false` when the copy "
+                    "seen shows none", "snapshot-title"))
     elif "title" not in meta and meta.get("title_visible") is not False:
         out.append(((), "parent", "no `title`: copy the title as printed, or write "
                     "`title_visible: false` when the copy seen shows none (never an invented title)",
@@ -326,14 +487,16 @@ def _meta_problems(path: Path, text: str, meta: dict, actual: str) -> list[Probl
     elif recorded != actual:
         out.append((("sha256",), "value", f"{txt} does not match its recorded SHA-256: the file "
                     f"has {actual}. If the text was changed on purpose (a better copy of the "
-                    f"article), set `sha256: {actual}` and say what changed in `cleaning`; "
-                    "otherwise restore the text as seen", "snapshot-hash"))
+                    f"article), set `sha256: {actual}` and say what changed in `cleaning` (reviewers "
+                    "compare a changed copy with the article before merging; never change it to fit "
+                    "a quote); otherwise restore the text as seen", "snapshot-hash"))
     locator = Locator(text)
     shown = display_path(path)
     problems = []
     for parts, at, message, rule in out:
         line, col = locator.position(parts, at) if parts else (1, 1)
-        problems.append(Problem(shown, line, col, message, "", ERROR, rule))
+        problems.append(Problem(shown, line, col, message, "", WARNING if rule == "snapshot-title" else ERROR,
+                                rule))
     return problems
 
 
@@ -426,6 +589,9 @@ def verified_quotes(case_path, data: dict) -> Verdicts:
         if isinstance(source, dict) and isinstance(source.get("id"), str):
             snaps[source["id"]] = snapshot(folder, source["id"])
     for parts, source_id, quote in quotes(data):
+        if source_id is None:  # no `source`, several sources: the one whose stored copy holds it
+            source_id = next((k for k, v in snaps.items() if v is not None and v.text is not None
+                              and quote in v.text), None)
         snap = snaps.get(source_id) if source_id else None
         by_quote[parts] = bool(snap is not None and snap.text is not None and quote in snap.text)
         verdicts.source_of[parts] = source_id
@@ -458,7 +624,7 @@ def case_findings(index: int, case_path, data: dict) -> tuple[list[Finding], lis
     """
     folder = snapshot_folder(case_path)
     findings: list[Finding] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = list(folder_problems(folder))
     snaps: dict[str, Snapshot | None] = {}
     for i, source in enumerate(data["sources"]):
         snap = snaps[source["id"]] = snapshot(folder, source["id"])
@@ -470,9 +636,13 @@ def case_findings(index: int, case_path, data: dict) -> tuple[list[Finding], lis
         else:
             said = {(q.path, q.line, q.col, q.message) for q in problems}
             problems.extend(q for q in snap.problems if (q.path, q.line, q.col, q.message) not in said)
+            findings.extend(_described_as(index, i, source, snap))
     searched = 0
     for parts, source_id, quote in quotes(data):
-        snap = snaps.get(source_id) if source_id else None
+        if source_id is None:  # no `source`, and the case has several
+            findings.extend(_unsourced(index, parts, quote, snaps))
+            continue
+        snap = snaps.get(source_id)
         if snap is not None and (snap.text is None or quote in snap.text):
             continue  # an unreadable snapshot is one error in its own file, not one per quote
         dots = ELLIPSIS.search(quote)
@@ -488,6 +658,75 @@ def case_findings(index: int, case_path, data: dict) -> tuple[list[Finding], lis
                 "quote again from the source, character for character")
             findings.append(Finding(index, parts, message, "quote-not-in-source"))
     return findings, problems
+
+
+def _unsourced(index: int, parts: tuple, quote: str, snaps: dict) -> list[Finding]:
+    """A quote that names no `source` in a case with several: verified when a stored copy of
+    the case's sources holds it; an error when every source has a copy and none holds it; a
+    warning at the quote when some source has none (it may be there, but nobody checked)."""
+    readable = {k: v for k, v in snaps.items() if v is not None and v.text is not None}
+    if any(quote in v.text for v in readable.values()):
+        return []
+    names = ", ".join(f"`{k}`" for k in snaps)
+    if len(readable) == len(snaps):
+        files = ", ".join(v.display for v in readable.values())
+        return [Finding(index, parts, f"the quote names no `source` and is in none of the stored "
+                        f"copies of this case's sources ({files}); add `source:` (one of {names}) and "
+                        "copy the quote again from it, character for character", "quote-not-in-source")]
+    return [Finding(index, parts, f"the quote names no `source`, and no stored copy of this case's "
+                    f"sources holds it, so it is not verified; add `source:` (one of {names}) so "
+                    "that it is checked against that source", "quote-no-source", "value", WARNING)]
+
+
+# A case's source fields against what its stored copy's metadata records (sources/README.md).
+_DESCRIBED = ("title", "publisher", "authors", "published", "url")
+
+
+def _described_as(index: int, i: int, source: dict, snap: Snapshot) -> list[Finding]:
+    """The case's description of source `i` against its snapshot's metadata.
+
+    Both given and contradicting: an error at the case's field (a title, publisher, URL or
+    date the stored copy does not print; an author it does not name). A publisher may be the
+    shorter of the two (农民日报·中国农网 for 农民日报·中国农网（转载于…）) and a date the
+    coarser (2024 for 2024-08-20). Given in the case only: a warning (the copy seen does not
+    show it: where does it come from?). A title where the copy shows none
+    (`title_visible: false`) is that warning too.
+    """
+    meta = snap.meta if isinstance(snap.meta, dict) else {}
+    if not meta or snap.text is None:  # unreadable: its own file's problem says why
+        return []
+    where = display_path(snap.meta_path)
+    out = []
+    for key in _DESCRIBED:
+        ours, theirs = source.get(key), meta.get(key)
+        if ours in (None, "", []):
+            continue
+        parts = ("sources", i, key)
+        shown = _show(", ".join(ours) if isinstance(ours, list) else str(ours))
+        if theirs in (None, "", []):
+            out.append(Finding(index, parts, f"`{key}` {shown} is not what the stored copy shows: "
+                               f"{where} records no `{key}`; if the article prints it, add it there as "
+                               "printed, otherwise leave it out here (never a guess)", "source-described",
+                               "value", WARNING))
+            continue
+        if key == "authors":
+            named = {_squeezed(str(a)) for a in theirs} if isinstance(theirs, list) else set()
+            wrong = [a for a in ours if _squeezed(str(a)) not in named]
+            agree = not wrong
+        elif key == "published":
+            a, b = str(ours), str(theirs)
+            agree = a.startswith(b) or b.startswith(a)
+        elif key == "publisher":
+            a, b = _squeezed(str(ours)), _squeezed(str(theirs))
+            agree = a in b or b in a
+        else:
+            agree = _squeezed(str(ours)) == _squeezed(str(theirs))
+        if not agree:
+            printed = _show(", ".join(theirs) if isinstance(theirs, list) else str(theirs))
+            out.append(Finding(index, parts, f"`{key}` {shown} differs from the stored copy of this "
+                               f"source: {where} has {printed}; describe the source as that copy "
+                               "prints it (or store the copy that prints this)", "source-described"))
+    return out
 
 
 def _mismatch(quote: str, snap: Snapshot) -> str:
@@ -517,6 +756,15 @@ def _mismatch(quote: str, snap: Snapshot) -> str:
     what = {"replace": f"the quote has {got} where the source has {src}",
             "insert": f"the quote adds {got}, which the source does not have",
             "delete": f"the quote leaves out {src}"}[tag]
+    hidden = window[a1:a2]
+    if hidden and all(unicodedata.category(ch) in _INVISIBLE for ch in hidden):
+        # Copying the quote again cannot bring back a character nobody sees.
+        return (f"{head}; nearest passage: “{_clip(passage, a1 - start)}”; the stored copy has the "
+                f"invisible character {_code_points(hidden)} there, which a copied quote does not "
+                f"keep: if the article does not show it, delete it from {snap.display} (then update "
+                "`sha256` and say so in `cleaning`)")
+    if tag == "replace" and _look_alike(window[a1:a2], quote[b1:b2]):
+        what += f" ({_code_points(quote[b1:b2])} in the quote; {_code_points(window[a1:a2])} in the source)"
     more = f" (and {len(diffs) - 1} more difference{'s' if len(diffs) > 2 else ''})" if len(diffs) > 1 else ""
     return (f"{head}; nearest passage: “{_clip(passage, a1 - start)}”; {what}{more}; "
             "copy the quote again from the source, character for character")
@@ -555,6 +803,25 @@ def _anchor(text: str, quote: str) -> tuple[int, int, int]:
         if size > best[2]:
             best = (lo + i, j, size)
     return best
+
+
+# Characters a Chinese article and a quote usually consist of; a difference in anything else
+# (a Kangxi radical for 一, Cyrillic о, a combining accent) may look the same on screen.
+_USUAL = re.compile(r"[\t\n -~\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*")
+
+
+def _look_alike(a: str, b: str) -> bool:
+    """True when two differing passages may look alike: the same under NFKC, or either holds
+    an unusual character."""
+    if len(a) > 4 or len(b) > 4:
+        return False
+    same = unicodedata.normalize("NFKC", a) == unicodedata.normalize("NFKC", b)
+    return same or not (_USUAL.fullmatch(a) and _USUAL.fullmatch(b))
+
+
+def _code_points(text: str) -> str:
+    """`U+2F00 (kangxi radical one)`, one per character, for characters that look alike."""
+    return ", ".join(f"U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed').lower()})" for ch in text[:4])
 
 
 def _show(text: str) -> str:

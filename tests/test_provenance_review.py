@@ -1,0 +1,191 @@
+"""Quotes verified for every new case: the kinds a fresh provenance reviewer found (issue 15 review).
+
+Each test sets up a project (cases/ + sources/) the way a contributor would and runs
+`casebook validate` in its own process, asserting the exact lines. Kinds: a snapshot under a
+near name or in a subfolder (skipped without a word before), characters no article shows,
+a quote that names no source in a case with several, look-alike characters, a placeholder
+title, a case describing its source otherwise than its stored copy, the same text stored
+twice, and a quote too short to prove anything (tests/fixtures/invalid/quote-too-short).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+from .test_untrusted_sources import project, replace_line, run
+
+CASE = "cases/langao-fixture-mini.yaml"
+TXT = "sources/langao-fixture-source.txt"
+META = "sources/langao-fixture-source.yaml"
+PEOPLE_QUOTE = "    quote: 南宫山镇宏大村的驻村第一书记邹天宁是建行陕西分行派驻的"
+NOT_A_SNAPSHOT = ("is not a snapshot file: snapshots are named `<source id>.txt` (the text) and "
+                  "`<source id>.yaml` (what the copy shows), in lower case (`{}`?); rename it if it "
+                  "is one, otherwise move it out of the snapshot folder (it was not read)")
+ADVICE = ("coordinates", "summary_en", "title_en")  # the fixture's own advice, beside the point here
+
+
+def validate(work) -> tuple[int, list[str]]:
+    code, out = run(work, "validate")
+    return code, [line for line in out if not any(word in line for word in ADVICE)]
+
+
+def test_a_snapshot_under_a_near_name_is_an_error_not_a_silent_skip(tmp_path):
+    work = project(tmp_path)
+    (work / TXT).rename(work / "sources/langao-fixture-source.TXT")
+    assert validate(work) == (1, [
+        "sources/langao-fixture-source.TXT:1:1: " + NOT_A_SNAPSHOT.format("langao-fixture-source.txt"),
+        "sources/langao-fixture-source.yaml:1:1: snapshot metadata without its text: put the article's "
+        "text in sources/langao-fixture-source.txt (or delete this file if the source has no snapshot)",
+        "1 file(s) checked: 2 error(s) in 2 file(s), 0 warning(s)"])
+
+
+def test_every_other_file_in_the_snapshot_folder_is_named(tmp_path):
+    work = project(tmp_path)
+    (work / "sources/x.txt.txt").write_text("文章", encoding="utf-8")  # Windows hides known extensions
+    (work / "sources/x.md").write_text("文章", encoding="utf-8")
+    (work / "sources/sub").mkdir()
+    (work / "sources/.DS_Store").write_text("", encoding="utf-8")
+    (work / "sources/README.md").write_text("说明", encoding="utf-8")  # allowed
+    assert validate(work) == (1, [
+        "sources/.DS_Store:1:1: warning: not a snapshot (an editor's or the system's hidden or backup "
+        "file?); it is not read",
+        "sources/sub:1:1: is a folder; snapshots are files directly in the snapshot folder "
+        "(sources/<source id>.txt and sources/<source id>.yaml): move them up, or the folder out "
+        "(nothing in it is read)",
+        "sources/x.md:1:1: " + NOT_A_SNAPSHOT.format("x.txt"),
+        "sources/x.txt.txt:1:1: " + NOT_A_SNAPSHOT.format("x.txt"),
+        "1 file(s) checked: 3 error(s) in 3 file(s), 1 warning(s)"])
+
+
+def test_characters_no_article_shows_are_named_where_they_are_in_the_snapshot(tmp_path):
+    work = project(tmp_path)
+    text = (work / TXT).read_text(encoding="utf-8")
+    at = text.index("南宫山镇宏大村的驻村第一书记")
+    (work / TXT).write_text(text[:at] + "\x00" + text[at:at + 3] + "\u200b" + text[at + 3:] + "\u2028end\n",
+                            encoding="utf-8")
+    code, out = validate(work)
+    assert code == 1
+    fix = "then update `sha256` and say so in `cleaning`"
+    refused = ("is not allowed in a source snapshot: no article shows it, and a quote copied from the "
+               f"article cannot match it; delete it (or make it a normal line break), {fix}")
+    assert out[:4] == [
+        # The true quote across the invisible character: the advice is to clean the copy, not to
+        # copy the quote again (which can never bring back a character nobody sees).
+        f"{CASE}:100:12: the quote is not in {TXT}, the stored copy of its source; nearest passage: "
+        "“南宫山\\u200b镇宏大村的驻村第一书记邹天宁是建行陕西分行派驻的”; the stored copy has the invisible "
+        "character U+200B (zero width space) there, which a copied quote does not keep: if the article "
+        f"does not show it, delete it from {TXT} ({fix}) [$.people[0].quote]",
+        f"{TXT}:47:1: U+0000 (null) {refused}",
+        f"{TXT}:47:5: warning: invisible character U+200B (zero width space): a quote copied from the "
+        "article will not have it, so a quote across it does not match; if the article does not show "
+        f"it, delete it, {fix}",
+        f"{TXT}:59:8: U+2028 (line separator) {refused}",
+    ]
+
+
+def _two_sources(work, *, second_snapshot: bool) -> None:
+    """The term's quote loses its `source` and a letter (团 → 队); a second source is added."""
+    case = work / CASE
+    term = "        quote: 县上成立了由县委副书记任总团长的县级服务团\n"
+    replace_line(case, term + "        source: langao-fixture-source\n", term.replace("服务团", "服务队"))
+    text = case.read_text(encoding="utf-8")
+    block = text[text.index("sources:\n  - id: langao-fixture-source") + len("sources:\n"):]
+    case.write_text(text + block.replace("langao-fixture-source", "langao-fixture-other"), encoding="utf-8")
+    if second_snapshot:
+        for suffix in (".txt", ".yaml"):
+            shutil.copy(work / f"sources/langao-fixture-source{suffix}",
+                        work / f"sources/langao-fixture-other{suffix}")
+        other_text = work / "sources/langao-fixture-other.txt"
+        with other_text.open("a", encoding="utf-8") as other:
+            other.write("另一篇文章。\n")  # another text, so not the same article stored twice
+        replace_line(work / "sources/langao-fixture-other.yaml",
+                     "sha256: 4c64f447190c92f2114ba5e74a525e8bdf42b36e8ef10fdb6031cab2e7333172",
+                     "sha256: " + hashlib.sha256(other_text.read_bytes()).hexdigest())
+
+
+def test_a_quote_without_source_is_checked_against_every_stored_copy(tmp_path):
+    work = project(tmp_path)
+    _two_sources(work, second_snapshot=True)
+    assert validate(work) == (1, [
+        f"{CASE}:44:16: the quote names no `source` and is in none of the stored copies of this case's "
+        f"sources ({TXT}, sources/langao-fixture-other.txt); add `source:` (one of `langao-fixture-source`, "
+        "`langao-fixture-other`) and copy the quote again from it, character for character "
+        "[$.models[0].terms[0].quote]",
+        "1 file(s) checked: 1 error(s) in 1 file(s), 0 warning(s)"])
+
+
+def test_a_quote_without_source_is_flagged_when_a_source_has_no_stored_copy(tmp_path):
+    work = project(tmp_path)
+    _two_sources(work, second_snapshot=False)
+    code, out = validate(work)
+    assert code == 0
+    assert (f"{CASE}:44:16: warning: the quote names no `source`, and no stored copy of this case's "
+            "sources holds it, so it is not verified; add `source:` (one of `langao-fixture-source`, "
+            "`langao-fixture-other`) so that it is checked against that source "
+            "[$.models[0].terms[0].quote]") in out
+
+
+def test_look_alike_characters_are_named_by_code_point(tmp_path):
+    work = project(tmp_path)
+    replace_line(work / CASE, PEOPLE_QUOTE, PEOPLE_QUOTE.replace("第一", "第\u2f00"))  # KANGXI RADICAL ONE
+    assert validate(work) == (1, [
+        f"{CASE}:100:12: the quote is not in {TXT}, the stored copy of its source; nearest passage: "
+        "“南宫山镇宏大村的驻村第一书记邹天宁是建行陕西分行派驻的”; the quote has “⼀” where the source has "
+        "“一” (U+2F00 (kangxi radical one) in the quote; U+4E00 (cjk unified ideograph-4e00) in the "
+        "source); copy the quote again from the source, character for character [$.people[0].quote]",
+        "1 file(s) checked: 1 error(s) in 1 file(s), 0 warning(s)"])
+
+
+def test_a_placeholder_title_is_refused_and_a_title_not_in_the_text_is_flagged(tmp_path):
+    title = "title: 激活乡村“新密码”——陕西安康岚皋县第一书记“组团服务”赋能高质量发展"
+    work = project(tmp_path / "placeholder")
+    replace_line(work / META, title, "title: （无标题）")
+    code, out = validate(work)
+    assert code == 1
+    assert (f"{META}:2:8: `title` “（无标题）” is a placeholder, not a title: when the copy seen shows "
+            "no title, write `title_visible: false` instead") in out
+    work = project(tmp_path / "invented")
+    replace_line(work / META, title, "title: 完全虚构的标题")
+    replace_line(work / CASE, "    " + title, "    title: 完全虚构的标题")
+    code, out = validate(work)
+    assert code == 0
+    assert out[0] == (f"{META}:2:8: warning: `title` “完全虚构的标题” is not in {TXT}: copy the title as the "
+                      "text prints it (the stored copy should include it), or write `title_visible: false` "
+                      "when the copy seen shows none")
+
+
+def test_a_source_described_otherwise_than_its_stored_copy(tmp_path):
+    work = project(tmp_path)
+    replace_line(work / CASE, "    publisher: 安康日报", "    publisher: 新华社")
+    replace_line(work / CASE, "    authors: [谭迎春, 杨迁伟]", "    authors: [李四]")
+    replace_line(work / CASE, '    published: "2024-08-20"', '    published: "2021-05-01"\n    url: https://example.org/x')
+    differs = (f"differs from the stored copy of this source: {META} has {{}}; describe the source as "
+               "that copy prints it (or store the copy that prints this)")
+    assert validate(work) == (1, [
+        f"{CASE}:105:16: `publisher` “新华社” " + differs.format("“安康日报”") + " [$.sources[0].publisher]",
+        f"{CASE}:106:14: `authors` “李四” " + differs.format("“谭迎春, 杨迁伟”") + " [$.sources[0].authors]",
+        f"{CASE}:107:16: `published` “2021-05-01” " + differs.format("“2024-08-20”")
+        + " [$.sources[0].published]",
+        f"{CASE}:108:10: warning: `url` “https://exa…” is not what the stored copy shows: {META} records "
+        "no `url`; if the article prints it, add it there as printed, otherwise leave it out here "
+        "(never a guess) [$.sources[0].url]",
+        "1 file(s) checked: 3 error(s) in 1 file(s), 1 warning(s)"])
+
+
+def test_a_coarser_date_and_a_shorter_publisher_agree_with_the_stored_copy(tmp_path):
+    work = project(tmp_path)
+    replace_line(work / CASE, '    published: "2024-08-20"', '    published: "2024"')
+    replace_line(work / META, "publisher: 安康日报", "publisher: 安康日报（转载于某网站）")
+    assert validate(work) == (0, ["1 file(s) checked: all valid, 3 warning(s) (advice; they do not fail)"])
+
+
+def test_the_same_text_stored_for_two_sources_is_flagged(tmp_path):
+    work = project(tmp_path)
+    for suffix in (".txt", ".yaml"):
+        shutil.copy(work / f"sources/langao-fixture-source{suffix}", work / f"sources/borrowed{suffix}")
+    code, out = validate(work)
+    assert code == 0
+    assert out[0] == (f"{TXT}:1:1: warning: has the same text as sources/borrowed.txt: if both sources are "
+                      "the same article, cite it with one source; otherwise one of them holds the wrong "
+                      "article's text")
