@@ -29,7 +29,7 @@ approximately      约 大约 大概 左右 上下 N来 千把 万把 个把    
                    百八十 千儿八百 万儿八千 (about 100, 1000, 10000)
 at_most            以下 以内 之内 最多 至多 不超过 不高于 不多于    (-∞, N]
 less_than          不满 不到 不足 少于 低于 小于 未满             (-∞, N)
-range              三到五 3至5 3—5 三五天 三四天 一两天          [a, b]
+range              三到五 3至5 3—5 三五天 三四天 一两天 三两个   [a, b]
 vague              数十万 几十 十几 上百 成千上万 数以万计 …       [lower, upper]
 =================  =========================================  ===========================
 
@@ -46,7 +46,8 @@ Which readings are true:
   bound. Convention: the bounds are the order of magnitude the words name, 数/几 + unit U
   → [U, 10U] (数十万 → 100000..1000000, 几十 → 10..100, 数百 → 100..1000), 十几 U →
   [10U, 20U], 二十几 → 20..30, 上百/上千/上万 → [U, 10U], 成百上千 → 100..10000,
-  成千上万 → 1000..100000, 数以万计 → 10000..100000, 几个/数名 → 1..10.
+  成千上万 → 1000..100000, 数以万计 → 10000..100000, 几个/数名 → 1..10, 数百上千 → 100..10000,
+  数十上百 → 10..1000, 十数 → 10..20 (十数万 → 100000..200000), 大几十 → 50..100.
   A vague quantity never backs `exact`, `at_least` or `plus`;
 - ordinals (第一, 1号文件, 初一, 一等奖), enumerations (一是/二是, 一、), dates (2023年,
   9月, 20日), generations (90后), formulas (1+12+X), names and set phrases (一村一品,
@@ -462,6 +463,9 @@ _ADJACENT = re.compile(  # 三四天, 三五天, 一两天, 七八十, 十五六
     rf"(?P<u>[十百千万亿]*)(?![{_CN}])"
 )
 _VAGUE = [  # (pattern, lower(match), upper(match))
+    # 数百上千, 几十上百: from the first order of magnitude to ten times the second
+    (re.compile(r"(?:数|几)(?P<u>[十百千万])上(?P<v>[百千万亿])"),
+     lambda m: _scale(m["u"]), lambda m: 10 * _scale(m["v"])),
     (re.compile(r"成百上千"), lambda m: 100.0, lambda m: 10_000.0),
     (re.compile(r"成千上万"), lambda m: 1000.0, lambda m: 100_000.0),
     (re.compile(r"成千上百|上百上千"), lambda m: 100.0, lambda m: 10_000.0),
@@ -474,14 +478,20 @@ _VAGUE = [  # (pattern, lower(match), upper(match))
      lambda m: _tens(m["t"]) * _scale(m["u"]), lambda m: (_tens(m["t"]) + 10) * _scale(m["u"])),
     (re.compile(r"(?<![人户次]|多)(?:好几|几|数)(?=[个名位人家户次项座所条支批天年届期处])"),
      lambda m: 1.0, lambda m: 10.0),
+    # 十数个, 十数万: "ten-odd", 10 to 20 (not 数 alone, 1 to 10)
+    (re.compile(r"十数(?P<u>[万亿]*)(?=[个名位人家户次项座所条支批天年届期处万亿元]|$)"),
+     lambda m: 10 * _scale(m["u"]), lambda m: 20 * _scale(m["u"])),
+    # 大几十, 大几百: the upper half of the order of magnitude, 50 to 100
+    (re.compile(r"大几(?P<u>[十百千万]+)"), lambda m: 5 * _scale(m["u"]), lambda m: 10 * _scale(m["u"])),
 ]
-_VAGUE_START = frozenset("成数上几好十一二三四五六七八九123456789")
+_VAGUE_START = frozenset("成数上几好大十一二三四五六七八九123456789")
 # Which vague patterns can start with a character (the 十几 one only when 几 follows soon).
-_VAGUE_BY_FIRST = {ch: [v for v, firsts in zip(_VAGUE, ("成", "成", "成上", "数", "上", "数几",
-                                                         "一二三四五六七八九十123456789", "好几数"),
+_VAGUE_BY_FIRST = {ch: [v for v, firsts in zip(_VAGUE, ("数几", "成", "成", "成上", "数", "上", "数几",
+                                                         "一二三四五六七八九十123456789", "好几数",
+                                                         "十", "大"),
                                               strict=True) if ch in firsts]
                    for ch in _VAGUE_START}
-_START = re.compile(rf"\d|[{_CN}数几上成好半]|个把")
+_START = re.compile(rf"\d|[{_CN}数几上成好半]|个把|大几")
 
 
 def _tens(t: str) -> float:
@@ -692,7 +702,8 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
     if special is not None:
         return special
     # Vague words first: 数十万, 上百, 成千上万, 十几, 几个.
-    if first in _VAGUE_START and (first in "成数上几好" or "几" in text[pos + 1:pos + 4]):
+    if first in _VAGUE_START and (first in "成数上几好大" or "几" in text[pos + 1:pos + 4]
+                                  or text[pos:pos + 2] == "十数"):
         for pattern, low, high in _VAGUE_BY_FIRST[first]:
             m = pattern.match(text, pos)
             if m and m.end() > pos and _free(blocked, pos, m.end()):
@@ -700,7 +711,10 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
     m = _ADJACENT.match(text, pos) if first in _ADJACENT_FIRST else None
     if m and _free(blocked, pos, m.end()):
         d1, d2 = DIGITS[m["d1"]], DIGITS[m["d2"]]
-        if d2 == d1 + 1 or (d1, d2) == (3, 5):
+        if d2 == d1 + 1 or (d1, d2) == (3, 5) or (
+                (d1, d2) == (3, 2) and not m["u"] and _classifier(text, m.end())):  # 三两个: 2 to 3
+            if d1 > d2:
+                d1, d2 = d2, d1
             tens = chinese_to_number(m["tens"]) if m["tens"] else 0
             scale, end = _scale(m["u"]), m.end()
             if not m["u"] and text[end:end + 1] == "成" and _TENTHS.match(text, end):

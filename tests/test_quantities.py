@@ -912,6 +912,14 @@ P = "percent"
     ("帮销 4.57 亿元", [("4.57 亿", ex(457000000))]), ("12 345 678元", [("12 345 678", ex(12345678))]),
     ("１ ２００人", [("１ ２００", ex(1200))]),
     ("2023 年帮销400余万元", [("400余万", [("plus", 4000000, None)])]),
+    # 11. compound vague words: 数百上千, 数十上百, 十数 (ten-odd), 大几十; 三两个 is 2 to 3
+    ("数百上千户受益", [("数百上千", [("vague", 100, 10000)])]),
+    ("数十上百人", [("数十上百", [("vague", 10, 1000)])]),
+    ("几百上千元", [("几百上千", [("vague", 100, 10000)])]),
+    ("十数个村", [("十数", [("vague", 10, 20)])]), ("十数万元", [("十数万", [("vague", 100000, 200000)])]),
+    ("大几十个村参与", [("大几十", [("vague", 50, 100)])]),
+    ("大几百人", [("大几百", [("vague", 500, 1000)])]),
+    ("三两个村", [("三两", [("range", 2, 3)])]), ("三两天", [("三两", [("range", 2, 3)])]),
 ])
 def test_figures_review_readings(text, want):
     assert reads(text) == want
@@ -1026,6 +1034,15 @@ def test_figures_review_readings(text, want):
         "metric-value", "value 5 is not a number written in the quote “带动200户增收50万元”, which reads: "
         "200户 → `value: 200`, `qualifier: exact` with `unit: household`; 50万 → `value: 500000`, "
         "`qualifier: exact`; money is in yuan (40万元 → 400000) and 万 = 10000")]),
+    ("数百上千户受益", 100, "vague", "household", 1000, [(
+        "metric-qualifier", "`qualifier: vague` with `value_max: 1000` is not a true reading of 数百上千 "
+        "in the quote “数百上千户受益”: 数百上千 is vague (between 100 and 10000), so it is never exact, "
+        "at least or plus; write `value: 100`, `value_max: 10000`, `qualifier: vague`, or leave the "
+        "figure out")]),
+    ("十数个村", 1, "vague", "village", 10, [(
+        "metric-value", "value 1 is not a number written in the quote “十数个村”, which reads: 十数 → "
+        "`value: 10`, `value_max: 20`, `qualifier: vague` (or leave the figure out)")]),
+    ("三两个村", 2, "range", "village", 3, []), ("大几十个村参与", 50, "vague", "village", 100, []),
 ])
 def test_figures_review_messages(quote, value, qualifier, unit, value_max, want):
     assert umsg(quote, value, qualifier, unit, value_max) == want
