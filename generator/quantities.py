@@ -309,7 +309,9 @@ _NOT_QUANTITY = [
     # dates: 2023年, 2022-2023年, 9月, 20日
     ("date", r"(?:19|20)\d{2}(?:[-—~～至到](?:19|20)?\d{2})?年(?!代)"),
     ("date", r"(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])(?:[-/.]\d{1,2})?"),
-    ("date", r"(?<![\d个])(?:1[0-2]|0?[1-9])\s*[-—~～至到]\s*(?:1[0-2]|0?[1-9])月"),
+    ("date", r"(?<![\d个])(?:1[0-2]|0?[1-9])\s*[-—~～至到、]\s*(?:1[0-2]|0?[1-9])月"),
+    ("date", rf"(?<![\d{_CN}个])(?:十[一二]?|[一二三四五六七八九])、"  # 三、四月
+             r"(?:十[一二]?|[一二三四五六七八九])月"),
     ("date", r"(?<![\d个])(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月(?:份|初|底|中旬|上旬|下旬)?"
              r"(?:(?:[12]?\d|3[01]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号])?"),
     ("date", r"(?<![\d个])(?:[12]?\d|3[01])日(?!常)"),
@@ -367,6 +369,10 @@ _NOT_QUANTITY = [
     # 万亩茶园, 千亩基地: a class of estate named by its size, not a measured area
     ("name", rf"(?<![\d{_CN}数几上余多])[百千万]亩(?=[\u4e00-\u9fff])(?!以上|以下|左右|上下|多|余)"),
     ("name", r"十分(?![钟之])"),  # 十分 "very" (after the clock times: 三点五十分)
+    # 沿国道318线, 省道S312: a road's number; 五星支部, 三星级: a rating; 五年规划: a plan's name
+    ("name", r"(?:国道|省道|县道|乡道)\s*[GSXYgsxy]?\d{1,4}线?|(?<![\d.])\d{3}线(?![路索条])"),
+    ("name", rf"(?<![\d{_CN}])[一二三四五1-5]星(?:级)?(?![期球座系河际])"),
+    ("name", r"五年(?:规划|计划)"),
     # 打八折, 七五折, 8.5折: a price ratio (八折 = 80% of the price), not a count or a share
     ("discount", r"打?(?:\d+(?:\.\d+)?|[一二三四五六七八九]{1,2}(?:点[一二三四五六七八九])?)折"
                  r"(?![合算旧腾叠射返服磨中])"),
@@ -374,11 +380,11 @@ _NOT_QUANTITY = [
 
 # A pattern can only match a text holding one of its trigger characters; checking them first
 # skips most regex scans (validation reads every quote of every case).
-_TRIGGERS = ("第", "初", "号奖", "周期拜", "是要抓靠看", "、.．", "（(", "其", "年", "-/.", "月", "月",
+_TRIGGERS = ("第", "初", "号奖", "周期拜", "是要抓靠看", "、.．", "（(", "其", "年", "-/.", "月", "月", "月",
              "日", "年", "后", "+＋", "个", "一", "一", None, "千", "-", ":", "点", "一", "即",
              "Gg", "×xX*", "起", "1", "拨致热电报号", "热专平报", "GSXgsx道", "Vv版代式级", "·•",
              "晚事活消国期当维纪", "之", ":：比", "Aa", "双", "季", "世", "代", "大届", "一四八", "前后",
-             "番", "这那每同某另哪", "亩", "十", "折")
+             "番", "这那每同某另哪", "亩", "十", "线", "星", "规计", "折")
 assert len(_TRIGGERS) == len(_NOT_QUANTITY)
 _NOT_RE = [(kind, re.compile(pattern), frozenset(trigger) if trigger else None)
            for (kind, pattern), trigger in zip(_NOT_QUANTITY, _TRIGGERS, strict=True)]

@@ -1097,3 +1097,36 @@ def test_spaced_text_reads_at_the_quote_positions(text):
         assert text[q.start:q.end] == q.text
     for n in read.not_quantities:
         assert text[n.start:n.start + len(n.text)] == n.text
+
+
+# 13. road numbers, ratings, plan names and listed months are no quantities
+@pytest.mark.parametrize(("text", "kind", "phrase"), [
+    ("沿国道318线", "name", "国道318线"), ("沿318线", "name", "318线"), ("省道S312", "name", "S312"),
+    ("县道X105", "name", "X105"), ("五星支部", "name", "五星"), ("评为三星级", "name", "三星级"),
+    ("5星", "name", "5星"), ("五年规划", "name", "五年规划"), ("3、4月份", "date", "3、4月"),
+    ("在三、四月份", "date", "三、四月"), ("11、12月", "date", "11、12月"),
+])
+def test_figures_review_not_quantities(text, kind, phrase):
+    read = readings(text)
+    assert read.quantities == ()
+    assert [(n.kind, n.text) for n in read.not_quantities] == [(kind, phrase)]
+
+
+@pytest.mark.parametrize(("quote", "value", "want"), [
+    ("沿国道318线", 318, "value 318 is not a quantity in the quote “沿国道318线”: 国道318线 is part of a "
+     "name or set phrase, not a count; the quote states no figure: leave the figure out"),
+    ("第十四个五年规划", 5, "value 5 is not a quantity in the quote “第十四个五年规划”: 五年规划 is part "
+     "of a name or set phrase, not a count; the quote states no figure: leave the figure out"),
+    ("3、4月份", 3, "value 3 is not a quantity in the quote “3、4月份”: 3、4月 is a date, not a count; the "
+     "quote states no figure: leave the figure out"),
+])
+def test_figures_review_not_quantity_messages(quote, value, want):
+    assert messages(quote, value, "exact") == [want]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("全县3个村", [("3", ex(3))]), ("建成3条线路", [("3", ex(3))]), ("十五星", [("十五", ex(15))]),
+    ("在3、4月份共接待5000人", [("5000", ex(5000))]),
+])
+def test_figures_review_counts_beside_names(text, want):
+    assert reads(text) == want
