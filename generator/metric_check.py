@@ -218,7 +218,7 @@ def _with_unit(q: Quantity) -> str:
 def _too_precise(value: float, value_max: float | None) -> list[tuple[str, str]]:
     """A float past 15 significant digits (1.234567890123456e15): spreadsheets change it."""
     for name, x in (("value", value), ("value_max", value_max)):
-        if isinstance(x, float) and abs(x) >= 10 ** _MAX_SIGNIFICANT:
+        if isinstance(x, float) and abs(x) >= 10 ** _MAX_SIGNIFICANT and float(f"{x:.15g}") != x:
             return [("metric-value", f"{name} {_num(x)} has more than {_MAX_SIGNIFICANT} "
                      "significant digits, more than a case allows (spreadsheets keep no more); "
                      "check the value")]

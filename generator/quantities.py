@@ -21,7 +21,9 @@ more_than          超过 超 逾 多于 高于 大于 以外 开外           (
                    过万 破亿 突破N (the figure has passed N)
 plus               N余 N多 (400余万, 700多天, 一个多月)         (N, N + step), step = the
                                                               unit of N's last non-zero
-                                                              digit (400余万: step 100万)
+                                                              digit (400余万: step 100万),
+                                                              at most the unit 余 follows
+                                                              (十万余: step 1万)
 just_under         近 将近 接近 几乎                            [?, N)
 approximately      约 大约 大概 左右 上下 N来 千把 万把 个把     about N
                    约合 约有 约占 约达 (约合人民币50万元), N人许,
@@ -161,7 +163,7 @@ def chinese_to_number(text: str) -> float | None:
     a last digit after a unit counts in the next lower unit), Arabic digits inside a
     compound (3万5千 = 35000, 1亿2000万 = 120000000), a decimal point written 点
     (四点五七 = 4.57) and 万亿 (10**12). Returns None for text that is not one numeral
-    (`一二`, `二〇二三`, `一万亿亿`) or that reads above 10**15.
+    (`一二`, `二〇二三`, `一万亿亿`) or that reads above 10**15 (一千万亿).
     """
     text = text.replace("廿", "二十").replace("卅", "三十")
     if not text:
@@ -216,7 +218,7 @@ def chinese_to_number(text: str) -> float | None:
     if digit is not None and last is not None and single and last >= 100:
         digit *= last / 10  # 一万二 = 12000, 三千五 = 3500, 一百五 = 150
     value = total + section + (digit or 0)
-    return value if value < 1e15 else None
+    return value if value <= 1e15 else None
 
 
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|.")
@@ -671,7 +673,8 @@ def _free(blocked: list[bool], start: int, end: int) -> bool:
 
 
 def _quantity(text: str, start: int, end: int, qualifier: str, value: float,
-              value_max: float | None = None, word: str = "", unit: str | None = None) -> Quantity:
+              value_max: float | None = None, word: str = "", unit: str | None = None,
+              step: float | None = None) -> Quantity:
     value, value_max = _clean(value), _clean(value_max)
     if unit is None:
         written = text[start:end]
@@ -688,7 +691,7 @@ def _quantity(text: str, start: int, end: int, qualifier: str, value: float,
             lower = value
             upper = value if qualifier == "exact" else None
         elif qualifier == "plus":
-            lower, upper, lower_open, upper_open = value, _clean(value + _step(value)), True, True
+            lower, upper, lower_open, upper_open = value, _clean(value + (step or _step(value))), True, True
         elif qualifier == "at_least":
             lower = value
         elif qualifier == "more_than":
@@ -735,8 +738,8 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
     a_text = m["a"]
     if not a_text[0].isdigit() and not m["pct"]:
         # 零/〇 alone and a bare unit (百姓) are no numbers; 百余 / 十个 / 将近百人 are.
-        if a_text in ("零", "〇"):
-            return None
+        if a_text in ("零", "〇"):  # 零元, 零事故 is no count; 零元 and 零户 are 0
+            return _qualified(text, pos, m.end(), 0.0) if _ZERO_COUNT.match(text, m.end()) else None
         if len(a_text) == 1 and a_text in "十百千万亿" and not (
                 m["approx1"] or m["approx2"] or m["b"] or _classifier(text, m.end())
                 or _before_word(text, pos)):  # 销售额过万
@@ -762,6 +765,9 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
                              m.group(0) + "‰", unit="%")
         return _quantity(text, pos, m.end(), "range", low, b * scale, m.group(0))
     return _read_plain(text, pos, m, a * scale)
+
+
+_ZERO_COUNT = re.compile(r"(?:元|人|户|例|起|件|个|家|次)(?![\u4e00-\u9fff]?[化式型])")
 
 
 def _shared_unit(a_text: str, b_text: str) -> float:
@@ -840,7 +846,14 @@ def _read_plain(text: str, pos: int, m: re.Match, value: float) -> Quantity:
             return _tenths(text, pos, end + 1, value * 10)
     marker = m["approx1"] or m["approx2"] or m["approx3"]
     if marker in ("余", "多"):
-        return _quantity(text, pos, end, "plus", value, word=marker)
+        # 十万余, 10万余: the 余 comes after the unit 万, so what is more is less than one 万
+        # (100000 to 110000, as 1.5万余 is 15000 to 16000); 400余万 is 400万 to 500万.
+        at = m.start("approx1") if m["approx1"] else m.start("approx2") if m["approx2"] else 0
+        unit = MULTIPLIERS.get(text[at - 1]) if at else None
+        if unit and m["approx1"] and m["mult"]:  # 二十多万: the 多 counts in 十万
+            unit *= _scale(m["mult"])
+        step = min(_step(value), unit) if unit else None
+        return _quantity(text, pos, end, "plus", value, word=marker, step=step)
     if marker == "来":
         if _classifier(text, end):  # 十来个: about ten
             return _quantity(text, pos, end, "approximately", value, word="来")

@@ -1130,3 +1130,26 @@ def test_figures_review_not_quantity_messages(quote, value, want):
 ])
 def test_figures_review_counts_beside_names(text, want):
     assert reads(text) == want
+
+
+# 14. 余 after a unit counts below that unit (十万余 is 100000 to 110000); 零元 is 0; 一千万亿 is 10**15
+@pytest.mark.parametrize(("text", "bounds"), [
+    ("十万余元", (100000, 110000)), ("10万余元", (100000, 110000)), ("1.5万余元", (15000, 16000)),
+    ("3万余人", (30000, 40000)), ("10亿余元", (1e9, 1.1e9)), ("400余万元", (4000000, 5000000)),
+    ("二十多万元", (200000, 300000)), ("百余万元", (1000000, 2000000)), ("三十余人", (30, 40)),
+])
+def test_plus_after_a_unit_stays_below_that_unit(text, bounds):
+    [q] = readings(text).quantities
+    assert (q.qualifier, q.lower, q.upper) == ("plus", *bounds)
+
+
+def test_figures_review_minor_readings():
+    assert reads("零元") == [("零", ex(0))]
+    assert reads("零户") == [("零", ex(0))]
+    assert reads("零事故") == []
+    assert reads("一千万亿元") == [("一千万亿", ex(1e15))]
+    assert messages("十万余元", 100000, "exact") == [
+        "`qualifier: exact` is not a true reading of 十万余 in the quote “十万余元”: 余 means more than "
+        "100000 and below 110000; write `value: 100000`, `qualifier: plus`"]
+    assert umsg("零元", 0, "exact", "cny") == []
+    assert umsg("一千万亿元", 1e15, "exact", "cny") == []
