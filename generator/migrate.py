@@ -21,6 +21,11 @@ quoting, flow lists and folded (`>-`) scalars stay as written; only these change
   guess from the case's own words, each marked with the end-of-line comment
   `# migrate: inferred, check against the source` for a person to check and then delete.
 
+Line endings are kept: a file with CRLF (Windows) line endings stays all CRLF, an LF file
+all LF. A file that mixes them is written with the ending most of its lines use (LF on a
+tie), and migrate says so among its changes (`line endings: mixed (2 CRLF, 106 LF) → all
+LF`): ruamel.yaml reads every line break as LF, so each line's own ending cannot be kept.
+
 Files that are already version 2 are left untouched (byte for byte). So migrate never reports
 success on a file whose figures `casebook validate` would then refuse. Files the strict
 loader refuses (YAML errors, duplicate keys, BOM, tabs …) are not touched either: their
@@ -33,6 +38,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +61,8 @@ class Migration:
 
     `status` is "migrated" (rewritten to version 2), "unchanged" (already version 2,
     not touched) or "refused" (not rewritten: see `problems`). `changes` lists each edit
-    as "json.path: what changed", in file order.
+    as "json.path: what changed", in file order, then, for a file that mixed line endings,
+    "line endings: mixed (…) → all LF" (or CRLF).
     """
 
     path: Path
@@ -89,11 +96,16 @@ class NeedsPerson(ValueError):
 def migrate_text(text: str, check: bool = False) -> tuple[str, list[str]]:
     """Rewrite the text of one version-1 case (already known to load) to version 2.
 
-    Returns (new text, changes). Raises ValueError when the text is not a version-1 case
-    (not a mapping, or `schema_version` is not 1), and, with `check`, NeedsPerson (a
-    ValueError) when a metric's figure has no true version-2 reading for migrate to pick
-    (without `check` such a metric keeps its qualifier, for validate to report).
+    Returns (new text, changes). The new text keeps the old one's line endings (see
+    `_newline`: a file mixing them gets its most used one, and a change saying so). Raises
+    ValueError when the text is not a version-1 case (not a mapping, or `schema_version` is
+    not 1), and, with `check`, NeedsPerson (a ValueError) when a metric's figure has no true
+    version-2 reading for migrate to pick (without `check` such a metric keeps its
+    qualifier, for validate to report); its lines are the text's, whatever its line endings.
     """
+    newline, mixed = _newline(text)
+    if "\r" in text:  # ruamel keeps a CR in comments: give it LF only, put the ending back after
+        text = _BREAK.sub("\n", text)  # one break for one: line numbers stay the file's
     yaml = _yaml()
     data = yaml.load(text)
     if not isinstance(data, CommentedMap) or data.get("schema_version") != 1:
@@ -135,7 +147,27 @@ def migrate_text(text: str, check: bool = False) -> tuple[str, list[str]]:
     yaml.dump(data, out)
     # ruamel puts one or two spaces before an inserted comment; always two (PEP 8 style).
     text = re.sub(r"(?<=\S) ?# " + re.escape(INFERRED), "  # " + INFERRED, out.getvalue())
-    return text, changes
+    if mixed:
+        changes.append(mixed)
+    return text.replace("\n", newline) if newline != "\n" else text, changes
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks of YAML (and of load.text_position)
+_ENDING_NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
+
+
+def _newline(text: str) -> tuple[str, str | None]:
+    """The line ending to write `text` with, and for a text mixing endings the change to
+    report: (its only ending, None), or (its most used one — LF, then CRLF, on a tie —,
+    "line endings: mixed (2 CRLF, 106 LF) → all LF"). A text without a break gets LF."""
+    counts = Counter(_BREAK.findall(text))
+    if not counts:
+        return "\n", None
+    newline = max(counts, key=lambda b: (counts[b], b == "\n", b == "\r\n"))
+    if len(counts) == 1:
+        return newline, None
+    found = ", ".join(f"{counts[b]} {name}" for b, name in _ENDING_NAMES.items() if counts[b])
+    return newline, f"line endings: mixed ({found}) → all {_ENDING_NAMES[newline]}"
 
 
 def migrate_file(path: Path, write: bool = True) -> Migration:
@@ -159,8 +191,8 @@ def migrate_file(path: Path, write: bool = True) -> Migration:
         return Migration(path, REFUSED, problems=[
             Problem(case.display, line, col, message, where, "error", "migrate-metric")
             for line, col, where, message in err.fixes])
-    if write:
-        path.write_text(text, encoding="utf-8", newline="\n")
+    if write:  # the text has the file's own line endings (see migrate_text): no translation
+        path.write_text(text, encoding="utf-8", newline="")
     return Migration(path, MIGRATED, changes)
 
 

@@ -320,3 +320,44 @@ def test_a_flow_style_metric_becomes_block_style_with_its_comment():
         "  - value: 4000000  # flow\n    qualifier: plus\n"
         f"    claim_type: result  # {INFERRED}\n    status: achieved  # {INFERRED}\n"
         "    quote: 帮销农特产品400余万元\n")
+
+
+# --- the hostile review: line endings are kept (finding 6) ----------------------------------
+
+
+def _with_endings(tmp_path, monkeypatch, endings) -> Path:
+    """The v1 valid fixture with line i ending in endings(i) (0-based); cwd is its folder."""
+    work = _copy("valid", tmp_path)
+    monkeypatch.chdir(work)
+    path = work / "langao-fixture-mini.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    path.write_bytes("".join(line + endings(i) for i, line in enumerate(lines[:-1])).encode())
+    return path
+
+
+def test_a_crlf_file_stays_all_crlf(tmp_path, monkeypatch):
+    path = _with_endings(tmp_path, monkeypatch, lambda i: "\r\n")
+    result = run(path.name)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == ("langao-fixture-mini.yaml: migrated to version 2 (8 change(s), "
+                                             "6 inferred value(s) marked `# migrate:` to check)")
+    assert path.read_bytes() == GOLDEN.read_bytes().replace(b"\n", b"\r\n")
+    assert run(path.name).output.splitlines()[0] == "langao-fixture-mini.yaml: already version 2, not changed"
+
+
+@pytest.mark.parametrize(("endings", "change", "newline"), [
+    # The reviewer's file after migrate: the two comment lines CRLF, the rest LF.
+    (lambda i: "\r\n" if i < 2 else "\n", "line endings: mixed (2 CRLF, 100 LF) → all LF", b"\n"),
+    (lambda i: "\n" if i in (5, 50) else "\r\n", "line endings: mixed (100 CRLF, 2 LF) → all CRLF",
+     b"\r\n"),
+], ids=["two-crlf-lines", "two-lf-lines"])
+def test_a_file_mixing_line_endings_gets_its_most_used_one_and_says_so(tmp_path, monkeypatch, endings,
+                                                                       change, newline):
+    path = _with_endings(tmp_path, monkeypatch, endings)
+    result = run(path.name)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == ("langao-fixture-mini.yaml: migrated to version 2 (9 change(s), "
+                        "6 inferred value(s) marked `# migrate:` to check)")
+    assert lines[9] == f"  {change}"
+    assert path.read_bytes() == GOLDEN.read_bytes().replace(b"\n", newline)
