@@ -520,6 +520,7 @@ _BEFORE = [
     ("约为", "approximately"), ("约合", "approximately"), ("约有", "approximately"),
     ("约占", "approximately"), ("约达", "approximately"), ("约计", "approximately"),
     ("约莫", "approximately"), ("大约有", "approximately"), ("大概有", "approximately"),
+    ("约在", "approximately"), ("大约在", "approximately"), ("估计有", "approximately"),
     ("约", "approximately"), ("满", "complete"), ("届满", "complete"),
 ]
 _BEFORE.sort(key=lambda pair: len(pair[0]), reverse=True)
@@ -725,11 +726,13 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
             if d1 > d2:
                 d1, d2 = d2, d1
             tens = chinese_to_number(m["tens"]) if m["tens"] else 0
-            scale, end = _scale(m["u"]), m.end()
+            scale, end, unit, start = _scale(m["u"]), m.end(), None, pos
             if not m["u"] and text[end:end + 1] == "成" and _TENTHS.match(text, end):
                 scale, end = 10.0, end + 1  # 七八成: 70 to 80 percent
-            return _quantity(text, pos, end, "range", (tens + d1) * scale, (tens + d2) * scale,
-                             text[pos:end])
+            elif text[max(0, pos - 3):pos] == "百分之":
+                start, unit = pos - 3, "%"  # 百分之七八十
+            return _quantity(text, start, end, "range", (tens + d1) * scale, (tens + d2) * scale,
+                             text[start:end], unit=unit)
     # A number never reaches into a phrase that is not a quantity (3个一村一品).
     limit = _first_blocked(blocked, pos) if True in blocked else len(text)
     m = _MAIN.match(text if limit == len(text) else text[:limit], pos)
@@ -760,6 +763,9 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
             low *= shared
         if m["mult"] and not m["amult"] and a > b:  # 5000至2万: the 万 is the upper end's own
             low = a
+        if not m["mult"] and text[m.end():m.end() + 1] == "成" and _TENTHS.match(text, m.end()):
+            return _quantity(text, pos, m.end() + 1, "range", low * 10, b * 10, m.group(0) + "成",
+                             unit="%")  # 三至五成: 30 to 50 percent
         if text[m.end():m.end() + 1] == "‰":  # 3-5‰: per mille, recorded in percent
             return _quantity(text, pos, m.end() + 1, "range", low / 10, b * scale / 10,
                              m.group(0) + "‰", unit="%")

@@ -920,6 +920,10 @@ P = "percent"
     ("大几十个村参与", [("大几十", [("vague", 50, 100)])]),
     ("大几百人", [("大几百", [("vague", 500, 1000)])]),
     ("三两个村", [("三两", [("range", 2, 3)])]), ("三两天", [("三两", [("range", 2, 3)])]),
+    # held-out phrasings of kinds 1 and 7 found in self-review
+    ("三至五成", [("三至五成", [("range", 30, 50)])]), ("3至5成", [("3至5成", [("range", 30, 50)])]),
+    ("百分之七八十的村", [("百分之七八十", [("range", 70, 80)])]),
+    ("大约在300人", [("300", [(A, 300, None)])]), ("估计有300人", [("300", [(A, 300, None)])]),
 ])
 def test_figures_review_readings(text, want):
     assert reads(text) == want
