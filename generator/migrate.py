@@ -14,7 +14,8 @@ quoting, flow lists and folded (`>-`) scalars stay as written; only these change
   `more_than` or `approximately` read from a vague word (上万, 数十万) becomes `vague` with
   `value_max`, the word's upper bound. A metric no v2 reading fits (v1 `vague` on a plain
   10万人, a qualifier that is no word of v1, 两年前 as a length) is not guessed: the file is
-  refused with the validate message for that metric, at its `value`, for a person to fix;
+  refused with the validate message for that metric, at its `value` (a qualifier that is no
+  word of v1 at the `qualifier`), for a person to fix;
 - a metric whose quote says 每半年 and that has no `per` gets `per: half_year` (new in v2);
 - the fields version 2 requires and only a person can know for sure — `case_type`, each
   metric's `claim_type` and `status`, each source's `evidence_type` — are filled with a best
@@ -36,6 +37,7 @@ results; only the command line exits.
 from __future__ import annotations
 
 import io
+import json
 import math
 import re
 from collections import Counter
@@ -46,6 +48,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from .load import discover, read_case
+from .locate import Locator
+from .messages import visible
 from .metric_check import check_metric, fits
 from .problems import Problem
 from .quantities import readings
@@ -86,7 +90,7 @@ def _yaml() -> YAML:
 
 class NeedsPerson(ValueError):
     """Metrics no version-2 reading fits: `fixes` lists (line, col, json path, message),
-    1-based, at each metric's `value`."""
+    1-based, at each metric's `value` (at its `qualifier` when that is no word of v1)."""
 
     def __init__(self, fixes: list[tuple[int, int, str, str]]):
         super().__init__("; ".join(f[3] for f in fixes))
@@ -108,7 +112,7 @@ def migrate_text(text: str, check: bool = False) -> tuple[str, list[str]]:
         text = _BREAK.sub("\n", text)  # one break for one: line numbers stay the file's
     yaml = _yaml()
     data = yaml.load(text)
-    if not isinstance(data, CommentedMap) or data.get("schema_version") != 1:
+    if not isinstance(data, CommentedMap) or not _is_one(data.get("schema_version")):
         raise ValueError("not a version-1 case")
     changes: list[str] = []
     data["schema_version"] = 2
@@ -129,9 +133,9 @@ def migrate_text(text: str, check: bool = False) -> tuple[str, list[str]]:
                         metric.yaml_add_eol_comment(note[0].value.strip(), next(iter(metric)))
                 problem = _unreadable(metric) if check else None
                 if problem:
-                    line, col = metric.lc.value("value") if "value" in metric else (metric.lc.line,
-                                                                                    metric.lc.col)
-                    fixes.append((line + 1, col + 1, f"$.metrics[{i}].value", problem))
+                    key, message = problem  # a key _unreadable found in the metric
+                    line, col = metric.lc.value(key)
+                    fixes.append((line + 1, col + 1, f"$.metrics[{i}].{key}", message))
                     continue
                 changes += [f"metrics[{i}].{c}" for c in _migrate_metric(metric)]
     if fixes:
@@ -180,11 +184,8 @@ def migrate_file(path: Path, write: bool = True) -> Migration:
     version = data.get("schema_version") if isinstance(data, dict) else None
     if version == 2:
         return Migration(path, UNCHANGED)
-    if version != 1:
-        problem = Problem(case.display, 1, 1, f"`schema_version` is {version!r}, not 1; "
-                          "only version-1 cases can be migrated", "$.schema_version", "error",
-                          "migrate-version")
-        return Migration(path, REFUSED, problems=[problem])
+    if not _is_one(version):
+        return Migration(path, REFUSED, problems=[_not_version_1(case, data)])
     try:
         text, changes = migrate_text(case.text, check=True)
     except NeedsPerson as err:
@@ -194,6 +195,36 @@ def migrate_file(path: Path, write: bool = True) -> Migration:
     if write:  # the text has the file's own line endings (see migrate_text): no translation
         path.write_text(text, encoding="utf-8", newline="")
     return Migration(path, MIGRATED, changes)
+
+
+def _not_version_1(case, data: object) -> Problem:
+    """Why a file that loads is no version-1 case, located as `casebook validate` locates:
+    at the `schema_version` value, at the first key when there is none, at the start of a
+    document that is no mapping."""
+    locator = Locator(case.text)
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"the single value {_shown(data)}"
+        line, col = locator.position(())
+        message, where = f"the file holds {kind}, not a mapping of fields", "$"
+    elif "schema_version" not in data:
+        line, col = locator.position((), at="parent")
+        message, where = "the file has no `schema_version`", "$"
+    else:
+        line, col = locator.position(("schema_version",))
+        message, where = f"`schema_version` is {_shown(data['schema_version'])}, not 1", "$.schema_version"
+    return Problem(case.display, line, col, message + "; only version-1 cases can be migrated", where,
+                   "error", "migrate-version")
+
+
+def _shown(value: object) -> str:
+    """A value as YAML/JSON writes it (3, "1", true, null), invisible characters escaped."""
+    text = visible(json.dumps(value, ensure_ascii=False, default=str))
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _is_one(version: object) -> bool:
+    """`schema_version` is 1 (the number: `true` equals 1 in Python, but is no version)."""
+    return version == 1 and not isinstance(version, bool)
 
 
 def migrate_paths(paths, write: bool = True) -> list[Migration]:
@@ -327,15 +358,16 @@ def _v2_reading(metric: CommentedMap) -> tuple[str, float | None, str] | None:
     return None
 
 
-def _unreadable(metric: CommentedMap) -> str | None:
-    """Why no v2 reading fits this v1 metric (the message validate would give), or None."""
+def _unreadable(metric: CommentedMap) -> tuple[str, str] | None:
+    """Why no v2 reading fits this v1 metric, or None: (the key the message is about,
+    `value` or `qualifier`; the message validate would give)."""
     quote, value, qualifier = metric.get("quote"), metric.get("value"), metric.get("qualifier")
     if not isinstance(quote, str) or not _numeric(value) or not isinstance(qualifier, str) or (
             qualifier == "range" and not _numeric(metric.get("value_max"))):
         return None  # a schema problem: validate reports it after migration
     if qualifier not in _V1_MEANT:
-        return (f"`qualifier: {qualifier}` is not a version-1 qualifier ({', '.join(_V1_MEANT)}); "
-                "fix it by hand, then run migrate again")
+        return "qualifier", (f"`qualifier: {qualifier}` is not a version-1 qualifier "
+                             f"({', '.join(_V1_MEANT)}); fix it by hand, then run migrate again")
     if _v2_reading(metric) is not None:
         return None
     as_v2 = {k: metric[k] for k in ("quote", "value", "value_max", "unit") if k in metric}
@@ -344,5 +376,5 @@ def _unreadable(metric: CommentedMap) -> str | None:
         as_v2.pop("value_max")
     found = check_metric(as_v2)
     why = found[0][1] if found else f"`qualifier: {qualifier}` has no version-2 reading here"
-    return (f"no version-2 reading of this figure fits its v1 `qualifier: {qualifier}`, so "
-            f"migrate does not guess: {why}; fix the metric by hand, then run migrate again")
+    return "value", (f"no version-2 reading of this figure fits its v1 `qualifier: {qualifier}`, "
+                     f"so migrate does not guess: {why}; fix the metric by hand, then run migrate again")

@@ -276,30 +276,35 @@ def _v1_case(tmp_path, quote: str, value, qualifier: str) -> Path:
     return work
 
 
-@pytest.mark.parametrize(("quote", "value", "qualifier", "why"), [
+AT_VALUE = "71:12", "$.metrics[0].value"
+
+
+@pytest.mark.parametrize(("quote", "value", "qualifier", "why", "at"), [
     ("惠及群众10万人", 100000, "vague",
      "no version-2 reading of this figure fits its v1 `qualifier: vague`, so migrate does not guess: "
      "`qualifier: vague` is not a true reading of 10万 in the quote “惠及群众10万人”: 10万 is written "
      "without a qualifying word; write `value: 100000`, `qualifier: exact` (or `qualifier: "
      "approximately` where the article treats the figure as round); fix the metric by hand, then run "
-     "migrate again"),
+     "migrate again", AT_VALUE),
     ("近10万人", 100000, "vague",
      "no version-2 reading of this figure fits its v1 `qualifier: vague`, so migrate does not guess: "
      "`qualifier: vague` is not a true reading of 10万 in the quote “近10万人”: 近 means close to 100000 "
      "but below it; write `value: 100000`, `qualifier: just_under` (or `qualifier: approximately`); "
-     "fix the metric by hand, then run migrate again"),
+     "fix the metric by hand, then run migrate again", AT_VALUE),
     ("惠及群众数十万人", 100000, "exact",
      "no version-2 reading of this figure fits its v1 `qualifier: exact`, so migrate does not guess: "
      "`qualifier: exact` is not a true reading of 数十万 in the quote “惠及群众数十万人”: 数十万 is vague "
      "(between 100000 and 1000000), so it is never exact, at least or plus; write `value: 100000`, "
      "`value_max: 1000000`, `qualifier: vague`, or leave the figure out; fix the metric by hand, then "
-     "run migrate again"),
+     "run migrate again", AT_VALUE),
     ("惠及群众10万人", 100000, "bogus",
      "`qualifier: bogus` is not a version-1 qualifier (exact, at_least, more_than, approximately, "
-     "less_than, at_most, range, vague); fix it by hand, then run migrate again"),
+     "less_than, at_most, range, vague); fix it by hand, then run migrate again",
+     # A message about the qualifier is at the qualifier (hostile review #8).
+     ("73:16", "$.metrics[0].qualifier")),
 ])
 @pytest.mark.parametrize("dry_run", [False, True])
-def test_a_metric_no_reading_fits_is_refused_at_its_value(tmp_path, quote, value, qualifier, why,
+def test_a_metric_no_reading_fits_is_refused_at_its_value(tmp_path, quote, value, qualifier, why, at,
                                                          dry_run):
     work = _v1_case(tmp_path, quote, value, qualifier)
     before = (work / "langao-fixture-mini.yaml").read_bytes()
@@ -308,7 +313,7 @@ def test_a_metric_no_reading_fits_is_refused_at_its_value(tmp_path, quote, value
     assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = result.output.splitlines()
     assert lines[0].endswith("langao-fixture-mini.yaml: not migrated, fix these first:")
-    assert lines[1].endswith(f"langao-fixture-mini.yaml:71:12: {why} [$.metrics[0].value]")
+    assert lines[1].endswith(f"langao-fixture-mini.yaml:{at[0]}: {why} [{at[1]}]")
     assert (work / "langao-fixture-mini.yaml").read_bytes() == before
 
 
@@ -361,3 +366,39 @@ def test_a_file_mixing_line_endings_gets_its_most_used_one_and_says_so(tmp_path,
                         "6 inferred value(s) marked `# migrate:` to check)")
     assert lines[9] == f"  {change}"
     assert path.read_bytes() == GOLDEN.read_bytes().replace(b"\n", newline)
+
+
+# --- the hostile review: a message about a value is at the value (finding 8) ----------------
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    # The reviewer's file: `schema_version: 3` on line 3; its value starts at column 17.
+    ("schema_version: 1\n", "schema_version: 3\n",
+     "langao-fixture-mini.yaml:3:17: `schema_version` is 3, not 1; only version-1 cases can be "
+     "migrated [$.schema_version]"),
+    ("schema_version: 1\n", 'schema_version: "1"\n',
+     'langao-fixture-mini.yaml:3:17: `schema_version` is "1", not 1; only version-1 cases can be '
+     "migrated [$.schema_version]"),
+    # `true` equals 1 in Python: it was migrated as if it were version 1.
+    ("schema_version: 1\n", "schema_version: true\n",
+     "langao-fixture-mini.yaml:3:17: `schema_version` is true, not 1; only version-1 cases can be "
+     "migrated [$.schema_version]"),
+    # No value to point at: the first key, where the field goes (as validate's `required`).
+    ("schema_version: 1\n", "",
+     "langao-fixture-mini.yaml:3:1: the file has no `schema_version`; only version-1 cases can be "
+     "migrated [$]"),
+], ids=["3", "quoted-1", "true", "missing"])
+def test_a_wrong_schema_version_is_reported_at_its_value(tmp_path, monkeypatch, old, new, message):
+    work = _copy("valid", tmp_path)
+    monkeypatch.chdir(work)
+    path = work / "langao-fixture-mini.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[2] + "\n" == old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    before = path.read_bytes()
+    result = run(path.name)
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == ["langao-fixture-mini.yaml: not migrated, fix these first:",
+                                          f"  {message}",
+                                          "1 file(s): 0 migrated, 0 already version 2, 1 not migrated"]
+    assert path.read_bytes() == before
