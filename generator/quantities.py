@@ -364,7 +364,7 @@ _NOT_QUANTITY = [
              r"|假期|小长假|长假|黄金周|前夕|当天|之际|晚会|慰问|前|后)"),
     # 3年前, 两年前, 三天后: a point in time, dated from the article; not a length
     ("ago", rf"(?<![\d{_CN}第])(?:\d+|[{_CN}]+|几|数|半)[多余]?个?[多余半]?(?:年|月|星期|周|天)[多余半]?"
-            r"(?:之)?[前后]"
+            r"(?:之|以)?[前后]"
             r"(?![往进行来列茅续面排期台端])"),
     ("name", r"翻[一两二三四五六七八九十]番"),  # 翻两番: a multiple
     ("name", r"[这那每同某另哪]一(?![十百千万亿])"),  # 这一幕, 同一天: a determiner, not one
@@ -472,8 +472,8 @@ _ADJACENT = re.compile(  # 三四天, 三五天, 一两天, 七八十, 十五六
 )
 _VAGUE = [  # (pattern, lower(match), upper(match))
     # 数百上千, 几十上百: from the first order of magnitude to ten times the second
-    (re.compile(r"(?:数|几)(?P<u>[十百千万])上(?P<v>[百千万亿])"),
-     lambda m: _scale(m["u"]), lambda m: 10 * _scale(m["v"])),
+    (re.compile(r"(?:数|几)(?P<u>[十百千万])上(?P<v>[百千万亿])(?P<w>[万亿]?)"),  # 数百上千万
+     lambda m: _scale(m["u"]) * _scale(m["w"]), lambda m: 10 * _scale(m["v"]) * _scale(m["w"])),
     (re.compile(r"成百上千"), lambda m: 100.0, lambda m: 10_000.0),
     (re.compile(r"成千上万"), lambda m: 1000.0, lambda m: 100_000.0),
     (re.compile(r"成千上百|上百上千"), lambda m: 100.0, lambda m: 10_000.0),
@@ -622,6 +622,7 @@ def readings(text: str) -> Read:
 # Text copied from a PDF or a web page may space a figure: 400 余万元, 1 200人, 4.57 亿元, 3 个村.
 _SPACES = frozenset(" \u00a0\u2009\u202f\u3000")
 _SPACED = re.compile(r"(?<=\d)[ \u00a0\u2009\u202f\u3000]+(?=[余多十百千万亿个元人户名位亩次年天%％‰])"
+                     r"|(?<=\d[ \u00a0\u2009\u202f\u3000][余多])[ \u00a0\u2009\u202f\u3000]+(?=[万亿])"
                      r"|(?<![\d.,])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.])")
 
 
