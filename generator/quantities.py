@@ -752,6 +752,8 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
     if a is None:
         return None
     scale = _scale(m["mult"])
+    if m["mult"] and a * scale > 1e15:  # 123…万亿亿亿: past what chinese_to_number reads
+        return None
     if m["b"] is not None:
         b = _number(m["b"])
         if b is None:

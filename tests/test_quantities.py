@@ -1160,3 +1160,11 @@ def test_figures_review_minor_readings():
         "100000 and below 110000; write `value: 100000`, `qualifier: plus`"]
     assert umsg("零元", 0, "exact", "cny") == []
     assert umsg("一千万亿元", 1e15, "exact", "cny") == []
+
+
+def test_a_figure_scaled_past_ten_to_the_fifteen_is_no_figure():
+    quote = "１２３４５６７８９０１２３４５６７８９０万亿亿亿元"
+    assert reads(quote) == [] and reads("2000万亿元") == []
+    assert umsg(quote, 1, "exact", "cny") == [(
+        "metric-value", f"value 1 is not a number written in the quote “{quote}”, which states no "
+        "figure: leave the figure out, or quote the sentence that states it")]
