@@ -28,6 +28,7 @@ from .schema import load_schema
 from .skeleton import MODELINE, SkeletonError, check_case_id, current_version, render
 
 NO_RESPONSE = "_No response_"
+ID_LABEL = "案例编号 Case id"  # the id field's label in the committed form
 DEFAULT_FORM = Path(".github/ISSUE_TEMPLATE/new-case.yml")
 
 _HEADER = """\
@@ -172,6 +173,18 @@ def check_headings(body: str, fields: list[dict]) -> None:
 def parse_body(body: str, fields: list[dict]) -> dict[str, str]:
     """Answers by field id from an issue body; empty and `_No response_` answers are left out.
 
+    See parse_body_at, which also gives each answer's line.
+    """
+    return parse_body_at(body, fields)[0]
+
+
+def parse_body_at(body: str, fields: list[dict]) -> tuple[dict[str, str], dict[str, int]]:
+    """(answers by field id, as parse_body gives them; the line of each field's answer).
+
+    Lines are 1-based lines of `body` (split at LF): an answer's line is that of its first
+    line that is not blank; a field whose answer is empty or `_No response_` has the line of
+    its heading, where the answer goes.
+
     A field's answer runs from its `### <label>` line to the next line that starts a field.
     GitHub writes each label once, in form order; the line that starts a field is the first
     `### <label>` line after the previous field's (see _headings, and check_headings, which
@@ -183,23 +196,29 @@ def parse_body(body: str, fields: list[dict]) -> dict[str, str]:
     """
     lines, starts, _ = _headings(body, fields)
     answers: dict[str, str] = {}
-    current, kept = None, []
+    at: dict[str, int] = {}
+    current, kept, heading = None, [], 0
 
     def close() -> None:
         # U+2028, U+2029 and NEL (pasted from web pages) are line breaks to a YAML 1.1 reader
         # and are refused in case files: in an answer they become the line break they mean.
         value = "\n".join(kept).translate(_SEPARATORS).strip()
-        if current and value and value != NO_RESPONSE:
+        if not current:
+            return
+        at[current] = 1 + heading
+        if value and value != NO_RESPONSE:
             answers[current] = value
+            # the same strip, line by line: the first line that keeps a character
+            at[current] += 1 + next(n for n, line in enumerate(kept) if line.translate(_SEPARATORS).strip())
 
     for number, line in enumerate(lines):
         if number in starts:
             close()
-            current, kept = starts[number], []
+            current, kept, heading = starts[number], [], number
             continue
         kept.append(line)
     close()
-    return answers
+    return answers, at
 
 
 def _lines(text: str) -> list[str]:
@@ -253,16 +272,22 @@ def _set(data: dict, path: list, value) -> None:
     node[last] = value
 
 
-def draft(answers: dict[str, str]) -> dict:
-    """The case data the answers give (placeholders are added when it is rendered)."""
+def draft(answers: dict[str, str], lines: dict[str, int] | None = None,
+          id_label: str = ID_LABEL) -> dict:
+    """The case data the answers give (placeholders are added when it is rendered).
+
+    Raises IssueError when the case id answer is missing or no valid id; `lines` (field id →
+    line of the issue body, as parse_body_at gives them) puts that line in the message, and
+    `id_label` is the id field's label in the form.
+    """
     case_id = answers.get("id", "").strip()
     if not case_id:
-        raise IssueError("the issue has no case id (### 案例编号 Case id); add one, e.g. "
+        raise IssueError(f"the issue has no case id (### {id_label}{_at(lines, 'id')}); add one, e.g. "
                          "langao-first-secretary-team-service")
     try:
         pinyin = check_case_id(case_id)
     except SkeletonError as exc:
-        raise IssueError(str(exc)) from exc
+        raise IssueError(f"the answer to “{id_label}”{_at(lines, 'id')}: {exc}") from exc
     source = f"{case_id}-source"
     data: dict = {"schema_version": current_version(), "id": case_id}
     for field_id, text in answers.items():
@@ -296,6 +321,12 @@ def draft(answers: dict[str, str]) -> dict:
     sources = data.setdefault("sources", [{}])  # no source answered: a placeholder to fill
     sources[0] = {"id": source, **sources[0]}
     return data
+
+
+def _at(lines: dict[str, int] | None, field_id: str) -> str:
+    """The words ` at line N of the issue body` for the field's answer; "" when not known."""
+    line = (lines or {}).get(field_id)
+    return f" at line {line} of the issue body" if line else ""
 
 
 def _path(field_id: str) -> list:
@@ -432,10 +463,14 @@ def write_draft(body: bytes | str, cases_dir: Path, form: Path = DEFAULT_FORM) -
     fields = load_form(form)
     check_headings(text, fields)
     check_answers(text, fields)
-    data = draft(parse_body(text, fields))
+    answers, lines = parse_body_at(text, fields)
+    labels = {item["id"]: item["attributes"]["label"].strip() for item in fields}
+    data = draft(answers, lines, labels.get("id", ID_LABEL))
     target = Path(cases_dir) / f"{data['id']}.yaml"
+    exists = f"{target} already exists; the case may already be in the collection" + (
+        f" (the case id is{_at(lines, 'id')})" if "id" in lines else "")
     if target.exists():
-        raise IssueError(f"{target} already exists; the case may already be in the collection")
+        raise IssueError(exists)
     content = draft_text(data).encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=".from-issue-", suffix=".tmp", dir=cases_dir)
     try:
@@ -449,7 +484,7 @@ def write_draft(body: bytes | str, cases_dir: Path, form: Path = DEFAULT_FORM) -
         try:
             os.link(tmp, target)  # fails if target exists: never overwrites
         except FileExistsError:
-            raise IssueError(f"{target} already exists; the case may already be in the collection") from None
+            raise IssueError(exists) from None
         except OSError:  # a file system without hard links
             with target.open("xb") as out:
                 out.write(content)

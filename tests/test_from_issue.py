@@ -156,3 +156,59 @@ def test_without_a_cases_folder_is_misuse(tmp_path, monkeypatch):
     result = run("from-issue", "--form", FORM, BODY)
     assert result.exit_code == 2
     assert "no cases/ folder" in result.output
+
+
+# --- the hostile review: an error about an answer names its line in the body (finding 9) ------
+
+ID_RULES = ("is not a valid case id: use lower-case ASCII letters, digits and single hyphens, at most "
+            "80 characters, e.g. langao-first-secretary-team-service")
+
+
+def _with_id(tmp_path, monkeypatch, answer: str) -> str:
+    """The body file with the case id answer (line 3 of the body) replaced; cwd has cases/."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cases").mkdir()
+    body = BODY.read_text(encoding="utf-8")
+    assert body.split("\n")[2] == CASE_ID
+    (tmp_path / "body.md").write_text(body.replace(f"\n{CASE_ID}\n", f"\n{answer}\n", 1), encoding="utf-8")
+    return "body.md"
+
+
+@pytest.mark.parametrize(("answer", "output"), [
+    # The reviewer's body: an id with capitals.
+    ("Dawang-Cross", f"'Dawang-Cross' {ID_RULES}"),
+    ("../dawang-cross", f"'../dawang-cross' {ID_RULES}"),
+    ("dawang-" + "x" * 293, f"'dawang-{'x' * 293}' {ID_RULES}"),
+    # NEL is a line break in an answer (parse_body): echoed escaped, as \n.
+    ("dawang\x85cross", f"'dawang\\ncross' {ID_RULES}"),
+], ids=["capitals", "dot-dot", "300-characters", "nel"])
+def test_a_bad_case_id_names_its_line_in_the_body(tmp_path, monkeypatch, answer, output):
+    result = run("from-issue", "--form", FORM, _with_id(tmp_path, monkeypatch, answer))
+    assert result.exit_code == 1
+    assert result.output == f"Error: the answer to “案例编号 Case id” at line 3 of the issue body: {output}\n"
+    assert list((tmp_path / "cases").iterdir()) == []
+
+
+def test_an_id_after_blank_lines_is_at_its_own_line(tmp_path, monkeypatch):
+    # Blank lines, and a U+2028 (a line break in an answer), before the id: the id's own line.
+    result = run("from-issue", "--form", FORM, _with_id(tmp_path, monkeypatch, "\n\u2028\ndawang"))
+    assert result.exit_code == 1
+    assert result.output == ("Error: the answer to “案例编号 Case id” at line 5 of the issue body: 'dawang' "
+                             "must start with the place name in pinyin and a hyphen, then a short name, "
+                             "e.g. langao-first-secretary-team-service (the place is 'langao')\n")
+
+
+def test_a_missing_id_names_its_heading_line(tmp_path, monkeypatch):
+    result = run("from-issue", "--form", FORM, _with_id(tmp_path, monkeypatch, NO_RESPONSE))
+    assert result.exit_code == 1
+    assert result.output == ("Error: the issue has no case id (### 案例编号 Case id at line 1 of the issue "
+                             "body); add one, e.g. langao-first-secretary-team-service\n")
+
+
+def test_an_existing_case_names_the_id_line(tmp_path, monkeypatch):
+    body = _with_id(tmp_path, monkeypatch, CASE_ID)
+    (tmp_path / "cases" / f"{CASE_ID}.yaml").write_text("theirs", encoding="utf-8")
+    result = run("from-issue", "--form", FORM, body)
+    assert result.exit_code == 1
+    assert result.output == (f"Error: cases/{CASE_ID}.yaml already exists; the case may already be in the "
+                             "collection (the case id is at line 3 of the issue body)\n")
