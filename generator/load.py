@@ -49,6 +49,10 @@ MAX_BYTES = 1_000_000
 # Lists and mappings nested inside each other: a case needs about 6 levels. Checked before
 # anything recurses over the document (PyYAML's composer and this constructor do).
 MAX_DEPTH = 64
+# Items of one list, keys of one mapping. The schema's limits (maxItems) are a few hundred at
+# most; a longer one is refused while the data is built, before the schema's explanation walks
+# every item (a 1 MB file of 316,000 wrong items took 44 s and 1.4 GB to explain, item by item).
+MAX_ITEMS = 1000
 # Digits of an integer: above 15, spreadsheets (Excel keeps 15 significant digits) and
 # JavaScript (exact to 2**53) change the number. Python refuses to convert above 4,300.
 MAX_DIGITS = 15
@@ -124,13 +128,12 @@ _IMPLICIT_FIRST = CoreResolver.yaml_implicit_resolvers
 _SCALARS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float"))
 
 
+_ALIAS_MESSAGE = ("YAML aliases (*name) and anchors (&name) are not allowed in case files; "
+                  "write the value out in full")
+
+
 def _alias_error(node) -> ConstructorError:
-    return ConstructorError(
-        None, None,
-        "YAML aliases (*name) and anchors (&name) are not allowed in case files; "
-        "write the value out in full",
-        node.start_mark,
-    )
+    return ConstructorError(None, None, _ALIAS_MESSAGE, node.start_mark)
 
 
 # Characters a case file may not contain, raw or written as an escape in double quotes:
@@ -397,6 +400,10 @@ class StrictConstructor(SafeConstructor):
             if tag in _SCALARS:
                 return _SCALAR_BUILDERS[tag](node)
         elif cls is MappingNode and tag == _MAP:
+            if len(node.value) > MAX_ITEMS:
+                raise ConstructorError(
+                    None, None, f"this mapping has {len(node.value):,} keys; no part of a case needs more "
+                    f"than a few dozen (the limit is {MAX_ITEMS:,}): check the indentation", node.start_mark)
             result: dict = {}
             first: dict = {}
             for key_node, value_node in node.value:
@@ -420,6 +427,11 @@ class StrictConstructor(SafeConstructor):
                 self._verbatim = False
             return result
         elif cls is SequenceNode and tag == _SEQ:
+            if len(node.value) > MAX_ITEMS:
+                raise ConstructorError(
+                    None, None, f"this list has {len(node.value):,} items; no list of a case needs more "
+                    f"than a few hundred (the limit is {MAX_ITEMS:,}): check the brackets, or split "
+                    "the program into several cases", node.start_mark)
             return [self._build(child) for child in node.value]
         self._seen.discard(id(node))
         return self.construct_object(node, deep=True)  # unusual tags: PyYAML's path and errors
@@ -1078,6 +1090,10 @@ def _parse(case: CaseFile, path: Path, text: str, raw: bytes) -> None:
         ))
     if case.problems:
         return
+    anchor = _first_anchor(text) if b"&" in raw else None  # fast: most files have no `&` at all
+    if anchor is not None:
+        case.problems.append(_problem(path, *anchor, _ALIAS_MESSAGE, "alias"))
+        return
     if data is None:
         case.problems.append(_problem(
             path, 1, 1, "file is empty; start from `casebook new <id>` for a filled-in skeleton",
@@ -1096,6 +1112,22 @@ def _parse(case: CaseFile, path: Path, text: str, raw: bytes) -> None:
                 f"an escape in this double-quoted text writes {_INVISIBLE[char]}, which is "
                 "invisible: the text looks the same without it, but a search or a quote check does "
                 "not match; delete the escape", "invisible", WARNING))
+
+
+def _first_anchor(text: str) -> tuple[int, int] | None:
+    """(line, column) of the first anchor (`&name`) in the text, or None.
+
+    An anchor that no alias uses parses and builds like plain YAML, so the constructor never
+    sees it; the README refuses anchors and aliases alike (nothing in a case needs them). The
+    parser's events carry the anchor: a second parse in C, only for a file holding a `&`.
+    """
+    for event in yaml.parse(text, Loader=_EventLoader):
+        if getattr(event, "anchor", None) is not None:
+            return event.start_mark.line + 1, event.start_mark.column + 1
+    return None
+
+
+_EventLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # Invisible characters that are not refused (a source could print one) but are almost always

@@ -54,7 +54,8 @@ from .load import (
 from .locate import Locator
 from .messages import _INVISIBLE, visible
 from .problems import ERROR, WARNING, Problem
-from .rules import Finding
+from .rules import Finding, calendar_problem
+from .schema import load_schema
 
 FOLDER = "sources"
 # An ellipsis a writer uses to join two passages: the Chinese 省略号 (…, ……) or three dots.
@@ -62,8 +63,8 @@ ELLIPSIS = re.compile(r"…+|\.\.\.+|。。。+")
 SHOW = 36  # characters of the snapshot shown around a difference
 META_KEYS = ("title", "title_visible", "publisher", "authors", "published", "url", "retrieved",
              "cleaning", "note", "sha256")
-_DATE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
-_DAY = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+_DATE = re.compile(r"^(19|20)[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
+_DAY = re.compile(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 # The case whose data is being derived (export rows computed in a validation worker):
@@ -301,6 +302,18 @@ _PLACEHOLDER_TITLE = re.compile(r"^[\s（(【\[<《]*(?:无标题|没有标题|�
                                 r"[\s）)】\]>》]*$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _url_pattern() -> str:
+    return load_schema()["definitions"]["source"]["properties"]["url"]["pattern"]
+
+
+@lru_cache(maxsize=1)
+def _url_rule() -> str:
+    """The schema's own wording of the URL rule (its English half)."""
+    text = load_schema()["definitions"]["source"]["properties"]["url"]["description"]
+    return text[text.index("A full http"):]
+
+
 def _squeezed(text: str) -> str:
     """Text without white space: a title printed on two lines is still the title."""
     return "".join(text.split())
@@ -466,6 +479,11 @@ def _meta_problems(path: Path, text: str, meta: dict, actual: str,
         out.append(((), "parent", "no `title`: copy the title as printed, or write "
                     "`title_visible: false` when the copy seen shows none (never an invented title)",
                     "snapshot-metadata"))
+    url = meta.get("url")
+    if isinstance(url, str) and url.strip() and not re.match(_url_pattern(), url):
+        # The same rule as a case's sources[].url: the stored copy's metadata is untrusted input too.
+        out.append((("url",), "value", f"`url` {_show(url)} is not a plain http(s) address: "
+                    f"{_url_rule()}", "snapshot-metadata"))
     if "authors" in meta and not (isinstance(meta["authors"], list)
                                   and all(isinstance(a, str) and a for a in meta["authors"])):
         out.append((("authors",), "value", "`authors` must be a list of names", "snapshot-metadata"))
@@ -473,6 +491,8 @@ def _meta_problems(path: Path, text: str, meta: dict, actual: str,
                                ("retrieved", _DAY, "YYYY-MM-DD")):
         if key in meta and not (isinstance(meta[key], str) and pattern.match(meta[key])):
             out.append(((key,), "value", f"`{key}` must be a quoted date {form}", "snapshot-metadata"))
+        elif key in meta and len(meta[key]) == 10 and (wrong := calendar_problem(meta[key], key)):
+            out.append(((key,), "value", wrong, "snapshot-metadata"))
     if "cleaning" not in meta:
         out.append(((), "parent", "no `cleaning`: say how the text was cleaned, or that it is "
                     "unchanged (未改动)", "snapshot-metadata"))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .load import display_path
@@ -90,6 +92,7 @@ def file_findings(index: int, path: Path, case: dict) -> list[Finding]:
     if "end" in period and period["end"] < period["start"]:
         found.append(Finding(index, ("period", "end"), f"period ends ({period['end']}) before "
                              f"it starts ({period['start']}); swap them", "period-order"))
+    found += _date_findings(index, case)
     own_sources = [s["id"] for s in case["sources"]]
     for parts, ref in _sources_refs(case):
         if ref not in own_sources:
@@ -98,6 +101,34 @@ def file_findings(index: int, path: Path, case: dict) -> list[Finding]:
     for i, metric in enumerate(case.get("metrics", [])):
         found.extend(_check_metric(index, i, metric))
     found += part_of_findings(index, case.get("metrics", []))
+    return found
+
+
+def calendar_problem(value: str, field: str) -> str | None:
+    """Why a YYYY-MM-DD string that fits the schema's pattern is no day of the calendar, or is
+    after today (a review or a publication cannot be in the future), or None."""
+    year, month, day = (int(part) for part in value.split("-"))
+    days = calendar.monthrange(year, month)[1]
+    fix = {"last_reviewed": "write the day the case was checked against its sources",
+           "retrieved": "write the day the text was copied"}.get(field, "write the date as printed")
+    if day > days:
+        return f"`{field}` {value} is not a day of the calendar ({year}-{month:02d} has {days} days); {fix}"
+    if date(year, month, day) > date.today():
+        return f"`{field}` {value} is after today; {fix} (today or earlier)"
+    return None
+
+
+def _date_findings(index: int, case: dict) -> list[Finding]:
+    """The case's day-precision dates: each a real calendar day, none in the future (rule date).
+    The schema's patterns take month 01–12 and day 01–31 only; February 30 fits them."""
+    dated = [(("last_reviewed",), case.get("last_reviewed"))]
+    dated += [(("sources", i, "published"), s.get("published")) for i, s in enumerate(case["sources"])]
+    found = []
+    for parts, value in dated:
+        if isinstance(value, str) and len(value) == 10:
+            problem = calendar_problem(value, parts[-1])
+            if problem:
+                found.append(Finding(index, parts, problem, "date"))
     return found
 
 
