@@ -8,6 +8,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from .report import BLANK_LOOKING, DEFAULT_IGNORABLE
 from .schema import example_of, field_schema, load_schema, resolve, vocab_name, vocabulary
 
 if TYPE_CHECKING:  # importing jsonschema costs 0.15 s; valid files never need it
@@ -47,13 +48,22 @@ def _show(value: object) -> str:
 # format characters such as U+200B ZERO WIDTH SPACE and U+202E RIGHT-TO-LEFT OVERRIDE (Cf),
 # line and paragraph separators (Zl, Zp), private-use, surrogate and unassigned code points.
 _INVISIBLE = frozenset(("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"))
+# Invisible or blank-looking characters of other categories: Hangul fillers (U+3164, Lo),
+# variation selectors (Mn), U+2800 BRAILLE PATTERN BLANK (So) … (see report.DEFAULT_IGNORABLE).
+_HIDDEN = re.compile(f"[{DEFAULT_IGNORABLE}{BLANK_LOOKING}]")
+
+
+def hidden(ch: str) -> bool:
+    """True for a character a reader cannot see or that reorders the text around it."""
+    return unicodedata.category(ch) in _INVISIBLE or _HIDDEN.match(ch) is not None
 
 
 def visible(text: str) -> str:
-    """`text` with every invisible or reordering character written as an escape (\\u200b)."""
+    """`text` with every invisible, blank-looking or reordering character written as an
+    escape (\\u200b, \\u3164)."""
     if text.isprintable() and text.isascii():
         return text
-    return "".join(_escape(ch) if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
+    return "".join(_escape(ch) if hidden(ch) else ch for ch in text)
 
 
 def _name(ch: str) -> str:
@@ -212,11 +222,9 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
     if (v == "pattern"
             and error.validator_value == load_schema()["definitions"]["no_formula"]["then"]["pattern"]):
         first = {"\t": "a tab", "\r": "a carriage return"}.get(value[:1], f"`{value[:1]}`")
-        wide = (f" (the full-width `{value[:1]}` too: Excel in Chinese, Japanese and Korean reads it "
-                "as the operator)") if value[:1] in "＝＋－＠﹦﹢﹣﹫" else ""
         return parts, "value", (
             f"`{field}` {_show(value)} starts with {first}: no text may start with = + - @, a tab "
-            f"or a carriage return{wide}, because a spreadsheet opening the exported CSV runs it as a "
+            "or a carriage return, because a spreadsheet opening the exported CSV runs it as a "
             "formula (CSV injection, see OWASP); reword it so it starts with a word or a digit"
         )
     if v == "pattern" and error.validator_value == PLACE_NAME:  # place names
@@ -226,9 +234,9 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
         )
     if v == "pattern":
         desc = node.get("description", "")
-        hidden = [ch for ch in value if unicodedata.category(ch) in _INVISIBLE]
-        unseen = (f"; it contains U+{ord(hidden[0]):04X} {_name(hidden[0])}, which cannot be seen: "
-                  "delete it") if hidden else ""
+        unseen_chars = [ch for ch in value if hidden(ch)]
+        unseen = (f"; it contains U+{ord(unseen_chars[0]):04X} {_name(unseen_chars[0])}, which cannot "
+                  "be seen: delete it") if unseen_chars else ""
         return parts, "value", (
             f"`{field}` {_show(value)} is not in the expected form ({desc.split('。')[0]})"
             + unseen + _example(parts, node)
@@ -250,12 +258,6 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
     if v == "minItems":
         return parts, "value", (
             f"`{field}` needs at least {error.validator_value} item(s)" + _example(parts, node)
-        )
-    if v == "maxItems":
-        return parts, "value", (
-            f"`{field}` has {len(value):,} items, at most {error.validator_value}: a case keeps what its "
-            "sources state, and no article states that many; split the program into several cases "
-            "or keep the main ones"
         )
     if v == "uniqueItems":
         seen, dup = set(), None

@@ -23,6 +23,20 @@ _UNSAFE_RANGES = (
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
 )
 UNSAFE = re.compile(f"[{_UNSAFE_RANGES}]")
+# Unicode's Default_Ignorable_Code_Point property, which Python's unicodedata does not give:
+# characters drawn as nothing (soft hyphen, joiners, bidi marks, variation selectors, tag
+# characters, Hangul fillers), copied from DerivedCoreProperties.txt (Unicode 15.1; the
+# list has not changed since 6.3). Most are format characters (in UNSAFE too); the rest are
+# letters, marks or unassigned, and look like nothing or like a space.
+DEFAULT_IGNORABLE = (
+    "\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+# Not default-ignorable but drawn as a blank: U+2800 BRAILLE PATTERN BLANK (category So).
+BLANK_LOOKING = "\u2800"
+# What `escape` writes as an escape: the unsafe characters and the invisible ones.
+_SHOWN_ESCAPED = re.compile(f"[{_UNSAFE_RANGES}{DEFAULT_IGNORABLE}{BLANK_LOOKING}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -37,14 +51,16 @@ def _escaped(match: re.Match) -> str:
 
 
 def escape(text: str) -> str:
-    """Text safe to print on one terminal line: controls and invisible format characters
-    escaped the way Python writes them (`\\x1b`, `\\n`, `\\r`, `\\u2028`, `\\u202e`).
+    """Text safe to print on one terminal line: controls, invisible format characters and
+    other invisible or blank-looking characters (`DEFAULT_IGNORABLE`, `BLANK_LOOKING`)
+    escaped the way Python writes them (`\\x1b`, `\\n`, `\\r`, `\\u2028`, `\\u202e`,
+    `\\u3164`).
 
     Printable text, Chinese included, is unchanged; so is a backslash.
     """
-    if UNSAFE.search(text) is None:  # one pass in C: almost every message
+    if _SHOWN_ESCAPED.search(text) is None:  # one pass in C: almost every message
         return text
-    return UNSAFE.sub(_escaped, text)
+    return _SHOWN_ESCAPED.sub(_escaped, text)
 
 
 def _escape_data(text: str) -> str:
