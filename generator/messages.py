@@ -222,9 +222,11 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
     if (v == "pattern"
             and error.validator_value == load_schema()["definitions"]["no_formula"]["then"]["pattern"]):
         first = {"\t": "a tab", "\r": "a carriage return"}.get(value[:1], f"`{value[:1]}`")
+        wide = (f" (the full-width `{value[:1]}` too: Excel in Chinese, Japanese and Korean reads it "
+                "as the operator)") if value[:1] in "＝＋－＠﹦﹢﹣﹫" else ""
         return parts, "value", (
             f"`{field}` {_show(value)} starts with {first}: no text may start with = + - @, a tab "
-            "or a carriage return, because a spreadsheet opening the exported CSV runs it as a "
+            f"or a carriage return{wide}, because a spreadsheet opening the exported CSV runs it as a "
             "formula (CSV injection, see OWASP); reword it so it starts with a word or a digit"
         )
     if v == "pattern" and error.validator_value == PLACE_NAME:  # place names
@@ -258,6 +260,12 @@ def explain(error: ValidationError) -> tuple[tuple, str, str]:
     if v == "minItems":
         return parts, "value", (
             f"`{field}` needs at least {error.validator_value} item(s)" + _example(parts, node)
+        )
+    if v == "maxItems":
+        return parts, "value", (
+            f"`{field}` has {len(value):,} items, at most {error.validator_value}: a case keeps what its "
+            "sources state, and no article states that many; split the program into several cases "
+            "or keep the main ones"
         )
     if v == "uniqueItems":
         seen, dup = set(), None
