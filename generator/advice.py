@@ -14,8 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .completeness import Missing, missing_items
+from .load import _INVISIBLE as _READER_WARNS
 from .messages import visible
 from .problems import WARNING
+from .report import BLANK_LOOKING, DEFAULT_IGNORABLE
 from .rules import Finding
 
 # Two titles are "very similar" at a difflib ratio of 0.9 or more (after dropping spaces
@@ -41,38 +43,65 @@ def advice(index: int, case: dict) -> list[Finding]:
                     WARNING) for m in missing if m.warn] + bidi_findings(index, case)
 
 
-# Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they make
-# the text after them display in another order, so a title can read backwards on the page
-# ("Trojan Source", CVE-2021-42574). Ids refuse them outright (the slug pattern); in titles,
-# names and other text they are flagged, since a source could in principle print one.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Bidirectional embeddings, overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069;
+# U+200E, U+200F, U+061C): they make the text after them display in another order, so a
+# title can read backwards on the page ("Trojan Source", CVE-2021-42574). Ids refuse them
+# outright (the slug pattern); in titles, names and other text they are flagged, since a
+# source could in principle print one.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Other characters drawn as nothing (soft hyphen, joiners, variation selectors, tag
+# characters, Hangul fillers: report.DEFAULT_IGNORABLE) or as a blank (U+2800): the text
+# looks the same without them, but a search or a quote check does not match. The few the
+# reader already warns about at their character (load._INVISIBLE: U+200B, U+FEFF …) are left
+# to it, so that none is reported twice.
+_HIDDEN = re.compile(
+    f"(?![{''.join(_READER_WARNS)}]|{_BIDI.pattern})[{DEFAULT_IGNORABLE}{BLANK_LOOKING}]")
+# Any of both kinds (bidi controls are default-ignorable too): the test of the whole case.
+_ANY = re.compile(f"[{DEFAULT_IGNORABLE}{BLANK_LOOKING}]")
 
 
 def bidi_findings(index: int, case: dict) -> list[Finding]:
-    """A warning at every text field of the case that holds a bidi control character.
+    """A warning at every text field of the case that holds a bidi control character, and
+    one at every text field that holds another invisible or blank-looking character.
 
-    Rule `bidi`, not `advice-…`: it is reported even beside errors (e.g. in a version-1 file).
+    Rules `bidi` and `invisible`, not `advice-…`: reported even beside errors (e.g. in a
+    version-1 file).
     """
-    if not _may_hold_bidi(case):  # almost every case: one pass in C instead of a walk in Python
+    if not _may_hold_hidden(case):  # almost every case: one pass in C instead of a walk in Python
         return []
     found = []
     for parts, text in _strings(case, ()):
         hit = _BIDI.search(text)
         if hit:
-            ch = hit.group()
-            field = next((p for p in reversed(parts) if isinstance(p, str)), "text")
             found.append(Finding(
-                index, parts, f"`{field}` contains U+{ord(ch):04X} {unicodedata.name(ch)} "
-                f"({visible(text[max(0, hit.start() - 10):hit.start() + 11])}), an invisible "
+                index, parts, f"`{_field(parts)}` contains {_char(hit)}, an invisible "
                 "character that makes the text after it display in another order on the page; "
                 "delete it", "bidi", "value", WARNING))
+        hit = _HIDDEN.search(text)
+        if hit:
+            found.append(Finding(
+                index, parts, f"`{_field(parts)}` contains {_char(hit)}, which is invisible: the "
+                "text looks the same without it, but a search or a quote check does not match; "
+                "delete it", "invisible", "value", WARNING))
     return found
 
 
-def _may_hold_bidi(case) -> bool:
-    """False when no text of the case holds a bidi control (the JSON text keeps them as written)."""
+def _field(parts: tuple) -> str:
+    return next((p for p in reversed(parts) if isinstance(p, str)), "text")
+
+
+def _char(hit: re.Match) -> str:
+    """`U+200F RIGHT-TO-LEFT MARK (兖州\\u200f区驻村…)`: the character and ten on each side."""
+    ch, text = hit.group(), hit.string
+    name = unicodedata.name(ch, "(unassigned, default ignorable)")
+    return f"U+{ord(ch):04X} {name} ({visible(text[max(0, hit.start() - 10):hit.start() + 11])})"
+
+
+def _may_hold_hidden(case) -> bool:
+    """False when no text of the case holds a bidi control or another invisible character
+    (the JSON text keeps them as written)."""
     try:
-        return bool(_BIDI.search(json.dumps(case, ensure_ascii=False)))
+        return bool(_ANY.search(json.dumps(case, ensure_ascii=False)))
     except (TypeError, ValueError):  # not JSON data: walk it
         return True
 
