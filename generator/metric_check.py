@@ -145,9 +145,19 @@ def _per_unit(metric: dict, q: Quantity, quantities: tuple[Quantity, ...]) -> li
     if not units:
         return []
     den = units[-1]  # the nearest: 每户每人 → person
+    head = quote[max(starts, default=0):q.start] + quote[q.end:q.end + len(q.unit) + 3]
+    time = None if metric.get("per") else _PER_TIME.search(head)
+    per = f" and `per: {_PERIODS[time['t'] or time['a'] or time['s']]}`" if time else ""
     return [("metric-denominator", f"{_show(q.text)} in the quote {_echo(quote, q.start, q.end)} is a "
              f"figure for each {den.replace('_', ' ')} ({'、'.join(dict.fromkeys(words))}), not a "
-             f"total: add `denominator: {den}` (and `per` when the quote also says per year, month …)")]
+             f"total: add `denominator: {den}`{per}")]
+
+
+# 每年为每队预算2万元: the figure is per team and per year, so the message names both fields.
+_PER_TIME = re.compile(r"每(?:一)?个?(?P<t>半年|季度|年|月|周|星期|天|日)(?!常)|(?P<a>年均|月均|日均)"
+                       r"|[/／](?P<s>年|月|天|日)")
+_PERIODS = {"半年": "half_year", "季度": "quarter", "年": "year", "月": "month", "周": "week",
+            "星期": "week", "天": "day", "日": "day", "年均": "year", "月均": "month", "日均": "day"}
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-—~～至到]\s*((?:19|20)?\d{2}))?(?=\s*年)")

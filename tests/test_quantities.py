@@ -960,8 +960,7 @@ def test_figures_review_readings(text, want):
     ("补助5000至2万元", 5000, "range", "cny", 20000, []),
     ("每户补助5000元至2万元", 5000, "range", "cny", 20000, [(  # the range is read; 每户 wants its field
         "metric-denominator", "5000元至2万 in the quote “每户补助5000元至2万元” is a figure for each "
-        "household (每户), not a total: add `denominator: household` (and `per` when the quote also "
-        "says per year, month …)")]),
+        "household (每户), not a total: add `denominator: household`")]),
     ("每户补助5000至2万元", 50000000, "range", "cny", 20000, [(
         "metric-value", "value 50000000 is not a number written in the quote “每户补助5000至2万元”, which "
         "reads: 5000至2万 → `value: 5000`, `value_max: 20000`, `qualifier: range`; money is in yuan "
@@ -1056,21 +1055,24 @@ def test_figures_review_messages(quote, value, qualifier, unit, value_max, want)
 
 
 # 12. a figure per household (户均, 每户, 元/户), person, team … needs `denominator`
-@pytest.mark.parametrize(("quote", "value", "qualifier", "unit", "words", "den"), [
-    ("户均增收3000余元", 3000, "plus", "cny", "户均", "household"),
-    ("人均增收2000元", 2000, "exact", "cny", "人均", "person"),
-    ("每年为每队预算2万元", 20000, "exact", "cny", "每队", "team"),
-    ("每村选派3名干部", 3, "exact", "person", "每村", "village"),
-    ("为每户发放慰问金500元", 500, "exact", "cny", "每户", "household"),
-    ("补助标准3000元/户", 3000, "exact", "cny", "/户", "household"),
-    ("每人每月1100元", 1100, "exact", "cny", "每人", "person"),
+@pytest.mark.parametrize(("quote", "value", "qualifier", "unit", "words", "den", "per"), [
+    ("户均增收3000余元", 3000, "plus", "cny", "户均", "household", ""),
+    ("人均增收2000元", 2000, "exact", "cny", "人均", "person", ""),
+    ("每年为每队预算2万元", 20000, "exact", "cny", "每队", "team", " and `per: year`"),
+    ("每村选派3名干部", 3, "exact", "person", "每村", "village", ""),
+    ("为每户发放慰问金500元", 500, "exact", "cny", "每户", "household", ""),
+    ("补助标准3000元/户", 3000, "exact", "cny", "/户", "household", ""),
+    ("每人每月1100元", 1100, "exact", "cny", "每人", "person", " and `per: month`"),
+    ("户均年增收3000元", 3000, "exact", "cny", "户均", "household", ""),
+    ("每半年为每户发放500元", 500, "exact", "cny", "每户", "household", " and `per: half_year`"),
+    ("人均月均收入2000元", 2000, "exact", "cny", "人均", "person", " and `per: month`"),
 ])
-def test_a_per_unit_figure_needs_its_denominator(quote, value, qualifier, unit, words, den):
+def test_a_per_unit_figure_needs_its_denominator(quote, value, qualifier, unit, words, den, per):
     m = {**metric(quote, value, qualifier), "unit": unit}
     [(rule, message)] = check_metric(m)
     assert rule == "metric-denominator"
     assert message.endswith(f"is a figure for each {den} ({words}), not a total: add `denominator: "
-                            f"{den}` (and `per` when the quote also says per year, month …)")
+                            f"{den}`{per}")
     assert check_metric({**m, "denominator": den}) == []
 
 
@@ -1092,8 +1094,7 @@ def test_a_per_unit_figure_fails_validation_at_the_value_line(tmp_path):
     report = validate_paths([_case_with(tmp_path, "户均增收3000余元", "3000", "plus", unit="cny")])
     assert [(p.line, p.col, p.rule, p.message) for p in report.errors] == [(
         73, 12, "metric-denominator", "3000余 in the quote “户均增收3000余元” is a figure for each "
-        "household (户均), not a total: add `denominator: household` (and `per` when the quote also "
-        "says per year, month …)")]
+        "household (户均), not a total: add `denominator: household`")]
 
 
 @given(st.lists(ALPHABET | st.sampled_from([" ", "\u3000", "\u00a0", "1 200", "400 余万"]), max_size=30)
