@@ -34,6 +34,8 @@ def test_every_rule_has_a_fixture():
         "metric-inclusive", "metric-exclusive", "metric-not-finite", "vague-needs-max",
         # the second review of issue 11: a figure's unit is the unit word after its number
         "metric-unit",
+        # the figures review: a figure per team (每个服务队) says so in `denominator`
+        "metric-denominator",
         # issue 11 part B: part_of names another metric of the case, no cycles; codes and units
         "part-of", "metric-id", "indicator-unit", "as-of-basis",
         # issue 14: a metric's source and model belong to its own case (two cases citing each other's)
