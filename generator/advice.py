@@ -17,7 +17,7 @@ from .completeness import Missing, missing_items
 from .load import _INVISIBLE as _READER_WARNS
 from .messages import visible
 from .problems import WARNING
-from .report import BLANK_LOOKING, DEFAULT_IGNORABLE
+from .report import BLANK_LOOKING, DEFAULT_IGNORABLE, DEFAULT_IGNORABLE_BMP
 from .rules import Finding
 
 # Two titles are "very similar" at a difflib ratio of 0.9 or more (after dropping spaces
@@ -56,8 +56,12 @@ _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # to it, so that none is reported twice.
 _HIDDEN = re.compile(
     f"(?![{''.join(_READER_WARNS)}]|{_BIDI.pattern})[{DEFAULT_IGNORABLE}{BLANK_LOOKING}]")
-# Any of both kinds (bidi controls are default-ignorable too): the test of the whole case.
-_ANY = re.compile(f"[{DEFAULT_IGNORABLE}{BLANK_LOOKING}]")
+# The test of the whole case, one pass over its JSON text, for both kinds (bidi controls are
+# default-ignorable too). The astral ones are one wide range U+1BCA0–U+E0FFF: three exact
+# ranges made the pass half as slow again (0.25 s instead of 0.15 s for 400 cases), one is as
+# fast as the old bidi-only test; a rare character inside it (an emoji, a CJK Extension B
+# ideograph) only costs a walk that finds nothing.
+_ANY = re.compile(f"[{DEFAULT_IGNORABLE_BMP}{BLANK_LOOKING}\U0001bca0-\U000e0fff]")
 
 
 def bidi_findings(index: int, case: dict) -> list[Finding]:

@@ -25,14 +25,14 @@ _UNSAFE_RANGES = (
 UNSAFE = re.compile(f"[{_UNSAFE_RANGES}]")
 # Unicode's Default_Ignorable_Code_Point property, which Python's unicodedata does not give:
 # characters drawn as nothing (soft hyphen, joiners, bidi marks, variation selectors, tag
-# characters, Hangul fillers), copied from DerivedCoreProperties.txt (Unicode 15.1; the
-# list has not changed since 6.3). Most are format characters (in UNSAFE too); the rest are
-# letters, marks or unassigned, and look like nothing or like a space.
-DEFAULT_IGNORABLE = (
+# characters, Hangul fillers), copied from DerivedCoreProperties.txt of Unicode 15.1. Most
+# are format characters (in UNSAFE too); the rest are letters, marks or unassigned, and look
+# like nothing or like a space.
+DEFAULT_IGNORABLE_BMP = (
     "\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
 )
+DEFAULT_IGNORABLE = DEFAULT_IGNORABLE_BMP + "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
 # Not default-ignorable but drawn as a blank: U+2800 BRAILLE PATTERN BLANK (category So).
 BLANK_LOOKING = "\u2800"
 # What `escape` writes as an escape: the unsafe characters and the invisible ones.

@@ -118,6 +118,13 @@ def test_clean_cases_give_no_invisible_warning_and_take_the_fast_path(monkeypatc
         assert not _may_hold_hidden(case.data), case.display
 
 
+@pytest.mark.parametrize("ch", ["\U00020000", "\U0001f600", "\u3000", "\u00b7"])
+def test_visible_characters_near_the_ranges_give_no_warning(ch, tmp_path, monkeypatch):
+    """A CJK Extension B ideograph or an emoji lies in the fast test's wide astral range: the
+    walk finds nothing. An ideographic space and a middle dot are seen."""
+    assert _lines(_case_with(tmp_path, ch), monkeypatch) == []
+
+
 @pytest.mark.parametrize("ch", ["\u3164", "\u2800", "\u115f", "\uffa0"])
 def test_file_name_with_a_blank_looking_character_is_printed_escaped(ch, tmp_path, monkeypatch):
     folder = tmp_path / "cases"
