@@ -87,11 +87,11 @@ def test_full_width_spreadsheet_operators_are_refused_like_ascii_ones(tmp_path):
 
 
 def test_days_that_are_not_in_the_calendar_or_after_today_are_refused(tmp_path):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    later = (date.today() + timedelta(days=2)).isoformat()  # 'today' somewhere east is still allowed
     folder = case_with(tmp_path, ('    published: "2024-08-20"', '    published: "2024-02-30"'),
-                       (LESSONS, LESSONS + f'last_reviewed: "{tomorrow}"\n'))
+                       (LESSONS, LESSONS + f'last_reviewed: "{later}"\n'))
     assert errors(folder) == [
-        f":15:16: `last_reviewed` {tomorrow} is after today; write the day the case was checked "
+        f":15:16: `last_reviewed` {later} is after today; write the day the case was checked "
         "against its sources (today or earlier) [$.last_reviewed]",
         ":108:16: `published` 2024-02-30 is not a day of the calendar (2024-02 has 29 days); "
         "write the date as printed [$.sources[0].published]"]
@@ -121,3 +121,10 @@ def test_an_anchor_without_alias_is_refused_as_the_readme_says(tmp_path):
     assert errors(folder) == [
         ":21:8: YAML aliases (*name) and anchors (&name) are not "
         "allowed in case files; write the value out in full"]
+
+
+def test_tomorrow_is_still_today_in_china_and_passes(tmp_path):
+    # A contributor in UTC+8 writes the day it is there; a UTC runner may still be a day behind.
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    folder = case_with(tmp_path, (LESSONS, LESSONS + f'last_reviewed: "{tomorrow}"\n'))
+    assert errors(folder) == []
