@@ -24,6 +24,7 @@ from .quantities import (
     bounds,
     is_true_reading,
     readings,
+    simplified,
 )
 
 CIVIL_CODE = "PRC Civil Code art. 1259"
@@ -134,21 +135,24 @@ def _per_unit(metric: dict, q: Quantity, quantities: tuple[Quantity, ...]) -> li
     partial dict is read only."""
     if "unit" not in metric or metric.get("denominator"):
         return []
-    quote = metric["quote"]
+    written = metric["quote"]
+    quote = simplified(written)  # 每戶 is 每户; same positions, the message echoes 每戶
     starts = [m.end() for m in _CLAUSE_END.finditer(quote, 0, q.start)]
     starts += [other.end for other in quantities if other.end <= q.start]
-    found = list(_PER_BEFORE.finditer(quote[max(starts, default=0):q.start]))
+    head_at = max(starts, default=0)
+    found = list(_PER_BEFORE.finditer(quote, head_at, q.start))
     after = _PER_AFTER.match(quote, q.end + len(q.unit))
-    words = [m.group(0).strip() for m in found] + ([after.group(0).strip()] if after else [])
+    words = [written[m.start():m.end()].strip() for m in found] + (
+        [written[after.start():after.end()].strip()] if after else [])
     units = [_DENOMINATORS[m["u"] or m["avg"]] for m in found]
     units += [_DENOMINATORS[after["u"]]] if after else []
     if not units:
         return []
     den = units[-1]  # the nearest: 每户每人 → person
-    head = quote[max(starts, default=0):q.start] + quote[q.end:q.end + len(q.unit) + 3]
+    head = quote[head_at:q.start] + quote[q.end:q.end + len(q.unit) + 3]
     time = None if metric.get("per") else _PER_TIME.search(head)
     per = f" and `per: {_PERIODS[time['t'] or time['a'] or time['s']]}`" if time else ""
-    return [("metric-denominator", f"{_show(q.text)} in the quote {_echo(quote, q.start, q.end)} is a "
+    return [("metric-denominator", f"{_show(q.text)} in the quote {_echo(written, q.start, q.end)} is a "
              f"figure for each {den.replace('_', ' ')} ({'、'.join(dict.fromkeys(words))}), not a "
              f"total: add `denominator: {den}`{per}")]
 

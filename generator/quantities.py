@@ -574,13 +574,47 @@ def _before_word(text: str, start: int) -> tuple[str, str] | None:
     return None
 
 
+# Traditional characters GB2312 also encodes (於, 後 …): with any character outside GB2312, the
+# gate below for loading OpenCC's table. tests check this string against OpenCC's own data.
+_GB_TRADITIONAL = frozenset("乾吒夥後徵拚捱摺於榘菸薹袷醣麴麽")
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    """OpenCC's traditional → simplified character table (萬 → 万, 餘 → 余, 戶 → 户), for
+    str.translate. One character to one character, so positions in the quote stay the same."""
+    from .site_search import _opencc_chars
+
+    try:
+        return str.maketrans(_opencc_chars())
+    except ImportError:  # OpenCC is a project dependency; without it, text reads as written
+        return {}
+
+
+def simplified(text: str) -> str:
+    """`text` in simplified characters, character by character (same length and positions):
+    the seed articles were machine-converted from traditional, and contributors paste either.
+    Text all in GB2312 (simplified) is returned as is without loading OpenCC."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return text.translate(_t2s_table())
+    if _GB_TRADITIONAL.isdisjoint(text):
+        return text
+    return text.translate(_t2s_table())
+
+
 @lru_cache(maxsize=8192)
 def readings(text: str) -> Read:
     """Every quantity written in `text` with its true readings, and the non-quantities.
 
-    Cached: the result is immutable, and copied corpora repeat their quotes.
+    Traditional characters read as their simplified forms (5萬元 is 50000 yuan); the
+    readings keep the quote's own characters. Cached: the result is immutable, and copied
+    corpora repeat their quotes.
     """
-    norm = _formal(text.translate(_WIDE))
+    norm = _formal(simplified(text).translate(_WIDE))
     if _ANY_NUMERAL.isdisjoint(norm):
         return Read((), ())
     index: list[int] | None = None  # position in `norm` of each character read, when squeezed

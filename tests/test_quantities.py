@@ -1169,3 +1169,47 @@ def test_a_figure_scaled_past_ten_to_the_fifteen_is_no_figure():
     assert umsg(quote, 1, "exact", "cny") == [(
         "metric-value", f"value 1 is not a number written in the quote “{quote}”, which states no "
         "figure: leave the figure out, or quote the sentence that states it")]
+
+
+# Second figures review (figures2). 1. traditional characters read through OpenCC's character table
+@pytest.mark.parametrize(("text", "want"), [
+    ("年收入達到5萬元", [("5萬", ex(50000))]), ("投入資金3億元", [("3億", ex(300000000))]),
+    ("帶動1.2萬人就業", [("1.2萬", ex(12000))]), ("年收入5萬元以上", [("5萬", [("at_least", 50000, None)])]),
+    ("幫銷農特產品400餘萬元", [("400餘萬", [("plus", 4000000, None)])]),
+    ("數十萬名第一書記", [("數十萬", [("vague", 100000, 1000000)])]),
+    ("年收入約5萬元", [("5萬", [(A, 50000, None)])]),
+    ("超過兩萬人參與", [("兩萬", [("more_than", 20000, None)])]),
+    # held out: other traditional spellings of the same words
+    ("惠及幾萬戶群眾", [("幾萬", [("vague", 10000, 100000)])]),
+    ("不少於100人", [("100", [("at_least", 100, None)])]),
+    ("資金達1.5億餘元", [("1.5億餘", [("plus", 150000000, None)])]), ("3年後", []),
+    ("近兩萬名黨員", [("兩萬", [("just_under", 20000, None), (A, 20000, None)])]),
+])
+def test_traditional_characters_read_as_simplified(text, want):
+    assert reads(text) == want
+
+
+def test_the_gb2312_traditional_gate_matches_opencc():
+    from generator.quantities import _GB_TRADITIONAL
+    from generator.site_search import _opencc_chars
+
+    def in_gb2312(ch):
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    assert _GB_TRADITIONAL == {ch for ch in _opencc_chars() if in_gb2312(ch)}
+
+
+def test_traditional_messages_quote_the_contributors_text():
+    assert umsg("年收入達到5萬元", 5, "exact", "cny") == [(
+        "metric-value", "value 5 is not a number written in the quote “年收入達到5萬元”, which reads: 5萬 → "
+        "`value: 50000`, `qualifier: exact`; money is in yuan (40万元 → 400000) and 万 = 10000")]
+    m = {**metric("每戶增收2000元", 2000, "exact"), "unit": "cny"}
+    assert check_metric(m) == [(
+        "metric-denominator", "2000 in the quote “每戶增收2000元” is a figure for each household (每戶), not "
+        "a total: add `denominator: household`")]
+    assert umsg("為每戶發放慰問金500元", 500, "exact", "cny")[0][1].endswith("(每戶), not a total: add "
+                                                                   "`denominator: household`")
