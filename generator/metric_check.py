@@ -40,6 +40,8 @@ _KINDS = {
     "ago": ("a point in time (…年前/…年后 dates an event from the article's day), not a length "
             "or a count: leave the figure out, or say when in the metric's `period` (as written) "
             "and `as_of`"),
+    "negated": ("a count under a negation (并非300户 is \"not 300\", 没有300户 \"not even 300\"), "
+                "not a figure the article states"),
 }
 # What each unit word counts, for messages: 户 counts households (`unit: household`).
 _UNIT_NAMES = {"cny": "yuan", "person": "persons", "person_time": "person-times",
@@ -102,6 +104,11 @@ def check_metric(metric: dict) -> list[tuple[str, str]]:
             f" with `value_max: {_num(value_max)}`" if value_max is not None else "")
         return [("metric-qualifier", f"{recorded} is not a true reading of {_show(q.text)} in "
                  f"the quote {_echo(quote, q.start, q.end)}: {_meaning(q)}; {_proposal(q)}")]
+    none = next((q for q in read.quantities if q.value == 0 and q.word and q.text[-1:] in ("1", "一")
+                 and _same(value, 1)), None)
+    if none is not None:  # 没有1户返贫 recorded as 1
+        return [("metric-value", f"value 1 is not a count in the quote {_echo(quote, none.start, none.end)}: "
+                 f"{_meaning(none)}; {_proposal(none)}, or leave the figure out")]
     nots = [n for n in read.not_quantities if any(_same(v, value) for v in n.values)]
     if nots:
         n = nots[0]
@@ -293,6 +300,8 @@ def _meaning(q: Quantity) -> str:
         return f"{w} means close to {v} but below it"
     if kind == "approximately":
         return f"{w} means about {v}"
+    if kind == "exact" and q.value == 0 and w and q.text[-1] in "1一":  # 没有1户, 无一人, 未发生1起
+        return f"{_show(w)} {_show(q.text)} is a negation (not one): none, so 0"
     if kind == "exact" and w.startswith("近"):  # 近3年来, 近3年累计: a period, not "nearly"
         span = (_UNIT_NAMES[UNIT_WORDS[q.unit][0]] if UNIT_WORDS.get(q.unit)
                 else "quarters" if "季度" in w else "days" if "日" in w else "units")

@@ -295,6 +295,8 @@ _SET_PHRASES = sorted("""
 十二五 十三五 十四五 十五五 双十一 双十二 三十而立 一二三产业 二三产业 五彩 五颜六色 昙花一现
 八项规定 三变改革 三变 两会 万元户 四下基层 三严三实 三个代表 两个百年 两山 两点一线 四风 六稳 六保
 三治融合 两个责任 五级书记 三级书记 四个不摘 两不愁 三保障
+无一例外 一个都不能少 一个也不能少 一户都不能少 一个不落 一户不落 一人不落 三天两头 七嘴八舌 一日三餐 一年四季
+三下乡 一年到头 三天打鱼两天晒网 七手八脚 五花八门 一干二净 九牛一毛 说一不二 独一无二 一穷二白
 """.split(), key=len, reverse=True)
 
 _NOT_QUANTITY = [
@@ -522,11 +524,23 @@ _BEFORE = [
     ("约莫", "approximately"), ("大约有", "approximately"), ("大概有", "approximately"),
     ("约在", "approximately"), ("大约在", "approximately"), ("估计有", "approximately"),
     ("约", "approximately"), ("满", "complete"), ("届满", "complete"),
+    # a negated bound: 未超过100人 is at most 100, 未达到100人 fewer than 100
+    ("未超过", "at_most"), ("没有超过", "at_most"), ("没超过", "at_most"), ("不超", "at_most"),
+    ("未超", "at_most"), ("未超出", "at_most"), ("不超出", "at_most"), ("没有超出", "at_most"),
+    ("未高于", "at_most"), ("不大于", "at_most"), ("未多于", "at_most"),
+    ("未低于", "at_least"), ("未少于", "at_least"), ("不小于", "at_least"),
+    ("未达到", "less_than"), ("没有达到", "less_than"), ("没达到", "less_than"), ("未达", "less_than"),
+    ("达不到", "less_than"), ("不够", "less_than"),
 ]
 _BEFORE.sort(key=lambda pair: len(pair[0]), reverse=True)
 _BEFORE_MAP = dict(_BEFORE)
 _BEFORE_LAST = frozenset(word[-1] for word, _ in _BEFORE)
-_ADVERB_FIRST = frozenset("至最不")
+_ADVERB_FIRST = frozenset("至最不未没")
+# A count a negation governs (未发生1起事故, 没有1户返贫, 无一人违纪, 从未缺席过1次): "not one"
+# is none, 0; a larger count (没有300户, 未发生3起) or 并非N (not N) states no figure.
+_NEGATORS = frozenset("未没无非曾")
+_NEGATED = re.compile(r"(?:并非|从未|从没有|从没|不曾|未曾|并未|尚未|均未|没有|没|未|无)"
+                      r"(?:(?:发生|出现|产生|发现|存在|有|缺席|落下|拖欠|掉队|漏掉|遗漏)[过了]?)?$")
 # Characters that turn 近/约/超/满 into another word: 最近, 临近, 节约, 高超, 充满 …
 _NOT_BEFORE = {"近": "最就附临靠亲邻贴", "约": "节制契签邀预相婚简集履违特公条合",
                "超": "高赶", "满": "充饱圆美不未届期布丰", "破": "打击攻爆识看冲点道说揭残",
@@ -539,7 +553,7 @@ _AFTER_MAP = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "�
               "开外": "more_than", "届满": "complete", "期满": "complete", "许": "approximately"}
 # 至少/最多 are adverbs: a verb phrase may stand between them and the number, within the
 # same clause (每月至少到挂点联系村开展1次).
-_ADVERB = re.compile(r"(至少|最少|最多|至多|不少于|不超过)[^\d，。,；;、！？\s]{0,10}$")
+_ADVERB = re.compile(r"(至少|最少|最多|至多|不少于|不超过|未超过|没有超过)[^\d，。,；;、！？\s]{0,10}$")
 # 近两年来 / 近三年以来: "the last two years", not "nearly".
 _RECENT = re.compile(r"(?:个)?(?:年|月|天|日|周|季度)(?:来|以来|内|里|中)")
 # 近3年累计投入…, 近三年全县…: 近N年 heading a clause names the period too ("in the last three
@@ -640,8 +654,27 @@ def readings(text: str) -> Read:
             pos = _NUMERAL_RUN.match(norm, pos).end() if norm[pos] in _RUN_CHARS else pos + 1
             continue
         q = _upper_end(norm, q, blocked)
-        found.append(q)
         pos = max(q.end, pos + 1)
+        negated = (not q.word and q.qualifier == "exact"
+                   and not _NEGATORS.isdisjoint(norm[max(0, q.start - 6):q.start])
+                   and _NEGATED.search(norm, max(0, q.start - 8), q.start))
+        if negated:
+            if q.value == 1 and not negated.group().startswith("并非"):
+                q = _none(q, negated.group())
+            else:
+                nots.append(NotQuantity(norm[negated.start():q.end], negated.start(), "negated",
+                                        (q.value,)))
+                continue
+        found.append(q)
+    for n in nots:  # 未发生一起事故: 一起 is "one (incident)" here, not "together"
+        if n.text == "一起" and _NEGATORS.intersection(norm[max(0, n.start - 6):n.start]):
+            negated = _NEGATED.search(norm, max(0, n.start - 8), n.start)
+            if negated:
+                found.append(_none(_quantity(norm, n.start, n.start + 1, "exact", 1.0, unit=""),
+                                   negated.group()))
+                found.sort(key=lambda q: q.start)
+    nots = [n for n in nots if not (n.text == "一起" and any(q.start == n.start for q in found))]
+    nots.sort(key=lambda n: n.start)
     if index is not None:  # back to the quote's positions: 400 余万 spans the space again
         found = [replace(q, start=index[q.start], text=text[index[q.start]:index[q.end - 1] + 1])
                  for q in found]
@@ -651,6 +684,11 @@ def readings(text: str) -> Read:
         found = [replace(q, text=text[q.start:q.end]) for q in found]
         nots = [replace(n, text=text[n.start:n.start + len(n.text)]) for n in nots]
     return Read(tuple(found), tuple(nots))
+
+
+def _none(q: Quantity, negation: str) -> Quantity:
+    """"Not one" (没有1户, 无一人, 未发生1起): none, so 0 exact and nothing else."""
+    return replace(q, value=0.0, word=negation, lower=0.0, upper=0.0, readings=(Reading("exact", 0.0),))
 
 
 # Text copied from a PDF or a web page may space a figure: 400 余万元, 1 200人, 4.57 亿元, 3 个村.

@@ -1213,3 +1213,73 @@ def test_traditional_messages_quote_the_contributors_text():
         "a total: add `denominator: household`")]
     assert umsg("為每戶發放慰問金500元", 500, "exact", "cny")[0][1].endswith("(每戶), not a total: add "
                                                                    "`denominator: household`")
+
+
+# 2. a count a negation governs: "not one" is none (0, exact); 并非N / 没有300户 state no figure
+@pytest.mark.parametrize(("text", "want"), [
+    ("未发生1起安全事故", [("1", [("exact", 0, None)])]),
+    ("没有1户因病返贫", [("1", [("exact", 0, None)])]),
+    ("无1例返贫", [("1", [("exact", 0, None)])]), ("全年没发生过1次事故", [("1", [("exact", 0, None)])]),
+    ("未有1名干部违纪", [("1", [("exact", 0, None)])]), ("无一人违纪", [("一", [("exact", 0, None)])]),
+    ("没有一户掉队", [("一", [("exact", 0, None)])]), ("全村未出现一户返贫", [("一", [("exact", 0, None)])]),
+    ("贫困户全部脱贫无一返贫", [("一", [("exact", 0, None)])]),
+    ("从未缺席过1次例会", [("1", [("exact", 0, None)])]),
+    ("全年未发生一起安全事故", [("一", [("exact", 0, None)])]),
+    # held out
+    ("不曾有一人上访", [("一", [("exact", 0, None)])]),
+    ("全村没有出现过一例", [("一", [("exact", 0, None)])]),
+    ("未曾发生1起纠纷", [("1", [("exact", 0, None)])]), ("尚未发现1户漏报", [("1", [("exact", 0, None)])]),
+    ("并非300户参与", []), ("参加的没有300户", []), ("并非两万人", []),
+    # not negations: 无偿, 未来, 未满 keep their readings
+    ("无偿献血300人次", [("300", ex(300))]), ("未来3年投入", [("3", ex(3))]),
+    ("未满18岁", [("18", [("less_than", 18, None)])]),
+])
+def test_a_negated_count_is_none_or_no_figure(text, want):
+    assert reads(text) == want
+
+
+def test_negated_count_messages():
+    assert umsg("未发生1起安全事故", 1, "exact", "event") == [(
+        "metric-value", "value 1 is not a count in the quote “未发生1起安全事故”: 未发生 1 is a negation "
+        "(not one): none, so 0; write `value: 0`, `qualifier: exact`, or leave the figure out")]
+    assert umsg("没有一户掉队", 1, "exact", "household")[0][1].startswith(
+        "value 1 is not a count in the quote “没有一户掉队”: 没有 一 is a negation (not one): none, so 0")
+    assert umsg("没有1户因病返贫", 0, "exact", "household") == []
+    assert umsg("并非300户参与", 300, "exact", "household") == [(
+        "metric-not-quantity", "value 300 is not a quantity in the quote “并非300户参与”: 并非300 is a "
+        "count "
+        "under a negation (并非300户 is \"not 300\", 没有300户 \"not even 300\"), not a figure the article "
+        "states; the quote states no figure: leave the figure out")]
+
+
+# 3. a negated bound: 未超过/没有超过/不超 N is at most N, 未达到 N fewer than N
+@pytest.mark.parametrize(("text", "want"), [
+    ("参会人数未超过100人", [("100", [("at_most", 100, None)])]),
+    ("参会人数没有超过100人", [("100", [("at_most", 100, None)])]),
+    ("参会人数不超100人", [("100", [("at_most", 100, None)])]),
+    ("参会人数未达到100人", [("100", [("less_than", 100, None)])]),
+    # held out
+    ("每户补助未超出5000元", [("5000", [("at_most", 5000, None)])]),
+    ("贷款额度不超5万元", [("5万", [("at_most", 50000, None)])]),
+    ("收入没有达到3000元", [("3000", [("less_than", 3000, None)])]),
+    ("全年未超过两次", [("两", [("at_most", 2, None)])]),
+    ("投资未低于200万元", [("200万", [("at_least", 2000000, None)])]),
+    ("未超过时限30天", [("30", [("at_most", 30, None)])]),
+])
+def test_a_negated_bound_reads_the_other_way(text, want):
+    assert reads(text) == want
+
+
+def test_negated_bound_message():
+    assert umsg("参会人数未超过100人", 100, "more_than", "person") == [(
+        "metric-qualifier", "`qualifier: more_than` is not a true reading of 100 in the quote “参会人数未超过"
+        "100人”: 未超过 means at most 100; write `value: 100`, `qualifier: at_most`")]
+
+
+# 11 (part). idioms with numerals are no quantities
+@pytest.mark.parametrize("text", ["无一例外", "一个都不能少", "三天两头下村", "七嘴八舌", "保障一日三餐",
+                                  "一年四季", "文化科技卫生三下乡", "一户不落", "全员参与，一人不落",
+                                  "一个也不能少"])
+def test_idioms_with_numerals_are_no_quantities(text):
+    assert reads(text) == []
+    assert [n.kind for n in readings(text).not_quantities] == ["name"]
