@@ -16,6 +16,7 @@ import re
 import unicodedata
 
 from .quantities import (
+    FOREIGN_CURRENCIES,
     METRIC_UNITS,
     UNIT_WORDS,
     NotQuantity,
@@ -215,6 +216,10 @@ def fits(q: Quantity, unit: str | None) -> bool:
 
 def _counts(word: str) -> str:
     units = UNIT_WORDS[word]
+    if word in FOREIGN_CURRENCIES:
+        return (f"{word} is a foreign currency, and `unit: cny` is for 元, 人民币 and 块 only; do not "
+                "convert (the quote gives no rate): leave the figure out, or record it in the case's "
+                "`notes`")
     if not units:
         what = "percentage points (a difference of two percents)" if "百分点" in word else "a multiple"
         return f"{word} counts {what}, which no `unit` measures, so leave the figure out"

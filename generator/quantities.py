@@ -1033,7 +1033,12 @@ UNIT_WORDS = {
     "次": ("time", "event"), "天": ("day",), "小时": ("hour",), "周": ("week",),
     "星期": ("week",), "个月": ("month",), "年": ("year",), "公斤": ("kilogram",),
     "千克": ("kilogram",), "斤": ("jin",), "吨": ("ton",), "%": ("percent",),
+    # Foreign money: `unit: cny` is yuan only, and no metric unit counts another currency.
+    **dict.fromkeys(("美元", "美金", "欧元", "港元", "港币", "日元", "英镑", "韩元", "澳元", "加元",
+                     "卢布", "新台币", "台币", "澳门元", "新加坡元", "泰铢"), ()),
 }
+FOREIGN_CURRENCIES = frozenset(word for word, units in UNIT_WORDS.items() if not units
+                               and word not in ("个百分点", "百分点", "倍"))
 # The metric units of the schema's `unit` vocabulary.
 METRIC_UNITS = frozenset((
     "cny", "person", "person_time", "team", "village", "town", "county", "organisation",
@@ -1042,6 +1047,7 @@ METRIC_UNITS = frozenset((
 _UNIT_AFTER = re.compile(
     r"(?:个(?=百分点|项目|月|星期|行政村|自然村|村|乡镇|镇|乡|县))?"
     r"(?:行政|自然)?(个百分点|百分点|倍|人次|元|块钱|人|名|位|户|亩|平方米|平米|㎡"
+    r"|美元|美金|欧元|港元|港币|日元|英镑|韩元|澳元|加元|卢布|新台币|台币|澳门元|新加坡元|泰铢"
     r"|(?:村|乡镇|镇|乡|县)(?![级直委属域民干部里内庄集])"
     r"|支|项目|场|次|天|小时|周(?![年岁边围末])|星期|月|年(?![级代])|公斤|千克|斤|吨|%)")
 

@@ -1283,3 +1283,30 @@ def test_negated_bound_message():
 def test_idioms_with_numerals_are_no_quantities(text):
     assert reads(text) == []
     assert [n.kind for n in readings(text).not_quantities] == ["name"]
+
+
+# 4. foreign money is no yuan: `unit: cny` is refused for 美元, 欧元, 港元, 日元, 美金 …
+FOREIGN = ("is a foreign currency, and `unit: cny` is for 元, 人民币 and 块 only; do not convert (the quote "
+           "gives no rate): leave the figure out, or record it in the case's `notes`")
+
+
+@pytest.mark.parametrize(("quote", "value", "word"), [
+    ("引进外资50万美元", 500000, "美元"), ("捐款2000欧元", 2000, "欧元"),
+    ("捐赠物资价值50万港元", 500000, "港元"),
+    ("捐赠物资价值50万日元", 500000, "日元"), ("捐赠物资价值5万美金", 50000, "美金"),
+    # held out
+    ("援助约200万港币", 2000000, "港币"), ("收到捐款1000英镑", 1000, "英镑"),
+    ("投资300万澳元", 3000000, "澳元"),
+])
+def test_foreign_money_is_no_yuan(quote, value, word):
+    [(rule, message)] = umsg(quote, value, "exact", "cny")
+    assert rule == "metric-unit" and f"{word} {FOREIGN}" in message
+    assert [q.unit for q in readings(quote).quantities] == [word]
+
+
+def test_foreign_money_message_and_yuan_still_read():
+    assert umsg("引进外资50万美元", 500000, "exact", "cny") == [(
+        "metric-unit", f"`unit: cny` does not fit 50万美元 in the quote “引进外资50万美元”: 美元 {FOREIGN}; "
+        "the quote writes no figure in yuan: leave the figure out")]
+    assert umsg("投入资金人民币300万元", 3000000, "exact", "cny") == []
+    assert umsg("卖了3000块钱", 3000, "exact", "cny") == []
