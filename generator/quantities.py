@@ -887,6 +887,10 @@ def _special(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
     if first == "半" and _HALF_LENGTH.match(text, pos) and (
             not pos or text[pos - 1] not in _NOT_HALF) and _free(blocked, pos, pos + 1):
         return _qualified(text, pos, pos + 1, 0.5)  # 半年 = 0.5 year; not 上半年 (a date)
+    if not _SUBUNIT_CHARS.isdisjoint(text[pos + 1:pos + 9]):
+        m = _SUBUNIT.match(text, pos)
+        if m and _free(blocked, pos, m.end()):  # 5毛钱 = 0.5 yuan, 2元5角 = 2.5, 3块5 = 3.5
+            return _money(text, pos, m)
     if first == "个" and text.startswith("个把", pos):
         return _quantity(text, pos, pos + 2, "approximately", 1.0, word="个把")  # 个把月
     if "分" in text[pos + 1:pos + 4] or "/" in text[pos + 1:pos + 5]:
@@ -900,6 +904,28 @@ def _special(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
 
 
 _ADJACENT_FIRST = frozenset("一两二三四五六七八九十")
+# Money below the yuan: 角/毛 are tenths, 分 hundredths; 3块5 is 3.5 (the tenths after 块 left
+# unsaid). A Chinese numeral before 角/毛 needs 钱 (三角 is a triangle, 一毛不拔 an idiom), 分 always
+# does (3分 is points or minutes); 2000元5户 is two figures, so 元 needs 角/毛 after its tenths.
+_SUBUNIT_CHARS = frozenset("角毛块分")
+_D1 = "[一二两三四五六七八九]"
+_SUBUNIT = re.compile(
+    rf"(?P<y>\d+|[{_CND}百千万]+)(?:(?:元|块)(?P<j>\d|{_D1})(?P<jw>角|毛)(?:(?P<f>\d|{_D1})分)?"
+    rf"|块(?P<jb>\d|{_D1})(?![\d{_CN}角毛分个名位人户家次项元块斤%]))"
+    rf"|(?P<j2>\d+|[{_CND}]+)(?P<jw2>角|毛)(?:(?P<f2>\d|{_D1})分)?(?=钱|(?<=\d[角毛]))"
+    rf"|(?P<f3>\d+|[{_CND}]+)分(?=钱)")
+
+
+def _money(text: str, pos: int, m: re.Match) -> Quantity | None:
+    """A sum in 元/块 with 角/毛/分, in yuan (2元5角3分 = 2.53), qualified as usual."""
+    yuan = _number(m["y"]) if m["y"] else 0.0
+    tenths = m["j"] or m["jb"] or m["j2"]
+    cents = m["f"] or m["f2"] or m["f3"]
+    parts = [_number(x) if x else 0.0 for x in (tenths, cents)]
+    if yuan is None or None in parts:
+        return None
+    return _qualified(text, pos, m.end(), round(yuan + parts[0] / 10 + parts[1] / 100, 6), unit="元")
+
 
 
 def _first_blocked(blocked: list[bool], pos: int) -> int:

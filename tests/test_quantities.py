@@ -1310,3 +1310,30 @@ def test_foreign_money_message_and_yuan_still_read():
         "the quote writes no figure in yuan: leave the figure out")]
     assert umsg("投入资金人民币300万元", 3000000, "exact", "cny") == []
     assert umsg("卖了3000块钱", 3000, "exact", "cny") == []
+
+
+# 5. money below the yuan: 角/毛 tenths, 分(钱) hundredths, 3块5 = 3.5
+@pytest.mark.parametrize(("text", "want"), [
+    ("每斤涨了5毛钱", [("5毛", ex(0.5))]), ("每斤卖到2元5角", [("2元5角", ex(2.5))]),
+    ("每斤售价3块5", [("3块5", ex(3.5))]), ("每度电3分钱", [("3分", ex(0.03))]),
+    # held out
+    ("五毛钱一斤", [("五毛", ex(0.5)), ("一", ex(1))]), ("两块五毛", [("两块五毛", ex(2.5))]),
+    ("每斤3元2角5分", [("3元2角5分", ex(3.25))]), ("每斤约1块2", [("1块2", [(A, 1.2, None)])]),
+    ("12元8角以上", [("12元8角", [("at_least", 12.8, None)])]), ("八分钱", [("八分", ex(0.08))]),
+    ("每斤不到5毛", [("5毛", [("less_than", 0.5, None)])]),
+    # not money below the yuan
+    ("补助2000元5户", [("2000", ex(2000)), ("5", ex(5))]), ("比赛得了3分", [("3", ex(3))]),
+    ("投资5万块钱", [("5万", ex(50000))]),
+])
+def test_money_below_the_yuan(text, want):
+    assert reads(text) == want
+
+
+def test_money_below_the_yuan_message():
+    assert umsg("每斤涨了5毛钱", 5, "exact", "cny") == [(
+        "metric-value", "value 5 is not a number written in the quote “每斤涨了5毛钱”, which reads: 5毛 → "
+        "`value: 0.5`, `qualifier: exact`; money is in yuan (40万元 → 400000) and 万 = 10000")]
+    assert umsg("每斤售价3块5", 3.5, "exact", "cny") == []
+    assert umsg("每斤售价3块5", 3.5, "exact", "person") == [(
+        "metric-unit", "`unit: person` does not fit 3块5 in the quote “每斤售价3块5”: 元 counts yuan "
+        "(`unit: cny`); the quote writes no figure in persons: leave the figure out")]
