@@ -631,6 +631,8 @@ def readings(text: str) -> Read:
     norm = _formal(simplified(text).translate(_WIDE))
     if _ANY_NUMERAL.isdisjoint(norm):
         return Read((), ())
+    if "千" in norm:  # 50千克, 12千米, 12万千瓦时: the 千 belongs to the unit word, not the number
+        norm = _KILO.sub(_KILO_MARK, norm)
     index: list[int] | None = None  # position in `norm` of each character read, when squeezed
     if not _SPACES.isdisjoint(norm):
         norm, index = _squeeze(norm)
@@ -691,9 +693,16 @@ def _none(q: Quantity, negation: str) -> Quantity:
     return replace(q, value=0.0, word=negation, lower=0.0, upper=0.0, readings=(Reading("exact", 0.0),))
 
 
+# 千克, 千瓦(时), 千卡, 千伏, 千帕, 千焦, 千兆 are unit words (kilo-), as 千米 is after an Arabic digit
+# or 万/亿 (12千米; 三千米 is 3000 metres). Their 千 becomes a private-use mark, one character
+# for one, so no number reads it; _UNIT_AFTER reads the mark with 克 as 千克.
+_KILO_MARK = "\ue000"
+_KILO = re.compile(r"千(?=[克瓦卡伏帕焦兆])|(?<=[\d万亿])千(?=米)")
+
+
 # Text copied from a PDF or a web page may space a figure: 400 余万元, 1 200人, 4.57 亿元, 3 个村.
 _SPACES = frozenset(" \u00a0\u2009\u202f\u3000")
-_SPACED = re.compile(r"(?<=\d)[ \u00a0\u2009\u202f\u3000]+(?=[余多十百千万亿个元人户名位亩次年天%％‰])"
+_SPACED = re.compile(r"(?<=\d)[ \u00a0\u2009\u202f\u3000]+(?=[余多十百千万亿个元人户名位亩次年天%％‰\ue000])"
                      r"|(?<=\d[ \u00a0\u2009\u202f\u3000][余多])[ \u00a0\u2009\u202f\u3000]+(?=[万亿])"
                      r"|(?<![\d.,])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.])")
 
@@ -1075,7 +1084,7 @@ _UNIT_AFTER = re.compile(
     r"(?:行政|自然)?(个百分点|百分点|倍|人次|元|块钱|人|名|位|户|亩|平方米|平米|㎡"
     r"|美元|美金|欧元|港元|港币|日元|英镑|韩元|澳元|加元|卢布|新台币|台币|澳门元|新加坡元|泰铢"
     r"|(?:村|乡镇|镇|乡|县)(?![级直委属域民干部里内庄集])"
-    r"|支|项目|场|次|天|小时|周(?![年岁边围末])|星期|月|年(?![级代])|公斤|千克|斤|吨|%)")
+    r"|支|项目|场|次|天|小时|周(?![年岁边围末])|星期|月|年(?![级代])|公斤|[千\ue000]克|斤|吨|%)")
 
 
 def _unit_after(text: str, end: int) -> str:
@@ -1087,7 +1096,7 @@ def _unit_after(text: str, end: int) -> str:
         return "个" + word if m.group(0).startswith("个") else "" if word == "月" else word
     if word == "乡镇":
         return "镇"
-    return word
+    return "千克" if word == "\ue000克" else word
 _CLASSIFIERS = set("个名位人户家次项座所条支批天年月周届期处亩元斤件场起场头只匹台辆套本间栋层"
                    "种类部门把张份笔岁%")
 

@@ -1337,3 +1337,26 @@ def test_money_below_the_yuan_message():
     assert umsg("每斤售价3块5", 3.5, "exact", "person") == [(
         "metric-unit", "`unit: person` does not fit 3块5 in the quote “每斤售价3块5”: 元 counts yuan "
         "(`unit: cny`); the quote writes no figure in persons: leave the figure out")]
+
+
+# 6. 千克, 千米, 千瓦(时) are unit words (kilo-), not the multiplier 千
+@pytest.mark.parametrize(("text", "want"), [
+    ("收获茶叶50千克", [("50", ex(50))]), ("收获茶叶3万千克", [("3万", ex(30000))]),
+    ("收获茶叶500千克以上", [("500", [("at_least", 500, None)])]), ("修建道路12千米长", [("12", ex(12))]),
+    ("发电12万千瓦时", [("12万", ex(120000))]),
+    # held out
+    ("装机容量5000千瓦", [("5000", ex(5000))]), ("三千千克", [("三千", ex(3000))]),
+    ("收获茶叶50 千克", [("50", ex(50))]), ("每天摄入2000千卡", [("2000", ex(2000))]),
+    ("收获茶叶3千公斤", [("3千", ex(3000))]),  # 千 before 公斤 is still the multiplier
+])
+def test_kilo_unit_words_are_not_the_multiplier(text, want):
+    assert reads(text) == want
+
+
+def test_kilo_unit_message():
+    assert [q.unit for q in readings("收获茶叶3万千克").quantities] == ["千克"]
+    assert [q.unit for q in readings("收获茶叶50 千克").quantities] == ["千克"]
+    assert umsg("收获茶叶50千克", 50, "exact", "kilogram") == []
+    assert umsg("收获茶叶50千克", 50000, "exact", "kilogram") == [(
+        "metric-value", "value 50000 is not a number written in the quote “收获茶叶50千克”, which reads: "
+        "50 → `value: 50`, `qualifier: exact`")]
