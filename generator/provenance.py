@@ -298,8 +298,9 @@ def _read(source_id: str, text_path: Path, meta_path: Path) -> Snapshot:
 
 # What a contributor writes when the copy seen shows no title: the README asks for
 # `title_visible: false` instead ("never an invented title").
-_PLACEHOLDER_TITLE = re.compile(r"^[\s（(【\[<《]*(?:无标题|没有标题|标题|untitled|no title|none|n/?a|[?？]+)"
-                                r"[\s）)】\]>》]*$", re.IGNORECASE)
+_PLACEHOLDER_TITLE = re.compile(
+    r"^[\s（(【\[<《]*(?:(?:原文|所见版本|文章)?(?:无标题|没有标题|未显示标题|未见标题|暂无标题|标题不详|标题未知)"
+    r"|未命名|无题|标题|untitled|no title|none|n/?a|[?？]+)[\s）)】\]>》]*$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -442,8 +443,9 @@ def _same_texts(paths: list[Path]) -> list[Problem]:
         if digest in seen:
             first = display_path(seen[digest])
             out.append(Problem(display_path(path), 1, 1, f"has the same text as {first}: "
-                               "if both sources are the same article, cite it with one source; "
-                               "otherwise one of them holds the wrong article's text", "", WARNING,
+                               "if both are the same article (cited by two cases), "
+                               "keep the copies identical and remove both if it is taken down; otherwise "
+                               "one of them holds the wrong article's text", "", WARNING,
                                "snapshot-duplicate"))
         else:
             seen[digest] = path
@@ -469,6 +471,10 @@ def _meta_problems(path: Path, text: str, meta: dict, actual: str,
         out.append((("title",), "value", f"`title` {_show(meta['title'])} is a placeholder, not a "
                     "title: when the copy seen shows no title, write `title_visible: false` instead",
                     "snapshot-metadata"))
+    elif isinstance(meta.get("title"), str) and sum(ch.isalnum() for ch in meta["title"]) < MIN_LETTERS:
+        out.append((("title",), "value", f"`title` {_show(meta['title'])} is not a title (fewer than "
+                    f"{MIN_LETTERS} letters or digits): copy the title as printed, or write "
+                    "`title_visible: false`", "snapshot-metadata"))
     elif (isinstance(meta.get("title"), str) and meta["title"].strip() and article is not None
           and _squeezed(meta["title"]) not in _squeezed(article)):
         out.append((("title",), "value", f"`title` {_show(meta['title'])} is not in "
@@ -659,11 +665,22 @@ def case_findings(index: int, case_path, data: dict) -> tuple[list[Finding], lis
             findings.extend(_described_as(index, i, source, snap))
     searched = 0
     for parts, source_id, quote in quotes(data):
+        letters = sum(ch.isalnum() for ch in quote)
+        # The schema counts characters; spaces and punctuation prove nothing. A model term's quote
+        # may be the part's own three-character name as printed (“土专家”).
+        if letters < MIN_LETTERS and "terms" not in parts:
+            findings.append(Finding(index, parts, f"the quote {_show(quote)} has {letters} letter(s) or "
+                                    f"digit(s), at least {MIN_LETTERS}: copy the words that state the fact, "
+                                    "not punctuation or page furniture", "quote-too-short"))
+            continue
         if source_id is None:  # no `source`, and the case has several
             findings.extend(_unsourced(index, parts, quote, snaps))
             continue
         snap = snaps.get(source_id)
-        if snap is not None and (snap.text is None or quote in snap.text):
+        if snap is not None and snap.text is not None and quote in snap.text:
+            findings.extend(_in_context(index, parts, quote, snap))
+            continue
+        if snap is not None and snap.text is None:
             continue  # an unreadable snapshot is one error in its own file, not one per quote
         dots = ELLIPSIS.search(quote)
         if dots:
@@ -678,6 +695,63 @@ def case_findings(index: int, case_path, data: dict) -> tuple[list[Finding], lis
                 "quote again from the source, character for character")
             findings.append(Finding(index, parts, message, "quote-not-in-source"))
     return findings, problems
+
+
+# Words that qualify a figure from outside it: printed right after the number (以上, 余, 左右)
+# or right before it (户均, 近, 超过). A metric's quote cut just inside them verifies as a
+# substring but drops what the figure means (review: 其中5个村达到10万元 for …10万元以上,
+# 增收1.2万元 for 户均增收1.2万元). Longest first. 余/多/来/许 count only right after a numeral
+# (400|余万元), where nothing else can follow; elsewhere they start other words (多次, 来到).
+_AFTER = ("以上", "以下", "以内", "之多", "有余", "左右", "上下", "出头", "开外")
+_AFTER_NUMERAL = ("余", "多", "来", "许")
+_BEFORE = ("户均", "人均", "村均", "年均", "月均", "日均", "平均", "每户", "每人", "每村", "每年", "每月",
+           "将近", "接近", "超过", "不到", "不足", "不少于", "不低于", "至少", "最多", "大约", "约", "近",
+           "逾")
+_NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百千万亿两零〇]")
+MIN_LETTERS = 4  # letters or digits of any quote (schema: 4 characters)
+# A quote shorter than this (letters and digits) that occurs more than once in its stored copy
+# points to no one passage.
+REPEATED_UNDER = 10
+
+
+def _in_context(index: int, parts: tuple, quote: str, snap: Snapshot) -> list[Finding]:
+    """What a quote found in its stored copy may still hide there (rule quote-context).
+
+    - a metric's quote that, at every place it occurs, ends right before a qualifying word
+      (以上, 左右 …; 余/多 after a numeral) or starts with a figure right after one (户均, 近,
+      超过 …): an error naming the word, since the figure is checked against the quote alone;
+    - a quote (not a model term's: those are the parts' own names) of fewer than
+      REPEATED_UNDER letters or digits that occurs more than once in the copy: a warning.
+    """
+    text, out = snap.text, []
+    starts = [m.start() for m in re.finditer(re.escape(quote), text)]
+    if parts and parts[0] == "metrics":
+        cut = []
+        for at in starts:
+            after, before = text[at + len(quote):at + len(quote) + 3], text[max(0, at - 3):at]
+            tail = next((w for w in _AFTER if after.startswith(w)), None)
+            if tail is None and _NUMERAL.match(quote[-1:]):
+                tail = next((w for w in _AFTER_NUMERAL if after.startswith(w)), None)
+            head = (next((w for w in _BEFORE if before.endswith(w)), None)
+                    if _NUMERAL.search(quote[:3]) else None)
+            if tail is None and head is None:
+                cut = []
+                break
+            cut.append((tail, head))
+        if cut:
+            tail, head = cut[0]
+            where = (f"stops right before “{tail}”, which {snap.display} prints after it" if tail else
+                     f"starts right after “{head}”, which {snap.display} prints before it")
+            out.append(Finding(index, parts, f"the quote {where}: the figure is read from the quote alone, "
+                               f"so quote it with “{tail or head}” and check the figure again "
+                               "(a qualifier or a per-unit word changes what the figure means)",
+                               "quote-context"))
+    letters = sum(ch.isalnum() for ch in quote)
+    if letters < REPEATED_UNDER and len(starts) > 1 and "terms" not in parts:
+        out.append(Finding(index, parts, f"the quote occurs {len(starts)} times in {snap.display}, so it "
+                           "points to no one passage: quote the sentence that states the fact",
+                           "quote-context", "value", WARNING))
+    return out
 
 
 def _unsourced(index: int, parts: tuple, quote: str, snaps: dict) -> list[Finding]:
@@ -717,9 +791,18 @@ def _described_as(index: int, i: int, source: dict, snap: Snapshot) -> list[Find
         return []
     where = display_path(snap.meta_path)
     out = []
+    if meta.get("title_visible") is False and source.get("title"):
+        out.append(Finding(index, ("sources", i, "title"), f"`title` {_show(source['title'])} is not "
+                           f"printed in the stored copy of this source ({where} says `title_visible: "
+                           "false`): leave the title out, or store the copy that prints it",
+                           "source-described"))
+    elif isinstance(meta.get("title"), str) and meta["title"].strip() and not source.get("title"):
+        out.append(Finding(index, ("sources", i), f"the stored copy prints a title ({where}: "
+                           f"{_show(meta['title'])}); add it as `title`", "source-described", "parent",
+                           WARNING))
     for key in _DESCRIBED:
         ours, theirs = source.get(key), meta.get(key)
-        if ours in (None, "", []):
+        if ours in (None, "", []) or (key == "title" and meta.get("title_visible") is False):
             continue
         parts = ("sources", i, key)
         shown = _show(", ".join(ours) if isinstance(ours, list) else str(ours))
@@ -737,12 +820,16 @@ def _described_as(index: int, i: int, source: dict, snap: Snapshot) -> list[Find
             a, b = str(ours), str(theirs)
             agree = a.startswith(b) or b.startswith(a)
         elif key == "publisher":
+            # The case may leave out the copy's bracketed note: 农民日报·中国农网 for
+            # 农民日报·中国农网（转载于“大国新村”网站）; never a fragment (报, 陕西) or an addition.
             a, b = _squeezed(str(ours)), _squeezed(str(theirs))
-            agree = a in b or b in a
+            agree = a == b or (b.startswith(a) and b[len(a):len(a) + 1] in ("（", "(", "【", "["))
         else:
             agree = _squeezed(str(ours)) == _squeezed(str(theirs))
         if not agree:
-            printed = _show(", ".join(theirs) if isinstance(theirs, list) else str(theirs))
+            mine = ", ".join(ours) if isinstance(ours, list) else str(ours)
+            printed = ", ".join(theirs) if isinstance(theirs, list) else str(theirs)
+            shown, printed = _show_pair(mine, printed)
             out.append(Finding(index, parts, f"`{key}` {shown} differs from the stored copy of this "
                                f"source: {where} has {printed}; describe the source as that copy "
                                "prints it (or store the copy that prints this)", "source-described"))
@@ -777,7 +864,8 @@ def _mismatch(quote: str, snap: Snapshot) -> str:
             "insert": f"the quote adds {got}, which the source does not have",
             "delete": f"the quote leaves out {src}"}[tag]
     hidden = window[a1:a2]
-    if hidden and all(unicodedata.category(ch) in _INVISIBLE for ch in hidden):
+    if hidden and not set(hidden) & set("\t\n\r ") and all(
+            unicodedata.category(ch) in _INVISIBLE for ch in hidden):
         # Copying the quote again cannot bring back a character nobody sees.
         return (f"{head}; nearest passage: “{_clip(passage, a1 - start)}”; the stored copy has the "
                 f"invisible character {_code_points(hidden)} there, which a copied quote does not "
@@ -786,8 +874,10 @@ def _mismatch(quote: str, snap: Snapshot) -> str:
     if tag == "replace" and _look_alike(window[a1:a2], quote[b1:b2]):
         what += f" ({_code_points(quote[b1:b2])} in the quote; {_code_points(window[a1:a2])} in the source)"
     more = f" (and {len(diffs) - 1} more difference{'s' if len(diffs) > 2 else ''})" if len(diffs) > 1 else ""
-    return (f"{head}; nearest passage: “{_clip(passage, a1 - start)}”; {what}{more}; "
-            "copy the quote again from the source, character for character")
+    fix = ("write the quote in double quotes with \\n where the source breaks the line, or quote one "
+           "line" if tag == "delete" and window[a1:a2].strip("\r\n") == "" else
+           "copy the quote again from the source, character for character")
+    return f"{head}; nearest passage: “{_clip(passage, a1 - start)}”; {what}{more}; {fix}"
 
 
 PIECES = 16  # pieces of a quote looked up per piece size, spread evenly over the quote
@@ -844,10 +934,20 @@ def _code_points(text: str) -> str:
     return ", ".join(f"U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed').lower()})" for ch in text[:4])
 
 
+def _show_pair(a: str, b: str) -> tuple[str, str]:
+    """Two texts shown as _show does, but around their first difference when they share a
+    beginning longer than _show keeps (two titles that differ only at the end)."""
+    same = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    if same <= 8:
+        return _show(a), _show(b)
+    cut = same - 4
+    return "“…" + _show(a[cut:])[1:], "“…" + _show(b[cut:])[1:]
+
+
 def _show(text: str) -> str:
     if text.strip() == "":
         return {" ": "a space", "\n": "a line break"}.get(text, f"{len(text)} blank characters")
-    text = visible(text).replace("\n", "\\n")
+    text = visible(text.replace("\n", "\\n"))
     return "“" + (text if len(text) <= 12 else text[:11] + "…") + "”"
 
 
@@ -856,4 +956,4 @@ def _clip(passage: str, at: int) -> str:
     if len(passage) > SHOW:
         lo = max(0, min(at - SHOW // 3, len(passage) - SHOW))
         passage = ("…" if lo else "") + passage[lo:lo + SHOW] + ("…" if lo + SHOW < len(passage) else "")
-    return visible(passage).replace("\n", "\\n")
+    return visible(passage.replace("\n", "\\n"))

@@ -93,6 +93,14 @@ def file_findings(index: int, path: Path, case: dict) -> list[Finding]:
         found.append(Finding(index, ("period", "end"), f"period ends ({period['end']}) before "
                              f"it starts ({period['start']}); swap them", "period-order"))
     found += _date_findings(index, case)
+    for i, person in enumerate(case.get("people", [])):
+        # Only people the source names are listed (privacy): the quote is where it names them.
+        name, quote = person.get("name"), person.get("quote")
+        if isinstance(name, str) and isinstance(quote, str) and "".join(name.split()) not in "".join(
+                quote.split()):
+            found.append(Finding(index, ("people", i, "quote"), f"the quote does not name {name}: quote "
+                                 "the passage of the source that names this person (a case lists only "
+                                 "people its sources name)", "person-quote"))
     own_sources = [s["id"] for s in case["sources"]]
     for parts, ref in _sources_refs(case):
         if ref not in own_sources:

@@ -186,6 +186,102 @@ def test_the_same_text_stored_for_two_sources_is_flagged(tmp_path):
         shutil.copy(work / f"sources/langao-fixture-source{suffix}", work / f"sources/borrowed{suffix}")
     code, out = validate(work)
     assert code == 0
-    assert out[0] == (f"{TXT}:1:1: warning: has the same text as sources/borrowed.txt: if both sources are "
-                      "the same article, cite it with one source; otherwise one of them holds the wrong "
-                      "article's text")
+    assert out[0] == (f"{TXT}:1:1: warning: has the same text as sources/borrowed.txt: if both are the same "
+                      "article (cited by two cases), keep the copies identical and remove both if it is "
+                      "taken down; otherwise one of them holds the wrong article's text")
+
+
+# ---------------------------------------------------------------------------------------
+# Second review round: a quote in its stored copy that still does not say what it is used for.
+
+TITLE = "激活乡村“新密码”——陕西安康岚皋县第一书记“组团服务”赋能高质量发展"
+
+
+def test_a_figure_quoted_without_its_qualifier_is_refused(tmp_path):
+    work = project(tmp_path)
+    replace_line(work / CASE, "    value: 4000000\n    unit: cny\n    qualifier: plus",
+                 "    value: 400\n    unit: cny\n    qualifier: exact")
+    replace_line(work / CASE, "    quote: 帮销农特产品400余万元", "    quote: 帮销农特产品400")
+    assert validate(work) == (1, [
+        f"{CASE}:79:12: the quote stops right before “余”, which {TXT} prints after it: the figure is read "
+        "from the quote alone, so quote it with “余” and check the figure again (a qualifier or a per-unit "
+        "word changes what the figure means) [$.metrics[0].quote]",
+        "1 file(s) checked: 1 error(s) in 1 file(s), 0 warning(s)"])
+
+
+def test_a_persons_quote_names_the_person(tmp_path):
+    work = project(tmp_path)
+    replace_line(work / CASE, "  - name: 邹天宁", "  - name: 王五")
+    assert validate(work) == (1, [
+        f"{CASE}:100:12: the quote does not name 王五: quote the passage of the source that names this "
+        "person (a case lists only people its sources name) [$.people[0].quote]",
+        "1 file(s) checked: 1 error(s) in 1 file(s), 0 warning(s)"])
+
+
+def test_punctuation_does_not_count_towards_a_quotes_length(tmp_path):
+    work = project(tmp_path)
+    replace_line(work / CASE, "    quote: 建立农特产品联销制度", '    quote: "组”的“"')
+    assert validate(work) == (1, [
+        f"{CASE}:68:12: the quote “组”的“” has 2 letter(s) or digit(s), at least 4: copy the words that state "
+        "the fact, not punctuation or page furniture [$.practices[0].quote]",
+        "1 file(s) checked: 1 error(s) in 1 file(s), 0 warning(s)"])
+
+
+def test_a_short_quote_found_many_times_points_to_no_passage(tmp_path):
+    work = project(tmp_path)
+    replace_line(work / CASE, "    quote: 建立农特产品联销制度", "    quote: 第一书记")
+    code, out = validate(work)
+    assert code == 0
+    assert (f"{CASE}:68:12: warning: the quote occurs 34 times in {TXT}, so it points to no one passage: "
+            "quote the sentence that states the fact [$.practices[0].quote]") in out
+
+
+def test_a_fragment_of_the_publisher_does_not_agree_with_it(tmp_path):
+    work = project(tmp_path)
+    replace_line(work / CASE, "    publisher: 安康日报", "    publisher: 安康")
+    assert validate(work) == (1, [
+        f"{CASE}:105:16: `publisher` “安康” differs from the stored copy of this source: {META} has "
+        "“安康日报”; describe the source as that copy prints it (or store the copy that prints this) "
+        "[$.sources[0].publisher]",
+        "1 file(s) checked: 1 error(s) in 1 file(s), 0 warning(s)"])
+
+
+def test_a_title_the_stored_copy_does_not_show_is_refused(tmp_path):
+    work = project(tmp_path)
+    replace_line(work / META, f"title: {TITLE}", "title_visible: false")
+    assert validate(work) == (1, [
+        f"{CASE}:104:12: `title` “激活乡村“新密码”——…” is not printed in the stored copy of this source "
+        f"({META} says `title_visible: false`): leave the title out, or store the copy that prints it "
+        "[$.sources[0].title]",
+        "1 file(s) checked: 1 error(s) in 1 file(s), 0 warning(s)"])
+
+
+def test_two_titles_that_differ_at_the_end_are_shown_where_they_differ(tmp_path):
+    work = project(tmp_path)
+    replace_line(work / CASE, f"    title: {TITLE}", "    title: " + TITLE.replace("高质量发展", "乡村振兴"))
+    assert validate(work)[1][0] == (
+        f"{CASE}:104:12: `title` “…务”赋能乡村振兴” differs from the stored copy of this source: {META} has "
+        "“…务”赋能高质量发展”; describe the source as that copy prints it (or store the copy that prints "
+        "this) [$.sources[0].title]")
+
+
+def test_more_placeholder_titles_are_refused(tmp_path):
+    for i, placeholder in enumerate(("未显示标题", "暂无标题", "原文无标题", "未命名", "—")):
+        work = project(tmp_path / str(i))
+        replace_line(work / META, f"title: {TITLE}", f"title: {placeholder}")
+        code, out = validate(work)
+        assert code == 1
+        assert any(line.startswith(f"{META}:2:8: `title` “{placeholder}” is ") for line in out), out
+
+
+def test_a_quote_across_a_line_break_is_told_how_to_write_it(tmp_path):
+    work = project(tmp_path)
+    text = (work / TXT).read_text(encoding="utf-8")
+    at = text.index("南宫山镇宏大村的驻村第一书记") + 7
+    (work / TXT).write_text(text[:at] + "\n" + text[at:], encoding="utf-8")
+    code, out = validate(work)
+    assert out[0] == (
+        f"{CASE}:100:12: the quote is not in {TXT}, the stored copy of its source; nearest passage: "
+        "“南宫山镇宏大村\\n的驻村第一书记邹天宁是建行陕西分行派驻的”; the quote leaves out a line break; "
+        "write the quote in double quotes with \\n where the source breaks the line, or quote one line "
+        "[$.people[0].quote]")
