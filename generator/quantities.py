@@ -554,6 +554,8 @@ _AFTER_MAP = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "�
 # 至少/最多 are adverbs: a verb phrase may stand between them and the number, within the
 # same clause (每月至少到挂点联系村开展1次).
 _ADVERB = re.compile(r"(至少|最少|最多|至多|不少于|不超过|未超过|没有超过)[^\d，。,；;、！？\s]{0,10}$")
+# 最多时/最多的一天/最少的时候 name the peak (trough) itself: the figure then is exact.
+_PEAK = re.compile(r"的?(?:时候?|那[一天年月次回]|一[天日年月周次回]|当天|当日|日子|月份|年份|年|月|天)")
 # 近两年来 / 近三年以来: "the last two years", not "nearly".
 _RECENT = re.compile(r"(?:个)?(?:年|月|天|日|周|季度)(?:来|以来|内|里|中)")
 # 近3年累计投入…, 近三年全县…: 近N年 heading a clause names the period too ("in the last three
@@ -583,7 +585,7 @@ def _before_word(text: str, start: int) -> tuple[str, str] | None:
             return word, qualifier
     adverb = _ADVERB.search(text, max(0, start - 16), start) if _ADVERB_FIRST.intersection(
         text[max(0, start - 16):start]) else None
-    if adverb:
+    if adverb and not (adverb.group(1)[0] == "最" and _PEAK.match(text, adverb.end(1))):
         return adverb.group(1), _BEFORE_MAP[adverb.group(1)]
     return None
 

@@ -1360,3 +1360,26 @@ def test_kilo_unit_message():
     assert umsg("收获茶叶50千克", 50000, "exact", "kilogram") == [(
         "metric-value", "value 50000 is not a number written in the quote “收获茶叶50千克”, which reads: "
         "50 → `value: 50`, `qualifier: exact`")]
+
+
+# 7. 最多时/最多的一天/最少时 name the peak (trough): the figure then is exact
+@pytest.mark.parametrize(("text", "want"), [
+    ("最多时一天接待游客3000人次", [("一", ex(1)), ("3000", ex(3000))]),
+    ("最多的一天接待游客3000人次", [("一", ex(1)), ("3000", ex(3000))]),
+    ("最少时也有30人参加", [("30", ex(30))]),
+    # held out
+    ("最多时达到5000人", [("5000", ex(5000))]), ("最少的时候只有10人", [("10", ex(10))]),
+    ("最多的年份收入20万元", [("20万", ex(200000))]), ("最少那天也来了80人", [("80", ex(80))]),
+    # a bound still: 最多/最少 before the verb phrase
+    ("每月最多开展3次", [("3", [("at_most", 3, None)])]),
+    ("最少投入100万元", [("100万", [("at_least", 1000000, None)])]),
+])
+def test_a_peak_or_trough_is_exact(text, want):
+    assert reads(text) == want
+
+
+def test_peak_message():
+    assert umsg("最多时一天接待游客3000人次", 3000, "at_most", "person_time") == [(
+        "metric-qualifier", "`qualifier: at_most` is not a true reading of 3000 in the quote “最多时一天"
+        "接待游客3000人次”: 3000 is written without a qualifying word; write `value: 3000`, "
+        "`qualifier: exact` (or `qualifier: approximately` where the article treats the figure as round)")]
