@@ -211,9 +211,9 @@ def source_title(source: dict) -> str:
     return source.get("title") or "（所见版本未显示标题 title not visible in the copy seen）"
 
 
-# The mark beside every quote a page shows as evidence (figures, practices, model evidence;
-# issue 15), one wording and one pair of classes site-wide: a reader must tell an invented quote
-# from a checked one wherever it is shown. Not verified on a built site means its source has no
+# The mark beside every quote a page shows (figures, practices, model evidence, model terms,
+# people; issue 15), one wording and one pair of classes site-wide: a reader must tell an invented
+# quote from a checked one wherever it is shown. Not verified on a built site means its source has no
 # stored copy: a quote that is not in its source's stored copy fails validation
 # (`quote-not-in-source`), and so does an unreadable copy.
 VERIFIED_MARK = Markup('<span class="cb-verified" title="原文与仓库保存的来源文本逐字相符 '
@@ -230,8 +230,9 @@ def quote_mark(verified: bool) -> Markup:
 def quote_checks(case_path, case: dict) -> dict:
     """Which quotes of a case verify against the stored source snapshots (generator/provenance.py).
 
-    {"metrics": [bool per metric], "practices": [bool per practice],
+    {"metrics": [bool per metric], "practices": [bool per practice], "people": [bool per person],
     "evidence": {model id: [bool per evidence quote of that model]},
+    "terms": {model id: [bool, or "" when it has no quote, per term of that model]},
     "sources": {source id: {"verified": n, "total": m, "file": "sources/<id>.txt" or None}},
     "snapshots": (sha256 or None per source)}.
     """
@@ -243,13 +244,22 @@ def quote_checks(case_path, case: dict) -> dict:
         verified, total = counts.get(s["id"], (0, 0))
         sources[s["id"]] = {"verified": verified, "total": total,
                             "file": f"sources/{s['id']}.txt" if snap is not None else None}
+
+    def term(j, k, t):
+        if "quote" not in t:
+            return ""
+        return verdicts.verified(("models", j, "terms", k, "quote"))
+
     return {"metrics": [verdicts.verified(("metrics", i, "quote"))
                         for i in range(len(case.get("metrics", [])))],
             "practices": [verdicts.verified(("practices", i, "quote"))
                           for i in range(len(case.get("practices", [])))],
+            "people": [verdicts.verified(("people", i, "quote")) for i in range(len(case.get("people", [])))],
             "evidence": {m["id"]: [verdicts.verified(("models", j, "evidence", k, "quote"))
                                    for k in range(len(m["evidence"]))]
                          for j, m in enumerate(case.get("models", []))},
+            "terms": {m["id"]: [term(j, k, t) for k, t in enumerate(m["terms"])]
+                      for j, m in enumerate(case.get("models", []))},
             "sources": sources,
             "snapshots": tuple(s.sha256 if s is not None else None for s in verdicts.snapshots.values())}
 
@@ -461,6 +471,7 @@ def _build_pages(cases, edit_base: str | None, cache: dict | None, data_files: d
                 m=m, case=c, here=f"models/{m['id']}.md", diagram=_diagram(m) if m["terms"] else "",
                 figures=metrics_by_model.get(m["id"], []),
                 evidence_verified=checks[c["id"]]["evidence"][m["id"]],
+                term_verified=checks[c["id"]]["terms"][m["id"]],
                 source_title=lambda ref, titles=sources: titles.get(ref, ref),
                 adopters=linked["adopts"].get(m["id"], []),
                 adapters=linked["adapted_from"].get(m["id"], []), **common)

@@ -60,7 +60,7 @@ def test_without_a_snapshot_quotes_are_not_verified_and_the_site_says_so(tmp_pat
     assert {r["quote_verified"] for r in _table(files, "metrics")} == {"false"}
     assert _table(files, "sources")[0]["snapshot_sha256"] == ""
     page = build_pages(report.cases)["cases/langao-fixture-mini.md"]
-    assert page.count(">未核对</span>") == 3  # each figure (2) and the practice's quote
+    assert page.count(">未核对</span>") == 4  # each figure (2), the practice's and the person's quote
     assert "仓库没有保存此来源的文本，6 条原文引语未核对" in page
 
 
@@ -69,7 +69,7 @@ def test_the_case_page_counts_verified_quotes_per_source_and_marks_each_figure()
     pages = build_pages(report.cases)
     page = pages["cases/langao-fixture-mini.md"]
     assert "6 条原文引语中 6 条与仓库保存的来源文本 sources/langao-fixture-source.txt 逐字相符" in page
-    assert page.count("✓ 已核对") == 3  # each figure (2) and the practice's quote
+    assert page.count("✓ 已核对") == 4  # each figure (2), the practice's and the person's quote
     assert "| 最近核对 Last reviewed | 未记录 not recorded |" in page
     assert pages["compare/metrics.md"].count("✓ 已核对") == 2
 

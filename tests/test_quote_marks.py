@@ -122,7 +122,8 @@ def test_each_practice_quote_on_the_case_page_carries_its_own_mark(pages):
 def test_the_case_page_marks_figures_and_quotes_alike(pages):
     blocks = _marks(_case_html(pages[f"cases/{CASE}.md"]))
     figures = [b["marks"] for b in blocks if b["kind"] == "cell" and b["marks"]]
-    assert figures == [[VERIFIED], [VERIFIED]]  # both figures quote the stored source
+    # both figures and the person's quote (test_quote_display.py) quote the stored source
+    assert figures == [[VERIFIED], [VERIFIED], [VERIFIED]]
 
 
 def test_each_evidence_quote_on_the_model_page_carries_its_own_mark(pages):
@@ -137,7 +138,7 @@ def test_each_evidence_quote_on_the_model_page_carries_its_own_mark(pages):
         ("— 激活乡村“新密码”——陕西安康岚皋县第一书记“组团服务”赋能高质量发展", []),
         ("— 没有保存文本的来源", [])]
     figures = [b["marks"] for b in blocks if b["kind"] == "cell" and b["marks"]]
-    assert figures == [[VERIFIED]]  # its figure, marked as on the case page
+    assert figures == [[VERIFIED], [VERIFIED]]  # its first term's quote, and its figure as on the case page
 
 
 def test_a_changed_snapshot_renders_the_model_page_afresh(tmp_path):
