@@ -531,6 +531,10 @@ _BEFORE = [
     ("未低于", "at_least"), ("未少于", "at_least"), ("不小于", "at_least"),
     ("未达到", "less_than"), ("没有达到", "less_than"), ("没达到", "less_than"), ("未达", "less_than"),
     ("达不到", "less_than"), ("不够", "less_than"),
+    # 不下200户 (no fewer than), 不止/远不止200户 (more than), 差不多/大致/大体/小200户 (about)
+    ("不下", "at_least"), ("不止", "more_than"), ("远不止", "more_than"), ("远远不止", "more_than"),
+    ("差不多", "approximately"), ("大致", "approximately"), ("大体", "approximately"),
+    ("大致有", "approximately"), ("差不多有", "approximately"), ("小", "approximately"),
 ]
 _BEFORE.sort(key=lambda pair: len(pair[0]), reverse=True)
 _BEFORE_MAP = dict(_BEFORE)
@@ -544,13 +548,17 @@ _NEGATED = re.compile(r"(?:并非|从未|从没有|从没|不曾|未曾|并未|�
 # Characters that turn 近/约/超/满 into another word: 最近, 临近, 节约, 高超, 充满 …
 _NOT_BEFORE = {"近": "最就附临靠亲邻贴", "约": "节制契签邀预相婚简集履违特公条合",
                "超": "高赶", "满": "充饱圆美不未届期布丰", "破": "打击攻爆识看冲点道说揭残",
-               "过": "通经超不越度跨错难路闯走看想做说跑去来放飞穿透闪胜略滤"}
-_AFTER = re.compile(r"[^\d，。,；;、！？\s]{0,3}?(以上|以下|以内|之内|左右|以外|开外|届满|期满"
+               "过": "通经超不越度跨错难路闯走看想做说跑去来放飞穿透闪胜略滤",
+               "小": "缩减变大较最渺微弱矮短细窄狭从老矮"}
+# 小 is "about" only before a round figure of hundreds and more (小200户, 小两万元), not 小3班.
+_SMALL_ROUND = re.compile(r"\d{3,}|\d+(?:\.\d+)?[百千万亿]|[一二两三四五六七八九十]+[百千万亿]")
+_AFTER = re.compile(r"[^\d，。,；;、！？\s]{0,3}?(以上|以下|以内|之内|左右|以外|开外|届满|期满|有余|出头|挂零"
                     r"|(?<![允也或容准特少些期赞几称默应嘉如])许(?![多可诺愿久配下]))")  # 300人许: about
 _AFTER_NEAR = re.compile(r"[^\d，。,；;、！？\s]?(上下)")
 _AFTER_MAP = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "之内": "at_most",
               "左右": "approximately", "上下": "approximately", "以外": "more_than",
-              "开外": "more_than", "届满": "complete", "期满": "complete", "许": "approximately"}
+              "开外": "more_than", "届满": "complete", "期满": "complete", "许": "approximately",
+              "有余": "plus", "出头": "plus", "挂零": "plus"}  # 5万有余/出头/挂零: a little above
 # 至少/最多 are adverbs: a verb phrase may stand between them and the number, within the
 # same clause (每月至少到挂点联系村开展1次).
 _ADVERB = re.compile(r"(至少|最少|最多|至多|不少于|不超过|未超过|没有超过)[^\d，。,；;、！？\s]{0,10}$")
@@ -582,6 +590,8 @@ def _before_word(text: str, start: int) -> tuple[str, str] | None:
                 break  # 最近3年, 临近三个村, 节约100万元
             if word == "过" and (text[start] not in "百千万亿半" or head != raw):
                 break  # 过万人 (passed ten thousand); not 过了3年, 过3天
+            if word == "小" and (head != raw or not _SMALL_ROUND.match(text, start)):
+                break
             return word, qualifier
     adverb = _ADVERB.search(text, max(0, start - 16), start) if _ADVERB_FIRST.intersection(
         text[max(0, start - 16):start]) else None
@@ -1057,7 +1067,7 @@ def _fraction(text: str, pos: int, m: re.Match) -> Quantity | None:
                    lower=lower, upper=upper)
 
 
-_AFTER_CHARS = frozenset("以之左开届期上许")
+_AFTER_CHARS = frozenset("以之左开届期上许有出挂")
 # The unit word right after a number, and the metric units it can be counted in: 200户 is
 # households and 50万元 yuan, so a metric reading 200 from 帮助200户增收50万元 must have
 # `unit: household`. A multiple (3倍, 翻两番) and percentage points (5个百分点) fit no unit.

@@ -1383,3 +1383,35 @@ def test_peak_message():
         "metric-qualifier", "`qualifier: at_most` is not a true reading of 3000 in the quote “最多时一天"
         "接待游客3000人次”: 3000 is written without a qualifying word; write `value: 3000`, "
         "`qualifier: exact` (or `qualifier: approximately` where the article treats the figure as round)")]
+
+
+# 8. 不下 (at least), 不止/远不止 (more than), N有余/出头/挂零 (plus), 差不多/大致/大体/小N (about)
+@pytest.mark.parametrize(("text", "want"), [
+    ("不下200户参与", [("200", [("at_least", 200, None)])]),
+    ("不止200户参与", [("200", [("more_than", 200, None)])]),
+    ("年收入远不止5万元", [("5万", [("more_than", 50000, None)])]),
+    ("年收入5万有余", [("5万", [("plus", 50000, None)])]),
+    ("年收入5万元出头", [("5万", [("plus", 50000, None)])]),
+    ("年收入5万挂零", [("5万", [("plus", 50000, None)])]),
+    ("差不多200户参与", [("200", [(A, 200, None)])]), ("大致200户参与", [("200", [(A, 200, None)])]),
+    ("年收入大体5万元", [("5万", [(A, 50000, None)])]), ("小200户参与", [("200", [(A, 200, None)])]),
+    # held out
+    ("不下三千人次", [("三千", [("at_least", 3000, None)])]),
+    ("不止一次", [("一", [("more_than", 1, None)])]),
+    ("三十出头的年轻人", [("三十", [("plus", 30, None)])]), ("驻村1年有余", [("1", [("plus", 1, None)])]),
+    ("小两万元", [("两万", [(A, 20000, None)])]), ("大致有300人", [("300", [(A, 300, None)])]),
+    ("差不多有五十户", [("五十", [(A, 50, None)])]),
+    # not 小 "about": a class, a reduction
+    ("小3班", [("3", ex(3))]), ("差距缩小200元", [("200", ex(200))]), ("他们有余力", []),
+])
+def test_more_qualifying_words(text, want):
+    assert reads(text) == want
+
+
+def test_more_qualifying_words_messages():
+    assert umsg("年收入5万元出头", 50000, "exact", "cny") == [(
+        "metric-qualifier", "`qualifier: exact` is not a true reading of 5万 in the quote “年收入5万元出头”: "
+        "出头 means more than 50000 and below 60000; write `value: 50000`, `qualifier: plus`")]
+    assert umsg("不下200户参与", 200, "exact", "household") == [(
+        "metric-qualifier", "`qualifier: exact` is not a true reading of 200 in the quote “不下200户参与”: "
+        "不下 means at least 200; write `value: 200`, `qualifier: at_least`")]
