@@ -41,6 +41,7 @@ _KINDS = {
     "ago": ("a point in time (…年前/…年后 dates an event from the article's day), not a length "
             "or a count: leave the figure out, or say when in the metric's `period` (as written) "
             "and `as_of`"),
+    "restated": "the bound restated in brackets (以上（不含200元）), not another figure",
     "negated": ("a count under a negation (并非300户 is \"not 300\", 没有300户 \"not even 300\"), "
                 "not a figure the article states"),
 }

@@ -380,6 +380,8 @@ _NOT_QUANTITY = [
     # 打八折, 七五折, 8.5折: a price ratio (八折 = 80% of the price), not a count or a share
     ("discount", r"打?(?:\d+(?:\.\d+)?|[一二三四五六七八九]{1,2}(?:点[一二三四五六七八九])?)折"
                  r"(?![合算旧腾叠射返服磨中])"),
+    # 200元以上（不含200元）, 以下（含60岁）: the bound restated in brackets, not another figure
+    ("restated", rf"(?<=[以之][上下内外])[（(]\s*不?包?(?:含|括)\s*{_NUMERAL}[^\d（）()，。]{{0,4}}[）)]"),
 ]
 
 # A pattern can only match a text holding one of its trigger characters; checking them first
@@ -388,7 +390,7 @@ _TRIGGERS = ("第", "初", "号奖", "周期拜", "是要抓靠看", "、.．", 
              "日", "年", "后", "+＋", "个", "一", "一", None, "千", "-", ":", "点", "一", "即",
              "Gg", "×xX*", "起", "1", "拨致热电报号", "热专平报", "GSXgsx道", "Vv版代式级", "·•",
              "晚事活消国期当维纪", "之", ":：比", "Aa", "双", "季", "世", "代", "大届", "一四八", "前后",
-             "番", "这那每同某另哪", "亩", "十", "线", "星", "规计", "折")
+             "番", "这那每同某另哪", "亩", "十", "线", "星", "规计", "折", "含括")
 assert len(_TRIGGERS) == len(_NOT_QUANTITY)
 _NOT_RE = [(kind, re.compile(pattern), frozenset(trigger) if trigger else None)
            for (kind, pattern), trigger in zip(_NOT_QUANTITY, _TRIGGERS, strict=True)]
@@ -552,13 +554,20 @@ _NOT_BEFORE = {"近": "最就附临靠亲邻贴", "约": "节制契签邀预相�
                "小": "缩减变大较最渺微弱矮短细窄狭从老矮"}
 # 小 is "about" only before a round figure of hundreds and more (小200户, 小两万元), not 小3班.
 _SMALL_ROUND = re.compile(r"\d{3,}|\d+(?:\.\d+)?[百千万亿]|[一二两三四五六七八九十]+[百千万亿]")
-_AFTER = re.compile(r"[^\d，。,；;、！？\s]{0,3}?(以上|以下|以内|之内|左右|以外|开外|届满|期满|有余|出头|挂零"
+# 200元（含）以上 includes 200, 200元（不含）以上 and 200元以上（不含200元） exclude it; 200元内 and
+# 三年内 are within (at most), after a unit word (not 室内, 县内, 内部).
+_AFTER = re.compile(r"[^\d，。,；;、！？\s]{0,3}?(?:[（(](?P<inc>不?包?含|不?包括)(?:本数)?[)）])?"
+                    r"(?P<w>以上|以下|以内|之内|左右|以外|开外|届满|期满|有余|出头|挂零"
+                    r"|(?<=[元人户个年月天日周次名位亩米里斤项])内(?![部容外涵地陆蒙科核存需在政])"
                     r"|(?<![允也或容准特少些期赞几称默应嘉如])许(?![多可诺愿久配下]))")  # 300人许: about
-_AFTER_NEAR = re.compile(r"[^\d，。,；;、！？\s]?(上下)")
+_AFTER_NEAR = re.compile(r"[^\d，。,；;、！？\s]?(?P<w>上下)")
+_EXCLUDED = re.compile(r"\s*[（(]\s*(?:不含|不包含|不包括)")
+_FLIP = {"at_least": "more_than", "at_most": "less_than"}
 _AFTER_MAP = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "之内": "at_most",
               "左右": "approximately", "上下": "approximately", "以外": "more_than",
               "开外": "more_than", "届满": "complete", "期满": "complete", "许": "approximately",
-              "有余": "plus", "出头": "plus", "挂零": "plus"}  # 5万有余/出头/挂零: a little above
+              # 5万有余/出头/挂零: a little above; 200元内: within
+              "有余": "plus", "出头": "plus", "挂零": "plus", "内": "at_most"}
 # 至少/最多 are adverbs: a verb phrase may stand between them and the number, within the
 # same clause (每月至少到挂点联系村开展1次).
 _ADVERB = re.compile(r"(至少|最少|最多|至多|不少于|不超过|未超过|没有超过)[^\d，。,；;、！？\s]{0,10}$")
@@ -1014,7 +1023,7 @@ _DIGIT_OR_UNIT = frozenset("0123456789" + _CN + "成")
 def _qualified(text: str, pos: int, end: int, value: float, unit: str | None = None) -> Quantity:
     """The quantity `text[pos:end]` of `value`, qualified by the words before or after it."""
     after = (_AFTER.match(text, end) or _AFTER_NEAR.match(text, end)
-             if _AFTER_CHARS.intersection(text[end:end + 6]) else None)
+             if _AFTER_CHARS.intersection(text[end:end + 8]) else None)
     before = _before_word(text, pos)
     period = ""
     if before and before[1] == "just_under":
@@ -1023,11 +1032,17 @@ def _qualified(text: str, pos: int, end: int, value: float, unit: str | None = N
             and text[pos - 2:pos - 1] not in _DURATION_VERB else None)
         if recent:  # 近两年来, 近3年累计: the last two (three) years, a period
             before, period = None, "近" + text[pos:recent.end()]
+            if after and after["w"] == "内":  # 近三年内: the period, not "within"
+                after = None
     if after:
-        word = after.group(1)
-        if _AFTER_MAP[word] == "complete" and before and before[1] != "complete":
+        word = after["w"]
+        kind = _AFTER_MAP[word]
+        if kind == "complete" and before and before[1] != "complete":
             return _quantity(text, pos, end, before[1], value, word=before[0], unit=unit)
-        return _quantity(text, pos, end, _AFTER_MAP[word], value, word=word, unit=unit)
+        if kind in _FLIP and ((after.groupdict().get("inc") or "").startswith("不")
+                              or _EXCLUDED.match(text, after.end())):
+            kind, word = _FLIP[kind], f"{word}（不含本数）"  # 200元（不含）以上: more than 200
+        return _quantity(text, pos, end, kind, value, word=word, unit=unit)
     if before:
         return _quantity(text, pos, end, before[1], value, word=before[0], unit=unit)
     return _quantity(text, pos, end, "exact", value, word=period, unit=unit)
@@ -1067,7 +1082,7 @@ def _fraction(text: str, pos: int, m: re.Match) -> Quantity | None:
                    lower=lower, upper=upper)
 
 
-_AFTER_CHARS = frozenset("以之左开届期上许有出挂")
+_AFTER_CHARS = frozenset("以之左开届期上许有出挂内")
 # The unit word right after a number, and the metric units it can be counted in: 200户 is
 # households and 50万元 yuan, so a metric reading 200 from 帮助200户增收50万元 must have
 # `unit: household`. A multiple (3倍, 翻两番) and percentage points (5个百分点) fit no unit.

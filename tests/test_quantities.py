@@ -1415,3 +1415,31 @@ def test_more_qualifying_words_messages():
     assert umsg("不下200户参与", 200, "exact", "household") == [(
         "metric-qualifier", "`qualifier: exact` is not a true reading of 200 in the quote “不下200户参与”: "
         "不下 means at least 200; write `value: 200`, `qualifier: at_least`")]
+
+
+# 9. （含）以上 includes N, （不含）以上 and 以上（不含N） exclude it; 200元内, 三年内 are within (at most)
+@pytest.mark.parametrize(("text", "want"), [
+    ("200元（含）以上", [("200", [("at_least", 200, None)])]),
+    ("200元（不含）以上", [("200", [("more_than", 200, None)])]),
+    ("200元以上（不含200元）", [("200", [("more_than", 200, None)])]),
+    ("200元内", [("200", [("at_most", 200, None)])]), ("三年内实现盈利", [("三", [("at_most", 3, None)])]),
+    # held out
+    ("60岁（不含）以下", [("60", [("less_than", 60, None)])]),
+    ("1000元(不包含)以上", [("1000", [("more_than", 1000, None)])]),
+    ("每户补助200元以上（含200元）", [("200", [("at_least", 200, None)])]),
+    ("一年内完成", [("一", [("at_most", 1, None)])]),
+    ("5000元以下（不含5000元）", [("5000", [("less_than", 5000, None)])]),
+    # not "within": a period (近三年内), a place (室内, 县内, 内部)
+    ("近三年内", [("三", [("exact", 3, None), (A, 3, None)])]), ("3间室内", [("3", ex(3))]),
+    ("5人内部", [("5", ex(5))]),
+])
+def test_included_excluded_and_within(text, want):
+    assert reads(text) == want
+
+
+def test_excluded_bound_message():
+    assert umsg("200元以上（不含200元）", 200, "at_least", "cny") == [(
+        "metric-qualifier", "`qualifier: at_least` is not a true reading of 200 in the quote "
+        "“200元以上（不含200元）”: 以上（不含本数） means more than 200; write `value: 200`, "
+        "`qualifier: more_than`")]
+    assert umsg("三年内实现盈利", 3, "at_most", "year") == []
