@@ -62,7 +62,7 @@ FOLDER = "sources"
 ELLIPSIS = re.compile(r"…+|\.\.\.+|。。。+")
 SHOW = 36  # characters of the snapshot shown around a difference
 META_KEYS = ("title", "title_visible", "publisher", "authors", "published", "url", "retrieved",
-             "cleaning", "note", "sha256")
+             "cleaning", "note", "sha256", "removed")
 _DATE = re.compile(r"^(19|20)[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
 _DAY = re.compile(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -367,6 +367,25 @@ def folder_problems(folder: Path | None) -> list[Problem]:
         key = (folder, os.lstat(folder).st_mtime_ns, os.getcwd())
     except OSError:
         return []
+    return _folder(folder, key).problems
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """What the snapshot folder holds: problems of its files, the ids with a text, and the ids
+    whose text was removed on request (`removed:` in a metadata file without text)."""
+
+    problems: list
+    texts: frozenset = frozenset()
+    removed: dict = field(default_factory=dict)
+
+
+def _folder(folder: Path, key: tuple | None = None) -> _Listing:
+    if key is None:
+        try:
+            key = (folder, os.lstat(folder).st_mtime_ns, os.getcwd())
+        except OSError:
+            return _Listing([])
     hit = _folder_cache.get(folder)
     if hit is not None and hit[0] == key:
         return hit[1]
@@ -375,17 +394,17 @@ def folder_problems(folder: Path | None) -> list[Problem]:
     return found
 
 
-_folder_cache: dict[Path, tuple[tuple, list[Problem]]] = {}
+_folder_cache: dict[Path, tuple[tuple, _Listing]] = {}
 _SNAPSHOT_NAME = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.(txt|yaml)$")
 
 
-def _folder_problems(folder: Path) -> list[Problem]:
+def _folder_problems(folder: Path) -> _Listing:
     out = []
     texts, metas, sizes = set(), {}, {}
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
-        return []
+        return _Listing([])
     for entry in entries:
         name, where = entry.name, display_path(Path(entry.path))
         named = _SNAPSHOT_NAME.match(name)
@@ -420,15 +439,32 @@ def _folder_problems(folder: Path) -> list[Problem]:
                    f"`<source id>.yaml` (what the copy shows), in lower case{hint}; rename it if it "
                    "is one, otherwise move it out of the snapshot folder (it was not read)")
         out.append(Problem(where, 1, 1, why, "", ERROR, "snapshot-file"))
+    removed = {}
     for source_id, where in metas.items():
-        if source_id not in texts:
-            out.append(Problem(where, 1, 1, f"snapshot metadata without its text: put the article's "
-                               f"text in {display_path(folder / (source_id + '.txt'))} (or delete this "
-                               "file if the source has no snapshot)", "", ERROR, "snapshot-file"))
+        if source_id in texts:
+            continue
+        note = _removal(folder / f"{source_id}.yaml")
+        if note:
+            removed[source_id] = note  # taken down on request: the metadata says when and why
+            continue
+        out.append(Problem(where, 1, 1, f"snapshot metadata without its text: put the article's "
+                           f"text in {display_path(folder / (source_id + '.txt'))} (or, when the text "
+                           "was removed on request, say so in `removed:`, see sources/README.md)", "",
+                           ERROR, "snapshot-file"))
     for paths in sizes.values():
         if len(paths) > 1:
             out.extend(_same_texts(paths))
-    return out
+    return _Listing(out, frozenset(texts), removed)
+
+
+def _removal(meta_path: Path) -> str | None:
+    """The `removed:` note of a metadata file whose text was taken down, or None."""
+    try:
+        loaded = read_case(meta_path, read_regular(meta_path, SNAPSHOT_META))
+    except Refused:
+        return None
+    note = loaded.data.get("removed") if isinstance(loaded.data, dict) else None
+    return note.strip() if isinstance(note, str) and note.strip() else None
 
 
 def _same_texts(paths: list[Path]) -> list[Problem]:
@@ -485,6 +521,26 @@ def _meta_problems(path: Path, text: str, meta: dict, actual: str,
         out.append(((), "parent", "no `title`: copy the title as printed, or write "
                     "`title_visible: false` when the copy seen shows none (never an invented title)",
                     "snapshot-metadata"))
+    if (isinstance(meta.get("published"), str) and isinstance(meta.get("retrieved"), str)
+            and _DATE.match(meta["published"]) and _DAY.match(meta["retrieved"])
+            and meta["retrieved"] < meta["published"][:10]):
+        out.append((("retrieved",), "value", f"`retrieved` {meta['retrieved']} is before `published` "
+                    f"{meta['published']}: a text cannot be copied before it appeared", "snapshot-metadata"))
+    if article is not None:
+        # What the copy prints, it prints in its text (every seed snapshot does): a publisher
+        # (without its bracketed note) or an author missing from the text is a warning.
+        squeezed = _squeezed(article)
+        publisher = meta.get("publisher")
+        if isinstance(publisher, str) and publisher.strip() and _squeezed(
+                re.split(r"[（(【\[]", publisher)[0]) not in squeezed:
+            out.append((("publisher",), "value", f"`publisher` {_show(publisher)} is not in "
+                        f"{display_path(path.with_suffix('.txt'))}: record the publisher the copy prints",
+                        "snapshot-printed"))
+        for k, author in enumerate(meta.get("authors") or []):
+            if isinstance(author, str) and author.strip() and _squeezed(author) not in squeezed:
+                out.append((("authors", k), "value", f"author {_show(author)} is not in "
+                            f"{display_path(path.with_suffix('.txt'))}: record the names the copy prints",
+                            "snapshot-printed"))
     url = meta.get("url")
     if isinstance(url, str) and url.strip() and not re.match(_url_pattern(), url):
         # The same rule as a case's sources[].url: the stored copy's metadata is untrusted input too.
@@ -521,8 +577,8 @@ def _meta_problems(path: Path, text: str, meta: dict, actual: str,
     problems = []
     for parts, at, message, rule in out:
         line, col = locator.position(parts, at) if parts else (1, 1)
-        problems.append(Problem(shown, line, col, message, "", WARNING if rule == "snapshot-title" else ERROR,
-                                rule))
+        advice = rule in ("snapshot-title", "snapshot-printed")  # what the text may print otherwise
+        problems.append(Problem(shown, line, col, message, "", WARNING if advice else ERROR, rule))
     return problems
 
 
@@ -655,10 +711,8 @@ def case_findings(index: int, case_path, data: dict) -> tuple[list[Finding], lis
     for i, source in enumerate(data["sources"]):
         snap = snaps[source["id"]] = snapshot(folder, source["id"])
         if snap is None:
-            findings.append(Finding(index, ("sources", i), f"source `{source['id']}` has no snapshot: "
-                                    "quotes of this source are not verified; add its text as "
-                                    f"sources/{source['id']}.txt with sources/{source['id']}.yaml "
-                                    "(see sources/README.md)", "advice-snapshot", "parent", WARNING))
+            findings.append(Finding(index, ("sources", i), _no_snapshot(folder, source["id"]),
+                                    "advice-snapshot", "parent", WARNING))
         else:
             said = {(q.path, q.line, q.col, q.message) for q in problems}
             problems.extend(q for q in snap.problems if (q.path, q.line, q.col, q.message) not in said)
@@ -752,6 +806,20 @@ def _in_context(index: int, parts: tuple, quote: str, snap: Snapshot) -> list[Fi
                            "points to no one passage: quote the sentence that states the fact",
                            "quote-context", "value", WARNING))
     return out
+
+
+def _no_snapshot(folder: Path | None, source_id: str) -> str:
+    """The warning for a source without a stored copy: removed on request (its note), or missing
+    (how to add it, and a snapshot under a near id that may be meant for it)."""
+    listing = _folder(folder) if folder is not None and folder_problem(folder) is None else _Listing([])
+    if source_id in listing.removed:
+        return (f"source `{source_id}`'s stored copy was removed ({listing.removed[source_id]}): quotes "
+                "of this source are not verified")
+    near = difflib.get_close_matches(source_id, sorted(listing.texts), n=1, cutoff=0.8)
+    hint = (f"; sources/{near[0]}.txt is there: if it is this source's text, name both files after "
+            f"the source id" if near else "")
+    return (f"source `{source_id}` has no snapshot: quotes of this source are not verified; add its "
+            f"text as sources/{source_id}.txt with sources/{source_id}.yaml (see sources/README.md){hint}")
 
 
 def _unsourced(index: int, parts: tuple, quote: str, snaps: dict) -> list[Finding]:

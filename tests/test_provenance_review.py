@@ -36,7 +36,8 @@ def test_a_snapshot_under_a_near_name_is_an_error_not_a_silent_skip(tmp_path):
     assert validate(work) == (1, [
         "sources/langao-fixture-source.TXT:1:1: " + NOT_A_SNAPSHOT.format("langao-fixture-source.txt"),
         "sources/langao-fixture-source.yaml:1:1: snapshot metadata without its text: put the article's "
-        "text in sources/langao-fixture-source.txt (or delete this file if the source has no snapshot)",
+        "text in sources/langao-fixture-source.txt (or, when the text was removed on request, say so in "
+        "`removed:`, see sources/README.md)",
         "1 file(s) checked: 2 error(s) in 2 file(s), 0 warning(s)"])
 
 
@@ -222,8 +223,8 @@ def test_punctuation_does_not_count_towards_a_quotes_length(tmp_path):
     work = project(tmp_path)
     replace_line(work / CASE, "    quote: 建立农特产品联销制度", '    quote: "组”的“"')
     assert validate(work) == (1, [
-        f"{CASE}:68:12: the quote “组”的“” has 2 letter(s) or digit(s), at least 4: copy the words that state "
-        "the fact, not punctuation or page furniture [$.practices[0].quote]",
+        f"{CASE}:68:12: the quote “组”的“” has 2 letter(s) or digit(s), at least 4: copy the words that "
+        "state the fact, not punctuation or page furniture [$.practices[0].quote]",
         "1 file(s) checked: 1 error(s) in 1 file(s), 0 warning(s)"])
 
 
@@ -285,3 +286,44 @@ def test_a_quote_across_a_line_break_is_told_how_to_write_it(tmp_path):
         "“南宫山镇宏大村\\n的驻村第一书记邹天宁是建行陕西分行派驻的”; the quote leaves out a line break; "
         "write the quote in double quotes with \\n where the source breaks the line, or quote one line "
         "[$.people[0].quote]")
+
+
+def test_a_text_removed_on_request_is_recorded_and_not_asked_for_again(tmp_path):
+    work = project(tmp_path)
+    (work / TXT).unlink()
+    (work / META).write_text('removed: "2026-11-30, at the publisher\'s request (issue 99)"\n',
+                             encoding="utf-8")
+    code, out = validate(work)
+    assert code == 0
+    assert (f"{CASE}:103:5: warning: source `langao-fixture-source`'s stored copy was removed (2026-11-30, "
+            "at the publisher's request (issue 99)): quotes of this source are not verified "
+            "[$.sources[0]]") in out
+
+
+def test_a_snapshot_under_a_near_id_is_pointed_out(tmp_path):
+    work = project(tmp_path)
+    for suffix in (".txt", ".yaml"):
+        (work / f"sources/langao-fixture-source{suffix}").rename(
+            work / f"sources/langao-fixture-sourse{suffix}")
+    code, out = validate(work)
+    assert code == 0
+    assert (f"{CASE}:103:5: warning: source `langao-fixture-source` has no snapshot: quotes of this source "
+            "are not verified; add its text as sources/langao-fixture-source.txt with "
+            "sources/langao-fixture-source.yaml (see sources/README.md); "
+            "sources/langao-fixture-sourse.txt is there: if it is this source's text, name both files "
+            "after the source id [$.sources[0]]") in out
+
+
+def test_a_publisher_or_author_the_text_does_not_print_and_a_copy_retrieved_before_publication(tmp_path):
+    work = project(tmp_path)
+    replace_line(work / META, "publisher: 安康日报", "publisher: 人民日报")
+    replace_line(work / META, "authors: [谭迎春, 杨迁伟]", 'authors: [谭迎春, 张三]\nretrieved: "2024-01-01"')
+    replace_line(work / CASE, "    publisher: 安康日报", "    publisher: 人民日报")
+    replace_line(work / CASE, "    authors: [谭迎春, 杨迁伟]", "    authors: [谭迎春, 张三]")
+    code, out = validate(work)
+    assert code == 1
+    assert out[:3] == [
+        f"{META}:3:12: warning: `publisher` “人民日报” is not in {TXT}: record the publisher the copy prints",
+        f"{META}:4:16: warning: author “张三” is not in {TXT}: record the names the copy prints",
+        f"{META}:5:12: `retrieved` 2024-01-01 is before `published` 2024-08-20: a text cannot be copied "
+        "before it appeared"]
