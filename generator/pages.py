@@ -213,17 +213,26 @@ def source_title(source: dict) -> str:
 
 # The mark beside every quote a page shows (figures, practices, model evidence, model terms,
 # people; issue 15), one wording and one pair of classes site-wide: a reader must tell an invented
-# quote from a checked one wherever it is shown. Not verified on a built site means its source has no
-# stored copy: a quote that is not in its source's stored copy fails validation
-# (`quote-not-in-source`), and so does an unreadable copy.
+# quote from a checked one wherever it is shown. Not verified on a built site means its source has
+# no stored copy, or (a model term may omit `source` in a case with several sources) the quote names
+# no source and none of the case's stored copies holds it (a warning): a quote that is not in its
+# source's stored copy fails validation (`quote-not-in-source`), and so does an unreadable copy.
 VERIFIED_MARK = Markup('<span class="cb-verified" title="原文与仓库保存的来源文本逐字相符 '
                        'Quote matches the stored copy of the source">✓ 已核对</span>')
 UNVERIFIED_MARK = Markup('<span class="cb-unverified" title="没有保存来源文本，原文未核对 '
                          'No stored copy of the source: not verified">未核对</span>')
 
+# Same words and class (one status, 未核对), a tooltip that is true for it (review provenance2 #7).
+UNATTRIBUTED_MARK = Markup('<span class="cb-unverified" title="引语未注明来源，'
+                           '本案例保存的来源文本都不含这段原文，未核对 The quote names no source and '
+                           'no stored copy of this case\'s sources holds it: not verified">未核对</span>')
 
-def quote_mark(verified: bool) -> Markup:
-    """The mark printed beside a quote: VERIFIED_MARK or UNVERIFIED_MARK (fixed HTML, no case text)."""
+
+def quote_mark(verified: bool | None) -> Markup:
+    """The mark printed beside a quote (fixed HTML, no case text): VERIFIED_MARK for True,
+    UNVERIFIED_MARK for False, UNATTRIBUTED_MARK for None (names no source, in no stored copy)."""
+    if verified is None:
+        return UNATTRIBUTED_MARK
     return VERIFIED_MARK if verified else UNVERIFIED_MARK
 
 
@@ -232,8 +241,11 @@ def quote_checks(case_path, case: dict) -> dict:
 
     {"metrics": [bool per metric], "practices": [bool per practice], "people": [bool per person],
     "evidence": {model id: [bool per evidence quote of that model]},
-    "terms": {model id: [bool, or "" when it has no quote, per term of that model]},
+    "terms": {model id: [bool, None (its quote names no source and no stored copy holds it: see
+    quote_mark) or "" (no quote) per term of that model]},
     "sources": {source id: {"verified": n, "total": m, "file": "sources/<id>.txt" or None}},
+    "unattributed": how many quotes name no source and are in no stored copy (they belong to no
+    source: with `sources` every quote of the case is counted once),
     "snapshots": (sha256 or None per source)}.
     """
     verdicts = provenance.verified_quotes(case_path, case)
@@ -248,7 +260,8 @@ def quote_checks(case_path, case: dict) -> dict:
     def term(j, k, t):
         if "quote" not in t:
             return ""
-        return verdicts.verified(("models", j, "terms", k, "quote"))
+        parts = ("models", j, "terms", k, "quote")
+        return None if verdicts.source_of.get(parts) is None else verdicts.verified(parts)
 
     return {"metrics": [verdicts.verified(("metrics", i, "quote"))
                         for i in range(len(case.get("metrics", [])))],
@@ -261,6 +274,7 @@ def quote_checks(case_path, case: dict) -> dict:
             "terms": {m["id"]: [term(j, k, t) for k, t in enumerate(m["terms"])]
                       for j, m in enumerate(case.get("models", []))},
             "sources": sources,
+            "unattributed": counts.get(None, (0, 0))[1],
             "snapshots": tuple(s.sha256 if s is not None else None for s in verdicts.snapshots.values())}
 
 

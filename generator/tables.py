@@ -77,10 +77,15 @@ QUOTE_VERIFIED = Column(
     type="boolean",
     title="引语已核对 Quote verified",
     description=(
-        "引语是否逐字出现在仓库保存的来源快照（sources/<来源编号>.txt）中；false 表示未核对（来源没有快照）。"
+        "引语是否逐字出现在仓库保存的来源快照（sources/<来源编号>.txt）中；"
+        "未注明来源的引语（source_id 为空）看本案例保存的任一来源快照。"
+        "false 表示未核对：来源没有快照，或引语未注明来源而本案例保存的来源快照都不含它。"
+        "与网站上该引语的“已核对/未核对”标记一致。"
         "True when the quote is an exact substring of the source's snapshot stored in the repository "
-        "(sources/<source-id>.txt); false means not verified (the source has no snapshot). "
-        "Computed by casebook validate, not written by authors."
+        "(sources/<source-id>.txt); a quote that names no source (empty source_id) is looked for in each of "
+        "the case's stored snapshots. false: not found in a stored copy of its source — the source has no "
+        "snapshot, or the quote names no source and none of the case's stored copies holds it. The same "
+        "status as the quote's mark on the site. Computed by casebook validate, not written by authors."
     ),
 )
 
@@ -662,22 +667,30 @@ def rows_of(cases) -> dict[str, list[dict]]:
             out["source_authors"] += [
                 {"source_id": s["id"], "position": j, "name": a} for j, a in enumerate(s.get("authors", []))
             ]
-        _mark_verified(out, first_row, verdicts)
+        _mark_verified(out, first_row, verdicts, case)
     return out
 
 
 _QUOTED = ("model_terms", "model_evidence", "practices", "metrics", "people", "sources")
 
 
-def _mark_verified(out: dict, first_row: dict, verdicts) -> None:
-    """Fill `quote_verified` of one case's rows and `snapshot_sha256` of its sources."""
+def _mark_verified(out: dict, first_row: dict, verdicts, case: dict) -> None:
+    """Fill `quote_verified` of one case's rows and `snapshot_sha256` of its sources.
+
+    Each row's verdict is the one the site shows (`verdicts`, provenance.verified_quotes), found by
+    the row's place in the case: one status per quote (review provenance2 #7). A term quote that
+    names no source keeps its empty source_id, and is verified when a stored copy of the case holds it.
+    """
     for row in out["sources"][first_row["sources"]:]:
         snap = verdicts.snapshots.get(row["id"])
         row["snapshot_sha256"] = snap.sha256 if snap is not None else None
-    texts = {sid: snap.text for sid, snap in verdicts.snapshots.items() if snap is not None}
-    only = next(iter(verdicts.snapshots)) if len(verdicts.snapshots) == 1 else None
+    model_at = {m["id"]: j for j, m in enumerate(case.get("models", []))}
+    where = {"model_terms": lambda r: ("models", model_at[r["model_id"]], "terms", r["position"]),
+             "model_evidence": lambda r: ("models", model_at[r["model_id"]], "evidence", r["position"]),
+             "practices": lambda r: ("practices", r["position"]),
+             "metrics": lambda r: ("metrics", r["position"]),
+             "people": lambda r: ("people", r["position"])}
     for name in _QUOTED[:-1]:
         for row in out[name][first_row[name]:]:
             if row.get("quote") is not None:
-                text = texts.get(row.get("source_id") or only)
-                row["quote_verified"] = text is not None and row["quote"] in text
+                row["quote_verified"] = verdicts.verified((*where[name](row), "quote"))

@@ -3,6 +3,8 @@ quote one status (review provenance2 #16, #7).
 
 #16: a person's quote (the source's sentence naming them) on the case page and a model term's quote
 on the model page, each with ✓ 已核对 / 未核对, as the figures are.
+#7: a term quote may name no source in a case with several sources: the CSV's quote_verified and the
+page's mark come from the same verdicts, and the page's tally counts every quote once.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator import provenance
+from generator.export import package_files
 from generator.pages import build_pages
 from generator.validate import validate_paths
 
 from .conftest import FIXTURES, VALID
+from .test_provenance import _table
 from .test_quote_marks import UNVERIFIED, VERIFIED, _body, _case_html, _marks
 
 CASE = "langao-fixture-mini"
@@ -28,6 +33,12 @@ PERSON_STORED = "南宫山镇宏大村的驻村第一书记邹天宁是建行陕
 PERSON_INVENTED = "驻村第一书记王小明介绍"
 TERM_STORED = "县上成立了由县委副书记任总团长的县级服务团"  # term 0, source named, in the stored copy
 TERM_INVENTED = "镇级服务团由镇党委书记任分团长"  # term 1, cites the source with no stored copy
+TERM_NOWHERE = "十二个镇级服务团全部建成"  # names no source, in no stored copy
+UNATTRIBUTED = {"class": "cb-unverified",
+                "title": "引语未注明来源，本案例保存的来源文本都不含这段原文，未核对 "
+                         "The quote names no source and no stored copy of this case's sources holds it: "
+                         "not verified",
+                "text": "未核对"}
 
 
 def _project(root: Path, edit) -> Path:
@@ -97,3 +108,74 @@ def test_a_model_whose_terms_quote_nothing_has_no_quote_columns(tmp_path):
     assert report.ok, [p.message for p in report.errors]
     html = _body(build_pages(report.cases)[f"models/{MODEL}.md"])
     assert "原文 Quote" not in html[html.index('<h2 id="structure">'):html.index('<h2 id="steps">')]
+
+
+def _sourceless(data: dict) -> None:
+    """Two sources; term 0 names no source and is in the stored copy, term 1 names none and is in none."""
+    terms = data["models"][0]["terms"]
+    del terms[0]["source"]
+    terms[1]["quote"] = TERM_NOWHERE
+    terms[1].pop("source", None)
+
+
+@pytest.fixture(scope="module")
+def sourceless(tmp_path_factory):
+    report = validate_paths([_project(tmp_path_factory.mktemp("sourceless"), _sourceless)])
+    assert report.ok, [p.message for p in report.errors]
+    return report, build_pages(report.cases), package_files(report.cases)
+
+
+def _page_marks(html: str) -> dict[str, list]:
+    """quote → its marks, for every quote shown: in a blockquote, or in a table cell “…” with the
+    marks in the same cell or in the next one."""
+    blocks = _marks(html)
+    out = {}
+    for b, nxt in zip(blocks, [*blocks[1:], None], strict=True):
+        text = b["text"]
+        if b["kind"] == "quote" and b["marks"]:
+            out[text] = b["marks"]
+        elif b["kind"] == "cell" and text.startswith("“") and text.endswith("”"):
+            out[text[1:-1]] = b["marks"] or nxt["marks"]
+    return out
+
+
+def test_the_csv_and_the_pages_give_each_quote_one_status(sourceless):
+    report, pages, files = sourceless
+    terms = [r for r in _table(files, "model_terms") if r["case_id"] == CASE]
+    assert [(r["quote"], r["source_id"], r["quote_verified"]) for r in terms] == [
+        (TERM_STORED, "", "true"),  # in the stored copy: verified, its source left empty as written
+        (TERM_NOWHERE, "", "false"),  # in no stored copy
+        ("", "", "")]  # term 2 has no quote
+    shown = {**_page_marks(_case_html(pages[f"cases/{CASE}.md"])),
+             **_page_marks(_body(pages[f"models/{MODEL}.md"]))}
+    assert shown[TERM_STORED] == [VERIFIED]
+    assert shown[TERM_NOWHERE] == [UNATTRIBUTED]  # 未核对, with a tooltip that says why
+    compared = 0
+    for name in ("metrics", "practices", "people", "model_terms", "model_evidence"):
+        for row in _table(files, name):
+            if row["case_id"] == CASE and row["quote"]:
+                (mark,) = shown[row["quote"]]
+                said = row["quote_verified"] == "true"
+                assert (mark["class"] == "cb-verified") == said, (name, row["quote"])
+                compared += 1
+    case = next(c.data for c in report.cases if c.data["id"] == CASE)
+    assert compared == len(list(provenance.quotes(case))) == 7
+
+
+def test_the_case_page_tally_counts_every_quote(sourceless):
+    report, pages, _ = sourceless
+    page = pages[f"cases/{CASE}.md"]
+    case = next(c.data for c in report.cases if c.data["id"] == CASE)
+    matched = [(int(v), int(n)) for v, n in re.findall(r"（(\d+) of (\d+) quotes match the stored", page)]
+    unstored = [int(n) for n in re.findall(r"no stored copy of this source: (\d+) quotes not verified", page)]
+    unattributed = [int(n) for n in re.findall(r"（(\d+) more quotes? names? no source", page)]
+    assert matched == [(6, 6)]  # 5 quotes naming the stored source and term 0, found in it
+    assert unstored == [0]  # the source with no stored copy: no quote names it
+    assert unattributed == [1]  # term 1
+    assert "另有 1 条原文引语未注明来源，本案例保存的来源文本都不含这些原文，未核对" in page
+    every = len(list(provenance.quotes(case)))
+    assert sum(n for _, n in matched) + sum(unstored) + sum(unattributed) == every == 7
+
+
+def test_no_unattributed_line_when_every_quote_has_a_source(shown):
+    assert "未注明来源" not in shown[f"cases/{CASE}.md"]
