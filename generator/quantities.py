@@ -541,7 +541,7 @@ _BEFORE = [
 _BEFORE.sort(key=lambda pair: len(pair[0]), reverse=True)
 _BEFORE_MAP = dict(_BEFORE)
 _BEFORE_LAST = frozenset(word[-1] for word, _ in _BEFORE)
-_ADVERB_FIRST = frozenset("至最不未没")
+_ADVERB_FIRST = frozenset("至最不未没约")  # 约占全县的30%: about a share
 # A count a negation governs (未发生1起事故, 没有1户返贫, 无一人违纪, 从未缺席过1次): "not one"
 # is none, 0; a larger count (没有300户, 未发生3起) or 并非N (not N) states no figure.
 _NEGATORS = frozenset("未没无非曾")
@@ -570,7 +570,8 @@ _AFTER_MAP = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "�
               "有余": "plus", "出头": "plus", "挂零": "plus", "内": "at_most"}
 # 至少/最多 are adverbs: a verb phrase may stand between them and the number, within the
 # same clause (每月至少到挂点联系村开展1次).
-_ADVERB = re.compile(r"(至少|最少|最多|至多|不少于|不超过|未超过|没有超过)[^\d，。,；;、！？\s]{0,10}$")
+_ADVERB = re.compile(r"(至少|最少|最多|至多|不少于|不超过|未超过|没有超过|约占|大约占|约为)"
+                     r"[^\d，。,；;、！？\s]{0,10}$")
 # 最多时/最多的一天/最少的时候 name the peak (trough) itself: the figure then is exact.
 _PEAK = re.compile(r"的?(?:时候?|那[一天年月次回]|一[天日年月周次回]|当天|当日|日子|月份|年份|年|月|天)")
 # 近两年来 / 近三年以来: "the last two years", not "nearly".
@@ -723,7 +724,7 @@ _KILO = re.compile(r"千(?=[克瓦卡伏帕焦兆])|(?<=[\d万亿])千(?=米)")
 
 # Text copied from a PDF or a web page may space a figure: 400 余万元, 1 200人, 4.57 亿元, 3 个村.
 _SPACES = frozenset(" \u00a0\u2009\u202f\u3000")
-_SPACED = re.compile(r"(?<=\d)[ \u00a0\u2009\u202f\u3000]+(?=[余多十百千万亿个元人户名位亩次年天%％‰\ue000])"
+_SPACED = re.compile(r"(?<=\d)[ \u00a0\u2009\u202f\u3000]+(?=[余多十百千万亿个元人户名位亩次年天%％‰‱\ue000])"
                      r"|(?<=\d[ \u00a0\u2009\u202f\u3000][余多])[ \u00a0\u2009\u202f\u3000]+(?=[万亿])"
                      r"|(?<![\d.,])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.])")
 
@@ -750,7 +751,7 @@ def _upper_end(text: str, q: Quantity, blocked: list[bool]) -> Quantity:
     if q.word and q.qualifier != "range" or q.qualifier not in ("exact", "range"):
         return q
     at = q.end
-    if not q.text.endswith(("成", "‰")):
+    if not q.text.endswith(("成", "‰", "‱")):
         unit = _UNIT_AFTER.match(text, at) if q.unit else None
         if unit is None or _unit_after(text, at) != q.unit:
             return q
@@ -871,9 +872,10 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
         if not m["mult"] and text[m.end():m.end() + 1] == "成" and _TENTHS.match(text, m.end()):
             return _quantity(text, pos, m.end() + 1, "range", low * 10, b * 10, m.group(0) + "成",
                              unit="%")  # 三至五成: 30 to 50 percent
-        if text[m.end():m.end() + 1] == "‰":  # 3-5‰: per mille, recorded in percent
-            return _quantity(text, pos, m.end() + 1, "range", low / 10, b * scale / 10,
-                             m.group(0) + "‰", unit="%")
+        if text[m.end():m.end() + 1] in _PER_MILLE:  # 3-5‰: per mille, recorded in percent
+            div = _PER_MILLE[text[m.end()]]
+            return _quantity(text, pos, m.end() + 1, "range", low / div, b * scale / div,
+                             m.group(0) + text[m.end()], unit="%")
         return _quantity(text, pos, m.end(), "range", low, b * scale, m.group(0))
     return _read_plain(text, pos, m, a * scale)
 
@@ -897,7 +899,9 @@ def _shared_unit(a_text: str, b_text: str) -> float:
 
 # 百八十, 百儿八十, 千八百, 千儿八百, 万儿八千: "a hundred or eighty", colloquial for about 100
 # (1000, 10000); never 180, 800 or 8000.
-_ROUGHLY = re.compile(rf"(?:百儿?八十|千儿?八百|万儿?八千)(?![\d{_CN}])")
+_ROUGHLY = re.compile(rf"(?:百儿?八十|千儿?八百|万儿?八千)(?P<m>[万亿])?(?![\d{_CN}])")  # 百八十万: ~1e6
+# 百分之三十几 (30 to 40 percent), 百分之十几, 百分之几 (1 to 10), 百分之几十 (10 to 100): vague
+_PCT_VAGUE = re.compile(r"百分之(?:(?P<t>[二三四五六七八九]?十)几|几(?P<ten>十)?)(?![十百千万\d])")
 _HALF_LENGTH = re.compile(r"半(?=年|个月|天|小时)")
 _NOT_HALF = frozenset("上下前后每多大" + _CN + "个")
 
@@ -908,8 +912,14 @@ def _special(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
     if first in "百千万":
         m = _ROUGHLY.match(text, pos)
         if m and _free(blocked, pos, m.end()):  # 百八十, 千儿八百: about 100, about 1000
-            return _quantity(text, pos, m.end(), "approximately", float(MULTIPLIERS[first]),
+            scale = MULTIPLIERS[m["m"]] if m["m"] else 1
+            return _quantity(text, pos, m.end(), "approximately", float(MULTIPLIERS[first] * scale),
                              word=m.group(0))
+        m = _PCT_VAGUE.match(text, pos) if first == "百" else None
+        if m and _free(blocked, pos, m.end()):
+            low = chinese_to_number(m["t"]) if m["t"] else 10.0 if m["ten"] else 1.0
+            high = low + 10 if m["t"] else low * 10
+            return _quantity(text, pos, m.end(), "vague", low, high, m.group(0), unit="%")
     if first in "一半" and text.startswith(("一半", "半数"), pos) and _free(blocked, pos, pos + 2):
         return _qualified(text, pos, pos + 2, 50.0, unit="%")  # 一半村民: 50 percent
     if first == "半" and pos and text[pos - 1] == "过" and _free(blocked, pos, pos + 1):
@@ -957,7 +967,6 @@ def _money(text: str, pos: int, m: re.Match) -> Quantity | None:
     return _qualified(text, pos, m.end(), round(yuan + parts[0] / 10 + parts[1] / 100, 6), unit="元")
 
 
-
 def _first_blocked(blocked: list[bool], pos: int) -> int:
     try:
         return blocked.index(True, pos)
@@ -965,14 +974,15 @@ def _first_blocked(blocked: list[bool], pos: int) -> int:
         return len(blocked)
 
 
+_PER_MILLE = {"‰": 10, "‱": 100}  # 5‰ = 0.5 percent, 3‱ (per ten thousand) = 0.03 percent
 _HALF = re.compile(r"(?:个半(?=小时|月|钟头)|(?:年|天|小时)半)")  # 一年半, 两个半月: + 0.5
 _TENTHS = re.compile(r"成(?![员立为功效本果长熟绩交都型品就了])")  # 三成 = 30 (percent)
 
 
 def _read_plain(text: str, pos: int, m: re.Match, value: float) -> Quantity:
     end = m.end()
-    if text[end:end + 1] == "‰" and not (m["approx1"] or m["approx2"] or m["approx3"] or m["approx4"]):
-        return _qualified(text, pos, end + 1, value / 10, unit="%")  # 5‰ = 0.5 percent
+    if text[end:end + 1] in _PER_MILLE and not (m["approx1"] or m["approx2"] or m["approx3"] or m["approx4"]):
+        return _qualified(text, pos, end + 1, value / _PER_MILLE[text[end]], unit="%")  # 5‰ = 0.5 percent
     if not (m["approx1"] or m["approx2"] or m["approx3"] or m["approx4"]):
         half = _HALF.match(text, end) if "半" in text[end:end + 3] else None
         if half:

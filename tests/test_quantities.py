@@ -1443,3 +1443,29 @@ def test_excluded_bound_message():
         "“200元以上（不含200元）”: 以上（不含本数） means more than 200; write `value: 200`, "
         "`qualifier: more_than`")]
     assert umsg("三年内实现盈利", 3, "at_most", "year") == []
+
+
+# 10. 百分之三十几 is vague 30-40, 百八十万 about 1000000, 约占全县的30% about, 3‱ = 0.03 percent
+@pytest.mark.parametrize(("text", "want"), [
+    ("群众满意率达到百分之三十几", [("百分之三十几", [("vague", 30, 40)])]),
+    ("百八十万元投入", [("百八十万", [(A, 1000000, None)])]), ("约占全县的30%", [("30", [(A, 30, None)])]),
+    ("贫困发生率3‱", [("3‱", ex(0.03))]),
+    # held out
+    ("百分之十几的农户", [("百分之十几", [("vague", 10, 20)])]),
+    ("百分之几的人", [("百分之几", [("vague", 1, 10)])]),
+    ("百分之几十", [("百分之几十", [("vague", 10, 100)])]),
+    ("千儿八百万元", [("千儿八百万", [(A, 10000000, None)])]),
+    ("发生率降至2-3‱", [("2-3‱", [("range", 0.02, 0.03)])]), ("约为全县的一半", [("一半", [(A, 50, None)])]),
+    ("约占总数的三分之一", [("三分之一", [(A, 33.33, None), (A, 33.3, None), (A, 33, None)])]),
+    ("百分之三十多", [("百分之三十多", [("plus", 30, None)])]),
+])
+def test_vague_percent_rough_millions_and_per_ten_thousand(text, want):
+    assert reads(text) == want
+
+
+def test_vague_percent_message():
+    assert umsg("群众满意率达到百分之三十几", 30, "exact", "percent") == [(
+        "metric-qualifier", "`qualifier: exact` is not a true reading of 百分之三十几 in the quote "
+        "“群众满意率达到百分之三十几”: 百分之三十几 is vague (between 30 and 40), so it is never exact, at "
+        "least or plus; write `value: 30`, `value_max: 40`, `qualifier: vague`, or leave the figure out")]
+    assert umsg("贫困发生率3‱", 0.03, "exact", "percent") == []
