@@ -221,6 +221,8 @@ def _counts(word: str) -> str:
         return (f"{word} is a foreign currency, and `unit: cny` is for 元, 人民币 and 块 only; do not "
                 "convert (the quote gives no rate): leave the figure out, or record it in the case's "
                 "`notes`")
+    if word == "夜":
+        return "夜 counts nights, which no `unit` measures (5天4夜 is 5 days), so leave the figure out"
     if not units:
         what = "percentage points (a difference of two percents)" if "百分点" in word else "a multiple"
         return f"{word} counts {what}, which no `unit` measures, so leave the figure out"

@@ -316,6 +316,10 @@ _NOT_QUANTITY = [
     ("date", r"(?<![\d个])(?:1[0-2]|0?[1-9])\s*[-—~～至到、]\s*(?:1[0-2]|0?[1-9])月"),
     ("date", rf"(?<![\d{_CN}个])(?:十[一二]?|[一二三四五六七八九])、"  # 三、四月
              r"(?:十[一二]?|[一二三四五六七八九])月"),
+    # 腊月二十三, 农历八月十五, 正月初五: a (lunar) date written without 日, not a count of days
+    ("date", rf"(?<![\d{_CN}个])(?:[腊正冬]|十[一二]?|[一二三四五六七八九])月(?:初[一二三四五六七八九十]"
+             rf"|廿[一二三四五六七八九]?|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+             rf"(?![多余几来个万千百亿\d{_CN}天年月人户名位次元项家所座日号村镇乡])"),
     ("date", r"(?<![\d个])(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月(?:份|初|底|中旬|上旬|下旬)?"
              r"(?:(?:[12]?\d|3[01]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号])?"),
     ("date", r"(?<![\d个])(?:[12]?\d|3[01])日(?!常)"),
@@ -387,7 +391,7 @@ _NOT_QUANTITY = [
 # A pattern can only match a text holding one of its trigger characters; checking them first
 # skips most regex scans (validation reads every quote of every case).
 _TRIGGERS = ("第", "初", "号奖", "周期拜", "是要抓靠看", "、.．", "（(", "其", "年", "-/.", "月", "月", "月",
-             "日", "年", "后", "+＋", "个", "一", "一", None, "千", "-", ":", "点", "一", "即",
+             "月", "日", "年", "后", "+＋", "个", "一", "一", None, "千", "-", ":", "点", "一", "即",
              "Gg", "×xX*", "起", "1", "拨致热电报号", "热专平报", "GSXgsx道", "Vv版代式级", "·•",
              "晚事活消国期当维纪", "之", ":：比", "Aa", "双", "季", "世", "代", "大届", "一四八", "前后",
              "番", "这那每同某另哪", "亩", "十", "线", "星", "规计", "折", "含括")
@@ -927,6 +931,12 @@ def _special(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
     if first == "半" and _HALF_LENGTH.match(text, pos) and (
             not pos or text[pos - 1] not in _NOT_HALF) and _free(blocked, pos, pos + 1):
         return _qualified(text, pos, pos + 1, 0.5)  # 半年 = 0.5 year; not 上半年 (a date)
+    if "个月" in text[pos + 2:pos + 12]:
+        m = _YEAR_MONTH.match(text, pos)
+        if m and _free(blocked, pos, m.end()):  # 2年零3个月 = 27 months
+            years, months = _number(m["y"]), _number(m["m"])
+            if years is not None and months is not None and months < 12:
+                return _qualified(text, pos, m.end(), years * 12 + months, unit="个月")
     if not _SUBUNIT_CHARS.isdisjoint(text[pos + 1:pos + 9]):
         m = _SUBUNIT.match(text, pos)
         if m and _free(blocked, pos, m.end()):  # 5毛钱 = 0.5 yuan, 2元5角 = 2.5, 3块5 = 3.5
@@ -948,6 +958,8 @@ _ADJACENT_FIRST = frozenset("一两二三四五六七八九十")
 # unsaid). A Chinese numeral before 角/毛 needs 钱 (三角 is a triangle, 一毛不拔 an idiom), 分 always
 # does (3分 is points or minutes); 2000元5户 is two figures, so 元 needs 角/毛 after its tenths.
 _SUBUNIT_CHARS = frozenset("角毛块分")
+# 2年零3个月, 两年又三个月, 1年6个月: one length in months (27), not 2 years and 3 months apart.
+_YEAR_MONTH = re.compile(rf"(?P<y>\d{{1,2}}|[{_CND}]+)年[零又]?(?P<m>\d{{1,2}}|[{_CND}]+)(?=个月)")
 _D1 = "[一二两三四五六七八九]"
 _SUBUNIT = re.compile(
     rf"(?P<y>\d+|[{_CND}百千万]+)(?:(?:元|块)(?P<j>\d|{_D1})(?P<jw>角|毛)(?:(?P<f>\d|{_D1})分)?"
@@ -1105,12 +1117,13 @@ UNIT_WORDS = {
     "次": ("time", "event"), "天": ("day",), "小时": ("hour",), "周": ("week",),
     "星期": ("week",), "个月": ("month",), "年": ("year",), "公斤": ("kilogram",),
     "千克": ("kilogram",), "斤": ("jin",), "吨": ("ton",), "%": ("percent",),
+    "夜": (),  # 5天4夜: nights, which no metric unit counts (the 5天 is the length in days)
     # Foreign money: `unit: cny` is yuan only, and no metric unit counts another currency.
     **dict.fromkeys(("美元", "美金", "欧元", "港元", "港币", "日元", "英镑", "韩元", "澳元", "加元",
                      "卢布", "新台币", "台币", "澳门元", "新加坡元", "泰铢"), ()),
 }
 FOREIGN_CURRENCIES = frozenset(word for word, units in UNIT_WORDS.items() if not units
-                               and word not in ("个百分点", "百分点", "倍"))
+                               and word not in ("个百分点", "百分点", "倍", "夜"))
 # The metric units of the schema's `unit` vocabulary.
 METRIC_UNITS = frozenset((
     "cny", "person", "person_time", "team", "village", "town", "county", "organisation",
@@ -1121,7 +1134,8 @@ _UNIT_AFTER = re.compile(
     r"(?:行政|自然)?(个百分点|百分点|倍|人次|元|块钱|人|名|位|户|亩|平方米|平米|㎡"
     r"|美元|美金|欧元|港元|港币|日元|英镑|韩元|澳元|加元|卢布|新台币|台币|澳门元|新加坡元|泰铢"
     r"|(?:村|乡镇|镇|乡|县)(?![级直委属域民干部里内庄集])"
-    r"|支|项目|场|次|天|小时|周(?![年岁边围末])|星期|月|年(?![级代])|公斤|[千\ue000]克|斤|吨|%)")
+    r"|支|项目|场|次|天|小时|周(?![年岁边围末])|星期|月|年(?![级代])|公斤|[千\ue000]克|斤|吨|%"
+    r"|(?<=天\d)夜|(?<=天[一二两三四五六七八九])夜)")
 
 
 def _unit_after(text: str, end: int) -> str:

@@ -1469,3 +1469,29 @@ def test_vague_percent_message():
         "“群众满意率达到百分之三十几”: 百分之三十几 is vague (between 30 and 40), so it is never exact, at "
         "least or plus; write `value: 30`, `value_max: 40`, `qualifier: vague`, or leave the figure out")]
     assert umsg("贫困发生率3‱", 0.03, "exact", "percent") == []
+
+
+# 11. 2年零3个月 is 27 months; lunar dates and N天M夜's nights are no counts of days (idioms above)
+@pytest.mark.parametrize(("text", "want"), [
+    ("驻村工作2年零3个月", [("2年零3", ex(27))]),
+    ("腊月二十三举办年货节", []), ("农历八月十五举办丰收节", []),
+    ("每周驻村5天4夜", [("5", ex(5)), ("4", ex(4))]),
+    # held out
+    ("两年又三个月", [("两年又三", ex(27))]), ("驻村1年6个月", [("1年6", ex(18))]),
+    ("驻村2年零3个月以上", [("2年零3", [("at_least", 27, None)])]), ("正月初五", []), ("冬月十八", []),
+    ("三月二十多个村", [("二十多", [("plus", 20, None)])]), ("2023年3个月", [("3", ex(3))]),
+])
+def test_years_and_months_lunar_dates_and_nights(text, want):
+    assert reads(text) == want
+
+
+def test_years_months_and_nights_messages():
+    assert umsg("驻村工作2年零3个月", 2, "exact", "year") == [(
+        "metric-value", "value 2 is not a number written in the quote “驻村工作2年零3个月”, which reads: "
+        "2年零3个月 → `value: 27`, `qualifier: exact` with `unit: month`")]
+    assert umsg("驻村工作2年零3个月", 27, "exact", "month") == []
+    assert umsg("每周驻村5天4夜", 4, "exact", "day") == [(
+        "metric-unit", "`unit: day` does not fit 4夜 in the quote “每周驻村5天4夜”: 夜 counts nights, "
+        "which no `unit` measures (5天4夜 is 5 days), so leave the figure out; its figures in days: "
+        "5天 → `value: 5`, `qualifier: exact`")]
+    assert [n.kind for n in readings("腊月二十三举办年货节").not_quantities] == ["date"]
