@@ -24,9 +24,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
-from . import render_pool
+from . import provenance, render_pool
 from .child import release_memory
 from .export import StagedPackage, created_from_env, package_files
+from .load import discover
 from .pages import build_pages, heading_tokens
 from .report import format_problem
 from .search import search_terms
@@ -419,6 +420,19 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(f"casebook: search index: {exc}") from exc
 
     def on_serve(self, server, *, config, builder):
-        """Rebuild when a case file changes."""
-        server.watch(str(self._cases_path(config)))
+        """Rebuild when a case file or a source snapshot changes.
+
+        The snapshot folders are the nearest `sources/` of each case file and of the cases folder
+        (provenance.snapshot_folder): a snapshot changed, added or removed changes which quotes verify
+        in unchanged cases, and the Checker compares provenance.stamp between runs, so a rebuild is all
+        the preview needs (review provenance2 #13). A folder that does not exist when serving starts
+        cannot be watched (the watcher refuses a missing path), nor is one that is a symbolic link
+        (validation refuses it anyway).
+        """
+        cases_dir = self._cases_path(config)
+        server.watch(str(cases_dir))
+        folders = {provenance.snapshot_folder(p) for p in [cases_dir / "x.yaml", *discover([cases_dir])]}
+        for folder in sorted(f for f in folders if f is not None):
+            if folder.is_dir() and not folder.is_symlink():
+                server.watch(str(folder))
         return server

@@ -5,6 +5,7 @@ quote one status (review provenance2 #16, #7).
 on the model page, each with ✓ 已核对 / 未核对, as the figures are.
 #7: a term quote may name no source in a case with several sources: the CSV's quote_verified and the
 page's mark come from the same verdicts, and the page's tally counts every quote once.
+#13: `mkdocs serve` watches the snapshot folders too: a changed snapshot changes the marks.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from generator.pages import build_pages
 from generator.validate import validate_paths
 
 from .conftest import FIXTURES, VALID
+from .test_plugin import _Server, _site
 from .test_provenance import _table
 from .test_quote_marks import UNVERIFIED, VERIFIED, _body, _case_html, _marks
 
@@ -179,3 +181,29 @@ def test_the_case_page_tally_counts_every_quote(sourceless):
 
 def test_no_unattributed_line_when_every_quote_has_a_source(shown):
     assert "未注明来源" not in shown[f"cases/{CASE}.md"]
+
+
+def test_serve_watches_the_snapshot_folder_beside_the_cases(tmp_path):
+    config = _site(tmp_path, "cases")
+    (tmp_path / "sources").mkdir()
+    watched = config.plugins.on_serve(_Server(), config=config, builder=None).watched
+    root = tmp_path.resolve()
+    assert str(root / "cases") in watched and str(root / "sources") in watched
+
+
+def test_serve_watches_the_nearest_snapshot_folder_of_each_case(tmp_path):
+    config = _site(tmp_path, "cases")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "cases" / "east" / "sources").mkdir(parents=True)
+    shutil.move(tmp_path / "cases" / f"{CASE}.yaml", tmp_path / "cases" / "east" / f"{CASE}.yaml")
+    watched = config.plugins.on_serve(_Server(), config=config, builder=None).watched
+    root = tmp_path.resolve()
+    assert str(root / "sources") in watched and str(root / "cases" / "east" / "sources") in watched
+    assert watched.count(str(root / "sources")) == 1
+
+
+def test_serve_without_a_snapshot_folder_watches_the_cases_only(tmp_path):
+    config = _site(tmp_path, "cases")
+    watched = config.plugins.on_serve(_Server(), config=config, builder=None).watched
+    assert str(tmp_path.resolve() / "cases") in watched
+    assert not [w for w in watched if w.endswith("sources")]
