@@ -126,9 +126,16 @@ def check_metric(metric: dict) -> list[tuple[str, str]]:
 # 户均增收3000元, 人均2000元, 每户补助5000元, 每年为每队预算2万元, 3000元/户: a figure for each
 # household (person, team …), not the whole program's total. The schema's `denominator` says so;
 # mu has no `denominator` value, so 每亩/亩均 figures are not checked here.
-_PER_BEFORE = re.compile(r"每(?:一)?(?:个|名|位|支|家)?"
+_PER_BEFORE = re.compile(r"每(?:一)?(?P<pc>名|位)"  # 每名第一书记, 每位队员: 名/位 count persons
+                         r"|每(?:一)?(?:个|支|家)?"
                          r"(?P<u>人|户|村|服务队|工作队|帮扶队|队|乡镇|镇|乡|县|项目)|(?P<avg>人均|户均|村均)")
-_PER_AFTER = re.compile(r"\s*[/／](?:每)?(?:个|名|位)?(?P<u>人|户|村|队|镇|乡|县)")
+# 15万元每户, 3000元/户; 一户15万元 (one household, 150000 yuan: per household)
+_PER_AFTER = re.compile(r"\s*(?:[/／](?:每)?|每(?:一)?)(?:个|名|位)?(?P<u>人|户|村|队|镇|乡|县)")
+_ONE_PER = re.compile(r"(?<![\d零〇一二两三四五六七八九十百千万亿第])一(?:个|名|位)?"
+                      r"(?P<u>人|户|村|队|镇|乡|县)\s*$")
+# 人均纯收入由3000元增加到1.2万元: the second figure continues the first (same per word).
+_CHANGE_TO = re.compile(r"[^\d，。；;]{0,3}?"
+                        r"(?:增加|提高|提升|增长|上升|跃升|攀升|下降|减少|降低|翻番|增|升|降)?(?:到|至|为)了?\s*$")
 _DENOMINATORS = {"人": "person", "户": "household", "村": "village", "服务队": "team", "工作队": "team",
                  "帮扶队": "team", "队": "team", "乡镇": "town", "镇": "town", "乡": "town",
                  "县": "county", "项目": "project", "人均": "person", "户均": "household",
@@ -146,14 +153,20 @@ def _per_unit(metric: dict, q: Quantity, quantities: tuple[Quantity, ...]) -> li
         return []
     written = metric["quote"]
     quote = simplified(written)  # 每戶 is 每户; same positions, the message echoes 每戶
+    if q.unit == "%" or metric.get("unit") == "percent":  # 人均收入增长15%: a rate, not per person
+        return []
     starts = [m.end() for m in _CLAUSE_END.finditer(quote, 0, q.start)]
-    starts += [other.end for other in quantities if other.end <= q.start]
+    starts += [other.end for other in quantities if other.end <= q.start
+               and not _CHANGE_TO.match(quote, other.end + len(other.unit), q.start)]
     head_at = max(starts, default=0)
     found = list(_PER_BEFORE.finditer(quote, head_at, q.start))
+    one = _ONE_PER.search(quote, max(0, q.start - 5), q.start)
+    found += [one] if one else []
     after = _PER_AFTER.match(quote, q.end + len(q.unit))
     words = [written[m.start():m.end()].strip() for m in found] + (
         [written[after.start():after.end()].strip()] if after else [])
-    units = [_DENOMINATORS[m["u"] or m["avg"]] for m in found]
+    units = ["person" if m.re is _PER_BEFORE and m["pc"] else _DENOMINATORS[m["u"] or m["avg"]]
+             for m in found]
     units += [_DENOMINATORS[after["u"]]] if after else []
     if not units:
         return []

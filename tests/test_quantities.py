@@ -1495,3 +1495,36 @@ def test_years_months_and_nights_messages():
         "which no `unit` measures (5天4夜 is 5 days), so leave the figure out; its figures in days: "
         "5天 → `value: 5`, `qualifier: exact`")]
     assert [n.kind for n in readings("腊月二十三举办年货节").not_quantities] == ["date"]
+
+
+# 12. per-unit figures: 由A增加到B keeps A's per word, 15万元每户, 一户15万元, 每名…; a percent is a rate
+@pytest.mark.parametrize(("quote", "value", "words", "den"), [
+    ("人均纯收入由3000元增加到1.2万元", 12000, "人均", "person"), ("15万元每户", 150000, "每户", "household"),
+    ("一户15万元", 150000, "一户", "household"), ("每名第一书记15万元", 150000, "每名", "person"),
+    # held out
+    ("户均收入从8000元提高到1.5万元", 15000, "户均", "household"),
+    ("每位队员补助2000元", 2000, "每位", "person"),
+    ("补贴标准为500元每人", 500, "每人", "person"), ("一村20万元", 200000, "一村", "village"),
+    ("人均收入由5000元增至8000元", 8000, "人均", "person"),
+])
+def test_more_per_unit_figures_need_their_denominator(quote, value, words, den):
+    m = {**metric(quote, value, "exact"), "unit": "cny"}
+    [(rule, message)] = check_metric(m)
+    assert rule == "metric-denominator"
+    assert message.endswith(f"is a figure for each {den} ({words}), not a total: add `denominator: {den}`")
+    assert check_metric({**m, "denominator": den}) == []
+
+
+@pytest.mark.parametrize(("quote", "value", "unit"), [
+    ("人均收入增长15%", 15, "percent"), ("户均增收幅度达20%", 20, "percent"),  # a rate, not per household
+    ("第一户5万元", 50000, "cny"),  # an ordinal, not "one household"
+    ("为每户发放5000元共计150万元", 1500000, "cny"),  # still a total after the per-household figure
+])
+def test_rates_and_totals_need_no_denominator(quote, value, unit):
+    assert check_metric({**metric(quote, value, "exact"), "unit": unit}) == []
+
+
+def test_per_unit_change_message():
+    assert umsg("人均纯收入由3000元增加到1.2万元", 12000, "exact", "cny") == [(
+        "metric-denominator", "1.2万 in the quote “人均纯收入由3000元增加到1.2万元” is a figure for each "
+        "person (人均), not a total: add `denominator: person`")]
