@@ -18,6 +18,7 @@ import unicodedata
 from .quantities import (
     FOREIGN_CURRENCIES,
     METRIC_UNITS,
+    OTHER_MEASURES,
     UNIT_WORDS,
     NotQuantity,
     Quantity,
@@ -234,6 +235,9 @@ def _counts(word: str) -> str:
         return (f"{word} is a foreign currency, and `unit: cny` is for 元, 人民币 and 块 only; do not "
                 "convert (the quote gives no rate): leave the figure out, or record it in the case's "
                 "`notes`")
+    if word in OTHER_MEASURES:
+        return (f"{word} counts {OTHER_MEASURES[word]}, which no `unit` measures: leave the figure out "
+                "(a converted figure is not one the quote writes)")
     if word == "夜":
         return "夜 counts nights, which no `unit` measures (5天4夜 is 5 days), so leave the figure out"
     if not units:

@@ -1118,12 +1118,16 @@ UNIT_WORDS = {
     "星期": ("week",), "个月": ("month",), "年": ("year",), "公斤": ("kilogram",),
     "千克": ("kilogram",), "斤": ("jin",), "吨": ("ton",), "%": ("percent",),
     "夜": (),  # 5天4夜: nights, which no metric unit counts (the 5天 is the length in days)
-    # Foreign money: `unit: cny` is yuan only, and no metric unit counts another currency.
-    **dict.fromkeys(("美元", "美金", "欧元", "港元", "港币", "日元", "英镑", "韩元", "澳元", "加元",
-                     "卢布", "新台币", "台币", "澳门元", "新加坡元", "泰铢"), ()),
 }
-FOREIGN_CURRENCIES = frozenset(word for word, units in UNIT_WORDS.items() if not units
-                               and word not in ("个百分点", "百分点", "倍", "夜"))
+# Foreign money: `unit: cny` is yuan only, and no metric unit counts another currency.
+FOREIGN_CURRENCIES = ("美元", "美金", "欧元", "港元", "港币", "日元", "英镑", "韩元", "澳元", "加元",
+                      "卢布", "新台币", "台币", "澳门元", "新加坡元", "泰铢")
+# Measures no metric unit counts, with what they count: 1200公顷 is not 1200 mu, nor 50担 50 jin.
+OTHER_MEASURES = {"公顷": "hectares (1 公顷 = 15 亩)", "顷": "qing (1 顷 = 100 亩)",
+                  "担": "dan (1 担 = 100 斤)", "平方公里": "square kilometres", "公里": "kilometres",
+                  "千米": "kilometres", "立方米": "cubic metres", "千瓦时": "kilowatt-hours",
+                  "千瓦": "kilowatts"}
+UNIT_WORDS.update(dict.fromkeys(FOREIGN_CURRENCIES + tuple(OTHER_MEASURES), ()))
 # The metric units of the schema's `unit` vocabulary.
 METRIC_UNITS = frozenset((
     "cny", "person", "person_time", "team", "village", "town", "county", "organisation",
@@ -1133,6 +1137,7 @@ _UNIT_AFTER = re.compile(
     r"(?:个(?=百分点|项目|月|星期|行政村|自然村|村|乡镇|镇|乡|县))?"
     r"(?:行政|自然)?(个百分点|百分点|倍|人次|元|块钱|人|名|位|户|亩|平方米|平米|㎡"
     r"|美元|美金|欧元|港元|港币|日元|英镑|韩元|澳元|加元|卢布|新台币|台币|澳门元|新加坡元|泰铢"
+    r"|公顷|顷(?![刻])|担(?![任当负心子保])|平方公里|公里|\ue000米|立方米|\ue000瓦时|\ue000瓦"
     r"|(?:村|乡镇|镇|乡|县)(?![级直委属域民干部里内庄集])"
     r"|支|项目|场|次|天|小时|周(?![年岁边围末])|星期|月|年(?![级代])|公斤|[千\ue000]克|斤|吨|%"
     r"|(?<=天\d)夜|(?<=天[一二两三四五六七八九])夜)")
@@ -1147,7 +1152,7 @@ def _unit_after(text: str, end: int) -> str:
         return "个" + word if m.group(0).startswith("个") else "" if word == "月" else word
     if word == "乡镇":
         return "镇"
-    return "千克" if word == "\ue000克" else word
+    return word.replace("\ue000", "千")
 _CLASSIFIERS = set("个名位人户家次项座所条支批天年月周届期处亩元斤件场起场头只匹台辆套本间栋层"
                    "种类部门把张份笔岁%")
 

@@ -1528,3 +1528,29 @@ def test_per_unit_change_message():
     assert umsg("人均纯收入由3000元增加到1.2万元", 12000, "exact", "cny") == [(
         "metric-denominator", "1.2万 in the quote “人均纯收入由3000元增加到1.2万元” is a figure for each "
         "person (人均), not a total: add `denominator: person`")]
+
+
+# 13. measures no metric unit counts (公顷, 顷, 担, 公里, 千米, 平方公里, 立方米, 千瓦时): never mu, jin …
+MEASURE = "which no `unit` measures: leave the figure out (a converted figure is not one the quote writes)"
+
+
+@pytest.mark.parametrize(("quote", "value", "unit", "word", "what"), [
+    ("流转土地1200公顷", 1200, "mu", "公顷", "hectares (1 公顷 = 15 亩)"),
+    ("收获茶叶50担", 50, "jin", "担", "dan (1 担 = 100 斤)"),
+    # held out
+    ("新修公路3.5公里", 3.5, "item", "公里", "kilometres"),
+    ("修建道路12千米", 12, "item", "千米", "kilometres"),
+    ("发电12万千瓦时", 120000, "item", "千瓦时", "kilowatt-hours"),
+    ("良田三百顷", 300, "mu", "顷", "qing (1 顷 = 100 亩)"),
+    ("治理面积5平方公里", 5, "square_metre", "平方公里", "square kilometres"),
+])
+def test_other_measures_fit_no_metric_unit(quote, value, unit, word, what):
+    [(rule, message)] = umsg(quote, value, "exact", unit)
+    assert rule == "metric-unit" and f": {word} counts {what}, {MEASURE};" in message
+
+
+def test_other_measure_message_and_mu_still_fits():
+    assert umsg("流转土地1200公顷", 1200, "exact", "mu") == [(
+        "metric-unit", f"`unit: mu` does not fit 1200公顷 in the quote “流转土地1200公顷”: 公顷 counts "
+        f"hectares (1 公顷 = 15 亩), {MEASURE}; the quote writes no figure in mu: leave the figure out")]
+    assert umsg("流转土地1200亩", 1200, "exact", "mu") == [] and umsg("负担3人", 3, "exact", "person") == []
