@@ -258,8 +258,8 @@ def _with_unit(q: Quantity) -> str:
     """The number with its unit word (200户); 三成, 5‰ and 百分之三十 already say percent."""
     if q.unit == "%" and q.text and not q.text[-1].isdigit() and q.text[-1] not in "%％":
         return _show(q.text)
-    if q.unit == "元" and any(ch in q.text for ch in "角毛分块"):  # 5毛, 3块5: money already
-        return _show(q.text)
+    if q.unit == "元" and any(ch in q.text for ch in "角毛分块") or q.unit == "米" and "米" in q.text:
+        return _show(q.text)  # 5毛, 3块5, 1米8: the unit is written inside
     return _show(q.text) + q.unit
 
 

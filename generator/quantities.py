@@ -730,7 +730,7 @@ _KILO = re.compile(r"千(?=[克瓦卡伏帕焦兆])|(?<=[\d万亿])千(?=米)")
 _SPACES = frozenset(" \u00a0\u2009\u202f\u3000")
 _SPACED = re.compile(r"(?<=\d)[ \u00a0\u2009\u202f\u3000]+(?=[余多十百千万亿个元人户名位亩次年天%％‰‱\ue000])"
                      r"|(?<=\d[ \u00a0\u2009\u202f\u3000][余多])[ \u00a0\u2009\u202f\u3000]+(?=[万亿])"
-                     r"|(?<![\d.,])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.])")
+                     r"|(?<![\d.,])\d{1,3}(?:[ \u00a0\u2009\u202f\u3000]\d{3})+(?![\d.])")
 
 
 def _squeeze(text: str) -> tuple[str, list[int]]:
@@ -851,6 +851,8 @@ def _read_at(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
         # 零/〇 alone and a bare unit (百姓) are no numbers; 百余 / 十个 / 将近百人 are.
         if a_text in ("零", "〇"):  # 零元, 零事故 is no count; 零元 and 零户 are 0
             return _qualified(text, pos, m.end(), 0.0) if _ZERO_COUNT.match(text, m.end()) else None
+        if len(a_text) == 1 and a_text in "十百千万亿" and pos and blocked[pos - 1]:
+            return None  # 3·5万人: the 万 of a figure a date pattern took is no 10000 of its own
         if len(a_text) == 1 and a_text in "十百千万亿" and not (
                 m["approx1"] or m["approx2"] or m["b"] or _classifier(text, m.end())
                 or _before_word(text, pos)):  # 销售额过万
@@ -903,9 +905,13 @@ def _shared_unit(a_text: str, b_text: str) -> float:
 
 # 百八十, 百儿八十, 千八百, 千儿八百, 万儿八千: "a hundred or eighty", colloquial for about 100
 # (1000, 10000); never 180, 800 or 8000.
-_ROUGHLY = re.compile(rf"(?:百儿?八十|千儿?八百|万儿?八千)(?P<m>[万亿])?(?![\d{_CN}])")  # 百八十万: ~1e6
+# 百八十, 千儿八百, 百十来个 (about 100, 1000); 百八十万: about 1e6
+_ROUGHLY = re.compile(rf"(?:百儿?八十|千儿?八百|万儿?八千|百十来?)(?P<m>[万亿])?(?![\d{_CN}])")
 # 百分之三十几 (30 to 40 percent), 百分之十几, 百分之几 (1 to 10), 百分之几十 (10 to 100): vague
 _PCT_VAGUE = re.compile(r"百分之(?:(?P<t>[二三四五六七八九]?十)几|几(?P<ten>十)?)(?![十百千万\d])")
+_LISTED_PAIR = re.compile(r"(?P<d1>[一二三四五六七八])、(?P<d2>[二三四五六七八九])(?P<u>十|百|千|万)"
+                          r"(?![一二三四五六七八九十百千万亿])")  # 五、六十: the neighbours 50-60
+_METRE_TENTHS = re.compile(r"(?P<m>\d)米(?P<d>\d)(?![\d.])")  # 1米8, 1米75 is no such figure
 _HALF_LENGTH = re.compile(r"半(?=年|个月|天|小时)")
 _NOT_HALF = frozenset("上下前后每多大" + _CN + "个")
 
@@ -926,8 +932,19 @@ def _special(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
             return _quantity(text, pos, m.end(), "vague", low, high, m.group(0), unit="%")
     if first in "一半" and text.startswith(("一半", "半数"), pos) and _free(blocked, pos, pos + 2):
         return _qualified(text, pos, pos + 2, 50.0, unit="%")  # 一半村民: 50 percent
-    if first == "半" and pos and text[pos - 1] == "过" and _free(blocked, pos, pos + 1):
-        return _qualified(text, pos, pos + 1, 50.0, unit="%")  # 过半村民: more than half
+    if first == "半" and pos and text[pos - 1] in "过近" and _free(blocked, pos, pos + 1) and not (
+            text[pos - 1] == "近" and _HALF_LENGTH.match(text, pos)):
+        return _qualified(text, pos, pos + 1, 50.0, unit="%")  # 过半村民: more than half; 近半: nearly
+    if first in _CND and text[pos + 1:pos + 2] == "、":
+        m = _LISTED_PAIR.match(text, pos)
+        if m and DIGITS[m["d2"]] == DIGITS[m["d1"]] + 1 and _free(blocked, pos, m.end()):
+            scale = MULTIPLIERS[m["u"]]  # 五、六十户: 50 to 60 households
+            return _quantity(text, pos, m.end(), "range", DIGITS[m["d1"]] * scale,
+                             DIGITS[m["d2"]] * scale, m.group(0))
+    if first.isdigit() and text[pos + 1:pos + 2] == "米":
+        m = _METRE_TENTHS.match(text, pos)
+        if m and _free(blocked, pos, m.end()):  # 1米8: 1.8 metres
+            return _qualified(text, pos, m.end(), int(m["m"]) + int(m["d"]) / 10, unit="米")
     if first == "半" and _HALF_LENGTH.match(text, pos) and (
             not pos or text[pos - 1] not in _NOT_HALF) and _free(blocked, pos, pos + 1):
         return _qualified(text, pos, pos + 1, 0.5)  # 半年 = 0.5 year; not 上半年 (a date)
@@ -1126,7 +1143,7 @@ FOREIGN_CURRENCIES = ("美元", "美金", "欧元", "港元", "港币", "日元"
 OTHER_MEASURES = {"公顷": "hectares (1 公顷 = 15 亩)", "顷": "qing (1 顷 = 100 亩)",
                   "担": "dan (1 担 = 100 斤)", "平方公里": "square kilometres", "公里": "kilometres",
                   "千米": "kilometres", "立方米": "cubic metres", "千瓦时": "kilowatt-hours",
-                  "千瓦": "kilowatts"}
+                  "千瓦": "kilowatts", "米": "metres"}
 UNIT_WORDS.update(dict.fromkeys(FOREIGN_CURRENCIES + tuple(OTHER_MEASURES), ()))
 # The metric units of the schema's `unit` vocabulary.
 METRIC_UNITS = frozenset((
@@ -1138,6 +1155,7 @@ _UNIT_AFTER = re.compile(
     r"(?:行政|自然)?(个百分点|百分点|倍|人次|元|块钱|人|名|位|户|亩|平方米|平米|㎡"
     r"|美元|美金|欧元|港元|港币|日元|英镑|韩元|澳元|加元|卢布|新台币|台币|澳门元|新加坡元|泰铢"
     r"|公顷|顷(?![刻])|担(?![任当负心子保])|平方公里|公里|\ue000米|立方米|\ue000瓦时|\ue000瓦"
+    r"|米(?![饭粉面线酒业\d])"
     r"|(?:村|乡镇|镇|乡|县)(?![级直委属域民干部里内庄集])"
     r"|支|项目|场|次|天|小时|周(?![年岁边围末])|星期|月|年(?![级代])|公斤|[千\ue000]克|斤|吨|%"
     r"|(?<=天\d)夜|(?<=天[一二两三四五六七八九])夜)")

@@ -1554,3 +1554,33 @@ def test_other_measure_message_and_mu_still_fits():
         "metric-unit", f"`unit: mu` does not fit 1200公顷 in the quote “流转土地1200公顷”: 公顷 counts "
         f"hectares (1 公顷 = 15 亩), {MEASURE}; the quote writes no figure in mu: leave the figure out")]
     assert umsg("流转土地1200亩", 1200, "exact", "mu") == [] and umsg("负担3人", 3, "exact", "person") == []
+
+
+# 14. 近半 (nearly half), 五、六十 (50-60), a full-width space inside a figure, 1米8 (1.8 m),
+# 百十来 (about 100)
+@pytest.mark.parametrize(("text", "want"), [
+    ("近半农户参与了合作社", [("半", [("just_under", 50, None), (A, 50, None)])]),
+    ("有五、六十户参与", [("五、六十", [("range", 50, 60)])]),
+    ("有3\u3000000户参与", [("3\u3000000", ex(3000))]),
+    ("身高1米8的小伙子", [("1米8", ex(1.8))]), ("有3·5万人参与", []),
+    ("百十来个人参与", [("百十来", [(A, 100, None)])]),
+    # held out
+    ("近半村民", [("半", [("just_under", 50, None), (A, 50, None)])]),
+    ("有七、八百人", [("七、八百", [("range", 700, 800)])]),
+    ("带动1\u3000200人就业", [("1\u3000200", ex(1200))]), ("个子1米7", [("1米7", ex(1.7))]),
+    ("百十户人家", [("百十", [(A, 100, None)])]),
+    ("近半年", [("半", [("just_under", 0.5, None), (A, 0.5, None)])]),
+])
+def test_small_readings_of_the_second_review(text, want):
+    assert reads(text) == want
+
+
+def test_small_readings_messages():
+    assert umsg("近半农户参与了合作社", 50, "just_under", "percent") == []
+    assert umsg("有五、六十户参与", 50, "exact", "household") == [(
+        "metric-qualifier", "`qualifier: exact` is not a true reading of 五、六十 in the quote "
+        "“有五、六十户参与”: 五、六十 is a range from 50 to 60; write `value: 50`, `value_max: 60`, "
+        "`qualifier: range`")]
+    assert umsg("身高1米8的小伙子", 1, "exact", "item")[0][1].startswith(
+        "value 1 is not a number written in the quote “身高1米8的小伙子”, which reads: 1米8 → no metric "
+        "(米 counts metres")
