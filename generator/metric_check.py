@@ -128,7 +128,7 @@ def check_metric(metric: dict) -> list[tuple[str, str]]:
 # household (person, team …), not the whole program's total. The schema's `denominator` says so;
 # mu has no `denominator` value, so 每亩/亩均 figures are not checked here.
 _PER_BEFORE = re.compile(r"每(?:一)?(?P<pc>名|位)"  # 每名第一书记, 每位队员: 名/位 count persons
-                         r"|每(?:一)?(?:个|支|家)?"
+                         r"|每(?:一)?(?:个|支|家)?(?:农|贫困|脱贫|困难|低保|监测|结对)?"  # 每家农户
                          r"(?P<u>人|户|村|服务队|工作队|帮扶队|队|乡镇|镇|乡|县|项目)|(?P<avg>人均|户均|村均)")
 # 15万元每户, 3000元/户; 一户15万元 (one household, 150000 yuan: per household)
 _PER_AFTER = re.compile(r"\s*(?:[/／](?:每)?|每(?:一)?)(?:个|名|位)?(?P<u>人|户|村|队|镇|乡|县)")

@@ -303,11 +303,11 @@ _NOT_QUANTITY = [
     # ordinals
     ("ordinal", rf"第{_NUMERAL}"),
     ("ordinal", r"初[一二三四五六七八九十]"),
-    ("ordinal", rf"{_NUMERAL}(?:号|等奖)"),
+    ("ordinal", rf"{_NUMERAL}(?:号(?!人)|等奖)"),  # 几十号人, 百十号人: people, counted
     ("ordinal", r"(?:周|星期|礼拜)[一二三四五六日天]"),
     # enumerations: 一是…二是…, 一要…二要…, 一、二、, （一）, 其一
     ("enumeration", rf"(?<![{_CN}\d])[{_CND}](?:是|要|抓|靠|看)(?=[^\d{_CN}])"),
-    ("enumeration", rf"(?:^|(?<=[。；;：:\s]))(?:[{_CND}]+|\d+)[、.．](?!\d)"),
+    ("enumeration", rf"(?:^|(?<=[。；;：:\s]))(?:[{_CND}]+|\d+)[、.．](?!\d|[二三四五六七八九][十百千万成])"),
     ("enumeration", rf"[（(][{_CND}\d]+[）)]"),
     ("enumeration", r"其[一二三四五]"),
     # dates: 2023年, 2022-2023年, 9月, 20日
@@ -385,7 +385,8 @@ _NOT_QUANTITY = [
     ("discount", r"打?(?:\d+(?:\.\d+)?|[一二三四五六七八九]{1,2}(?:点[一二三四五六七八九])?)折"
                  r"(?![合算旧腾叠射返服磨中])"),
     # 200元以上（不含200元）, 以下（含60岁）: the bound restated in brackets, not another figure
-    ("restated", rf"(?<=[以之][上下内外])[（(]\s*不?包?(?:含|括)\s*{_NUMERAL}[^\d（）()，。]{{0,4}}[）)]"),
+    ("restated", rf"(?<=[以之][上下内外])[（(]\s*不?包?(?:含|括)\s*{_NUMERAL}[^\d（）()，。]{{0,4}}[）)]"
+                 rf"|[（(]\s*不?包?(?:含|括)\s*{_NUMERAL}[^\d（）()，。]{{0,4}}[）)](?=[以之][上下内外])"),
 ]
 
 # A pattern can only match a text holding one of its trigger characters; checking them first
@@ -536,7 +537,10 @@ _BEFORE = [
     ("未高于", "at_most"), ("不大于", "at_most"), ("未多于", "at_most"),
     ("未低于", "at_least"), ("未少于", "at_least"), ("不小于", "at_least"),
     ("未达到", "less_than"), ("没有达到", "less_than"), ("没达到", "less_than"), ("未达", "less_than"),
-    ("达不到", "less_than"), ("不够", "less_than"),
+    ("达不到", "less_than"), ("不够", "less_than"), ("未能达到", "less_than"),
+    ("没能达到", "less_than"),
+    ("未能超过", "at_most"), ("没能超过", "at_most"), ("大体上", "approximately"),
+    ("大致上", "approximately"),
     # 不下200户 (no fewer than), 不止/远不止200户 (more than), 差不多/大致/大体/小200户 (about)
     ("不下", "at_least"), ("不止", "more_than"), ("远不止", "more_than"), ("远远不止", "more_than"),
     ("差不多", "approximately"), ("大致", "approximately"), ("大体", "approximately"),
@@ -560,7 +564,8 @@ _NOT_BEFORE = {"近": "最就附临靠亲邻贴", "约": "节制契签邀预相�
 _SMALL_ROUND = re.compile(r"\d{3,}|\d+(?:\.\d+)?[百千万亿]|[一二两三四五六七八九十]+[百千万亿]")
 # 200元（含）以上 includes 200, 200元（不含）以上 and 200元以上（不含200元） exclude it; 200元内 and
 # 三年内 are within (at most), after a unit word (not 室内, 县内, 内部).
-_AFTER = re.compile(r"[^\d，。,；;、！？\s]{0,3}?(?:[（(](?P<inc>不?包?含|不?包括)(?:本数)?[)）])?"
+_AFTER = re.compile(r"[^\d，。,；;、！？\s]{0,3}?"
+                    rf"(?:[（(](?P<inc>不?包?含|不?包括)(?:本数|{_NUMERAL}[^\d（）()，。]{{0,4}})?[)）])?"
                     r"(?P<w>以上|以下|以内|之内|左右|以外|开外|届满|期满|有余|出头|挂零"
                     r"|(?<=[元人户个年月天日周次名位亩米里斤项])内(?![部容外涵地陆蒙科核存需在政])"
                     r"|(?<![允也或容准特少些期赞几称默应嘉如])许(?![多可诺愿久配下]))")  # 300人许: about
@@ -909,9 +914,9 @@ def _shared_unit(a_text: str, b_text: str) -> float:
 _ROUGHLY = re.compile(rf"(?:百儿?八十|千儿?八百|万儿?八千|百十来?)(?P<m>[万亿])?(?![\d{_CN}])")
 # 百分之三十几 (30 to 40 percent), 百分之十几, 百分之几 (1 to 10), 百分之几十 (10 to 100): vague
 _PCT_VAGUE = re.compile(r"百分之(?:(?P<t>[二三四五六七八九]?十)几|几(?P<ten>十)?)(?![十百千万\d])")
-_LISTED_PAIR = re.compile(r"(?P<d1>[一二三四五六七八])、(?P<d2>[二三四五六七八九])(?P<u>十|百|千|万)"
+_LISTED_PAIR = re.compile(r"(?P<d1>[一二三四五六七八])、(?P<d2>[二三四五六七八九])(?P<u>十|百|千|万|成)"
                           r"(?![一二三四五六七八九十百千万亿])")  # 五、六十: the neighbours 50-60
-_METRE_TENTHS = re.compile(r"(?P<m>\d)米(?P<d>\d)(?![\d.])")  # 1米8, 1米75 is no such figure
+_METRE_TENTHS = re.compile(r"(?P<m>\d)米(?P<d>\d{1,2})(?![\d.])")  # 1米8 = 1.8 m, 1米75 = 1.75 m
 _HALF_LENGTH = re.compile(r"半(?=年|个月|天|小时)")
 _NOT_HALF = frozenset("上下前后每多大" + _CN + "个")
 
@@ -938,13 +943,13 @@ def _special(text: str, pos: int, blocked: list[bool]) -> Quantity | None:
     if first in _CND and text[pos + 1:pos + 2] == "、":
         m = _LISTED_PAIR.match(text, pos)
         if m and DIGITS[m["d2"]] == DIGITS[m["d1"]] + 1 and _free(blocked, pos, m.end()):
-            scale = MULTIPLIERS[m["u"]]  # 五、六十户: 50 to 60 households
+            scale = MULTIPLIERS.get(m["u"], 10)  # 五、六十户: 50 to 60 households; 八、九成: 80-90%
             return _quantity(text, pos, m.end(), "range", DIGITS[m["d1"]] * scale,
-                             DIGITS[m["d2"]] * scale, m.group(0))
+                             DIGITS[m["d2"]] * scale, m.group(0), unit="%" if m["u"] == "成" else None)
     if first.isdigit() and text[pos + 1:pos + 2] == "米":
         m = _METRE_TENTHS.match(text, pos)
         if m and _free(blocked, pos, m.end()):  # 1米8: 1.8 metres
-            return _qualified(text, pos, m.end(), int(m["m"]) + int(m["d"]) / 10, unit="米")
+            return _qualified(text, pos, m.end(), int(m["m"]) + int(m["d"]) / 10 ** len(m["d"]), unit="米")
     if first == "半" and _HALF_LENGTH.match(text, pos) and (
             not pos or text[pos - 1] not in _NOT_HALF) and _free(blocked, pos, pos + 1):
         return _qualified(text, pos, pos + 1, 0.5)  # 半年 = 0.5 year; not 上半年 (a date)
@@ -980,8 +985,9 @@ _YEAR_MONTH = re.compile(rf"(?P<y>\d{{1,2}}|[{_CND}]+)年[零又]?(?P<m>\d{{1,2}
 _D1 = "[一二两三四五六七八九]"
 _SUBUNIT = re.compile(
     rf"(?P<y>\d+|[{_CND}百千万]+)(?:(?:元|块)(?P<j>\d|{_D1})(?P<jw>角|毛)(?:(?P<f>\d|{_D1})分)?"
-    rf"|块(?P<jb>\d|{_D1})(?![\d{_CN}角毛分个名位人户家次项元块斤%]))"
-    rf"|(?P<j2>\d+|[{_CND}]+)(?P<jw2>角|毛)(?:(?P<f2>\d|{_D1})分)?(?=钱|(?<=\d[角毛]))"
+    rf"|块(?P<jb>\d|{_D1})(?![\d十百千万亿角毛分个名位人户家次项元块斤%]))"
+    rf"|(?P<j2>\d+|[{_CND}]+)(?P<jw2>角|毛)(?:(?P<f2>\d|{_D1})分?(?![\d{_CN}个名位人户元块斤%])"
+    rf"|(?=钱)|(?<=\d[角毛]))"
     rf"|(?P<f3>\d+|[{_CND}]+)分(?=钱)")
 
 
@@ -1121,7 +1127,7 @@ def _fraction(text: str, pos: int, m: re.Match) -> Quantity | None:
                    lower=lower, upper=upper)
 
 
-_AFTER_CHARS = frozenset("以之左开届期上许有出挂内")
+_AFTER_CHARS = frozenset("以之左开届期上许有出挂内（(")
 # The unit word right after a number, and the metric units it can be counted in: 200户 is
 # households and 50万元 yuan, so a metric reading 200 from 帮助200户增收50万元 must have
 # `unit: household`. A multiple (3倍, 翻两番) and percentage points (5个百分点) fit no unit.

@@ -1584,3 +1584,23 @@ def test_small_readings_messages():
     assert umsg("身高1米8的小伙子", 1, "exact", "item")[0][1].startswith(
         "value 1 is not a number written in the quote “身高1米8的小伙子”, which reads: 1米8 → no metric "
         "(米 counts metres")
+
+
+# More held-out phrasings of the second review's kinds (#3, #5, #8, #9, #12, #14)
+@pytest.mark.parametrize(("text", "want"), [
+    ("未能达到100户", [("100", [("less_than", 100, None)])]),
+    ("一块五一斤", [("一块五", ex(1.5)), ("一", ex(1))]), ("两毛五", [("两毛五", ex(0.25))]),
+    ("大体上300户", [("300", [(A, 300, None)])]),
+    ("1000元（不含1000元）以上", [("1000", [("more_than", 1000, None)])]),
+    ("七、八十人", [("七、八十", [("range", 70, 80)])]), ("八、九成", [("八、九成", [("range", 80, 90)])]),
+    ("1米75", [("1米75", ex(1.75))]), ("百十号人", [("百十", [(A, 100, None)])]),
+    ("几十号人", [("几十", [("vague", 10, 100)])]), ("5号楼", []), ("一毛不拔", [("一", ex(1))]),
+])
+def test_more_held_out_phrasings(text, want):
+    assert reads(text) == want
+
+
+def test_per_unit_with_a_noun_before_the_unit_word():
+    assert umsg("每家农户3000元", 3000, "exact", "cny") == [(
+        "metric-denominator", "3000 in the quote “每家农户3000元” is a figure for each household (每家农户), "
+        "not a total: add `denominator: household`")]
