@@ -79,7 +79,14 @@ def die_with_parent() -> None:
 
 
 def _child(send, function, args, relays) -> None:
+    import signal
+
     die_with_parent()
+    # Ctrl-C reaches the whole process group: the parent turns it into its own exit (130) and
+    # ends this child with SIGTERM, which must then end it at once. Inherited handlers (the
+    # parent's SIGTERM → SystemExit) would run the parent's cleanup here, half-way through.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for name, level, below, indent in relays:
         logger = logging.getLogger(name)
         logger.addHandler(_Relay(send, level, below, indent))

@@ -339,6 +339,7 @@ def build(config_file: Path, data_out: Path) -> None:
         SITE_PREFIX,
         STAGED_PREFIX,
         _swap_in,
+        _umask,
         _why,
         created_from_env,
         remove_stale_staging,
@@ -388,6 +389,9 @@ def build(config_file: Path, data_out: Path) -> None:
         remove_stale_staging(folder)
     staged = Path(tempfile.mkdtemp(prefix=f"{STAGED_PREFIX}{os.getpid()}-", dir=data_out.parent))
     site_staged = Path(tempfile.mkdtemp(prefix=f"{SITE_PREFIX}{os.getpid()}-", dir=site_dir.parent))
+    # mkdtemp makes the folder 0700: once swapped in, a web server running as another user
+    # could read nothing (review). The site gets the mode MkDocs would give it.
+    site_staged.chmod(0o777 & ~_umask())
     try:
         with _terminated_as_exit():
             click.echo("    making the data package (CSV, SQLite, xlsx, zip) …", err=True)

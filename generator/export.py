@@ -333,6 +333,9 @@ STAGING_PREFIX = ".export-"  # staging folders next to `out`: .export-<out name>
 PROTECTED = ("cases", "sources", "schema", ".git", ".github")
 PACKAGE_EXTRAS = ("datapackage.json", "README.md", SQLITE_NAME, XLSX_NAME, "CITATION.cff", "CHANGELOG.md")
 SITE_MARK = "assets/casebook.css"  # every site `casebook build` wrote holds it
+# Written by the plugin into site_dir before MkDocs empties it (MkDocs keeps hidden files), so
+# a site whose build was interrupted half-way is still known as ours.
+SITE_BEGUN = ".casebook-site"
 
 
 def place_refusal(out: Path, project: Path | None = None, *, verb: str = "export to",
@@ -385,7 +388,7 @@ def site_refusal(site_dir: Path, data_out: Path, project: Path | None = None) ->
         return None
     except OSError as exc:
         return f"cannot write the site into {shown}: {exc.strerror or exc}"
-    if not empty and not (real / SITE_MARK).is_file():
+    if not empty and not (real / SITE_MARK).is_file() and not (real / SITE_BEGUN).is_file():
         return (f"cannot write the site into {shown}: the folder exists and is not a site built by "
                 f"casebook build (it has no {SITE_MARK}), and MkDocs empties it first; choose "
                 "another site_dir in mkdocs.yml, or empty it first")

@@ -26,7 +26,7 @@ from mkdocs.structure.toc import get_toc
 
 from . import provenance, render_pool
 from .child import release_memory
-from .export import StagedPackage, created_from_env, package_files
+from .export import SITE_BEGUN, StagedPackage, created_from_env, package_files
 from .load import discover
 from .pages import build_pages, heading_tokens
 from .report import format_problem
@@ -313,6 +313,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self._quiet = render_pool.QuietWritten(self._written)
             logging.getLogger("mkdocs.commands.build").addFilter(self._quiet)
         return env
+
+    def on_pre_build(self, *, config):
+        """Mark site_dir as a casebook site before MkDocs empties and fills it (export.SITE_BEGUN):
+        after an interrupted build the half-written folder is still recognised and rebuilt."""
+        site = Path(config.site_dir)
+        try:
+            site.mkdir(parents=True, exist_ok=True)
+            (site / SITE_BEGUN).write_text("A site built by casebook (mkdocs.yml); safe to delete.\n",
+                                           encoding="utf-8")
+        except OSError:
+            pass  # MkDocs reports an unwritable site_dir itself
 
     def on_build_error(self, *, error):
         """Stop the render workers of a build that failed, and end what the build set up."""

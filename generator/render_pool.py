@@ -32,6 +32,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -123,6 +124,10 @@ _JOB: dict = {}
 def _start_worker() -> None:
     """In a new worker: log into a list, read the navigation's pages, make the theme's env."""
     die_with_parent()
+    # Interrupts are the parent's: Ctrl-C (sent to the whole group) must not raise inside
+    # concurrent.futures' worker loop, and SIGTERM (the parent's abort) must end it at once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # What the worker inherits (the cases, MkDocs's files) lives as long as it does: frozen,
     # the collector never scans it, so the collection after each chunk below is cheap.
     gc.freeze()
@@ -203,6 +208,34 @@ class RenderPool:
             WrittenPage(None, files.get_file_from_path(uri), config)
         self._thread = threading.Thread(target=self._collect, name="casebook-render-pool", daemon=True)
         self._thread.start()
+        self._previous = None
+        if threading.current_thread() is threading.main_thread():
+            # Ctrl-C in MkDocs's own loop: end the workers first, then interrupt as before.
+            # Otherwise the executor's exit handler waits for every queued page (the build
+            # seemed to hang: review). A process that ignores Ctrl-C (the child of
+            # `casebook build`, whose parent handles it) keeps ignoring it.
+            previous = signal.getsignal(signal.SIGINT)
+            if previous is not signal.SIG_IGN:
+                self._previous = previous
+                signal.signal(signal.SIGINT, self._interrupted)
+
+    def _interrupted(self, signum, frame) -> None:
+        self._stop_workers()
+        self._restore()
+        handler = self._previous
+        if callable(handler):
+            handler(signum, frame)
+        else:
+            raise KeyboardInterrupt
+
+    def _restore(self) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def _stop_workers(self) -> None:
+        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            process.terminate()  # shutdown() alone would wait for the running chunks
 
     def _collect(self) -> None:
         step, shown = max(self.total // 10, 1), 0
@@ -223,13 +256,14 @@ class RenderPool:
         except BrokenProcessPool:
             self.error = ("a render worker stopped before its pages were written (killed, or out "
                           "of memory?); build again, or set render_workers: 1 in mkdocs.yml")
-        except Exception as exc:  # noqa: BLE001 - finish() raises it as PluginError
+        except BaseException as exc:  # noqa: BLE001 - finish() raises it as PluginError
             self.error = f"a render worker failed: {type(exc).__name__}: {exc}"
 
     def finish(self, files) -> Rendered:
         """Wait for every page. Returns what the workers found; raises PluginError naming the
         page (and the error) that failed first."""
         self._thread.join()
+        self._restore()
         if self.error:
             self.abort()
             raise PluginError(f"casebook: rendering {self.error}")
@@ -240,6 +274,6 @@ class RenderPool:
 
     def abort(self) -> None:
         """Stop the workers (a failed build): pending pages are dropped, running ones ended."""
-        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
-            process.terminate()  # shutdown() alone would wait for the running chunks
+        self._restore()
+        self._stop_workers()
         self._pool.shutdown(wait=True, cancel_futures=True)

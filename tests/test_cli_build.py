@@ -219,3 +219,16 @@ def test_after_casebook_build_a_plain_build_in_the_same_process_indexes_its_sear
     shutil.rmtree(tmp_path / "build" / "site")
     build(load_config(config_file=str(tmp_path / "mkdocs.yml"), strict=True))
     assert (tmp_path / "build" / "site" / "pagefind" / "pagefind.js").is_file()
+
+
+def test_the_built_site_has_the_mode_mkdocs_gives_not_the_staging_folders(tmp_path, monkeypatch):
+    # A web server running as another user must be able to read it (review: it was 0700).
+    _project(tmp_path, sorted(VALID.glob("*.yaml")))
+    monkeypatch.chdir(tmp_path)
+    mask = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(main, ["build"])
+    finally:
+        os.umask(mask)
+    assert result.exit_code == 0, result.output
+    assert oct((tmp_path / "build/site").stat().st_mode & 0o777) == oct(0o755)
