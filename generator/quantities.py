@@ -553,6 +553,7 @@ _ADVERB_FIRST = frozenset("至最不未没约")  # 约占全县的30%: about a s
 # A count a negation governs (未发生1起事故, 没有1户返贫, 无一人违纪, 从未缺席过1次): "not one"
 # is none, 0; a larger count (没有300户, 未发生3起) or 并非N (not N) states no figure.
 _NEGATORS = frozenset("未没无非曾")
+_ALL_OF = re.compile(r"[个名位户人家村例起次]{0,2}不")  # a double negation: 没有一个人不知道
 _NEGATED = re.compile(r"(?:并非|从未|从没有|从没|不曾|未曾|并未|尚未|均未|没有|没|未|无)"
                       r"(?:(?:发生|出现|产生|发现|存在|有|缺席|落下|拖欠|掉队|漏掉|遗漏)[过了]?)?$")
 # Characters that turn 近/约/超/满 into another word: 最近, 临近, 节约, 高超, 充满 …
@@ -690,6 +691,7 @@ def readings(text: str) -> Read:
         pos = max(q.end, pos + 1)
         negated = (not q.word and q.qualifier == "exact"
                    and not _NEGATORS.isdisjoint(norm[max(0, q.start - 6):q.start])
+                   and not _ALL_OF.match(norm, q.end)  # 无一不, 没有一户不: every one
                    and _NEGATED.search(norm, max(0, q.start - 8), q.start))
         if negated:
             if q.value == 1 and not negated.group().startswith("并非"):

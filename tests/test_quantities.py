@@ -1604,3 +1604,11 @@ def test_per_unit_with_a_noun_before_the_unit_word():
     assert umsg("每家农户3000元", 3000, "exact", "cny") == [(
         "metric-denominator", "3000 in the quote “每家农户3000元” is a figure for each household (每家农户), "
         "not a total: add `denominator: household`")]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("群众无一不满意", [("一", ex(1))]), ("没有一户不受益", [("一", ex(1))]),
+    ("全村没有一个人不知道", [("一", ex(1))]), ("从未有过1次", [("1", [("exact", 0, None)])]),
+])
+def test_a_double_negation_is_not_none(text, want):
+    assert reads(text) == want
