@@ -1612,3 +1612,12 @@ def test_per_unit_with_a_noun_before_the_unit_word():
 ])
 def test_a_double_negation_is_not_none(text, want):
     assert reads(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("分成3块5亩的地", [("3", ex(3)), ("5", ex(5))]),  # 3 plots of 5 mu, not 3.5 yuan
+    ("100元绰绰有余", [("100", ex(100))]),  # "more than enough", not 100 plus
+    ("容不下100人", [("100", ex(100))]),  # 容不下 is no 不下 (no fewer than)
+])
+def test_new_words_keep_out_of_their_lookalikes(text, want):
+    assert reads(text) == want
