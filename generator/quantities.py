@@ -76,6 +76,20 @@ kind `ago`, not a length, and a discount (打八折: 80% of the price) one of ki
 so are phone, hotline, road and version numbers, quarters
 (一季度), decades (80年代), congresses (二十大), holidays (五一期间) and set names (八项规定,
 两会, 双11, 4A级, 万元户, 万亩茶园).
+
+Second review (figures2): traditional characters read through OpenCC's character table,
+one for one (5萬元 = 50000; readings echo the quote's own characters); a negated "one"
+(未发生1起, 没有1户, 无一人) reads as 0 exact, a larger negated count or 并非N as a NotQuantity
+of kind `negated`, 无一不 (every one) as written; 未超过/不超 = at_most, 未达到 = less_than;
+不下 = at_least, 不止/远不止 = more_than, N有余/出头/挂零 = plus, 差不多/大致/大体/小N
+(round N) = approximately; 最多时/最少时/最多的一天 name the peak itself (exact);
+（含）以上 includes N, （不含）以上 and 以上（不含N） exclude it, 200元内/三年内 = at_most;
+money below the yuan in yuan (5毛 = 0.5, 2元5角 = 2.5, 3块5 = 3.5, 3分钱 = 0.03); the 千 of
+千克/千瓦/12千米 belongs to the unit word; foreign money (美元 …) and measures no metric unit
+counts (公顷, 担, 公里, 米, 千瓦时, 夜 …) are unit words that fit no metric unit; 百分之三十几
+is vague 30..40, 百八十万 about 1000000, ‱ per ten thousand (3‱ = 0.03 percent);
+2年零3个月 = 27 months; lunar dates (腊月二十三) are dates; 五、六十 = range 50..60;
+1米8 = 1.8 metres; 百十来 about 100.
 """
 
 from __future__ import annotations
