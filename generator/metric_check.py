@@ -50,7 +50,7 @@ _KINDS = {
 _UNIT_NAMES = {"cny": "yuan", "person": "persons", "person_time": "person-times",
                "household": "households", "mu": "mu", "square_metre": "square metres",
                "village": "villages", "town": "towns", "county": "counties", "team": "teams",
-               "project": "projects", "event": "events", "time": "times", "day": "days",
+               "project": "projects", "item": "items", "event": "events", "time": "times", "day": "days",
                "hour": "hours", "week": "weeks", "month": "months", "year": "years",
                "kilogram": "kilograms", "jin": "jin", "ton": "tonnes", "percent": "percent"}
 _MAX_SIGNIFICANT = 15
@@ -133,7 +133,7 @@ _PER_BEFORE = re.compile(r"每(?:一)?(?P<pc>名|位)"  # 每名第一书记, �
 # 15万元每户, 3000元/户; 一户15万元 (one household, 150000 yuan: per household)
 _PER_AFTER = re.compile(r"\s*(?:[/／](?:每)?|每(?:一)?)(?:个|名|位)?(?P<u>人|户|村|队|镇|乡|县)")
 _ONE_PER = re.compile(r"(?<![\d零〇一二两三四五六七八九十百千万亿第])一(?:个|名|位)?"
-                      r"(?P<u>人|户|村|队|镇|乡|县)\s*$")
+                      r"(?P<u>人|户|村|队|镇|乡|县)(?:一个?[年月天周])?\s*$")  # 一人一月300元
 # 人均纯收入由3000元增加到1.2万元: the second figure continues the first (same per word).
 _CHANGE_TO = re.compile(r"[^\d，。；;]{0,3}?"
                         r"(?:增加|提高|提升|增长|上升|跃升|攀升|下降|减少|降低|翻番|增|升|降)?(?:到|至|为)了?\s*$")

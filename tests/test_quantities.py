@@ -1621,3 +1621,11 @@ def test_a_double_negation_is_not_none(text, want):
 ])
 def test_new_words_keep_out_of_their_lookalikes(text, want):
     assert reads(text) == want
+
+
+def test_one_per_person_per_month_and_item_names():
+    assert umsg("一人一月300元", 300, "exact", "cny") == [(
+        "metric-denominator", "300 in the quote “一人一月300元” is a figure for each person (一人一月), "
+        "not a total: add `denominator: person`")]
+    assert umsg("修路5.6公里", 5.6, "exact", "item")[0][1].endswith(
+        "the quote writes no figure in items: leave the figure out")
