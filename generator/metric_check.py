@@ -309,6 +309,9 @@ def _listing(quantities: tuple[Quantity, ...], unit: str | None = None) -> str:
 def _meaning(q: Quantity) -> str:
     """What the words around the number say, in English, with the bounds they give."""
     w, v = q.word, _num(q.value)
+    at = simplified(q.text).find(w) if w else -1
+    if at >= 0 and q.text[at:at + len(w)] != w:  # 數十萬 as written, not the simplified 数十万
+        w = q.text[at:at + len(w)]
     kind = q.readings[0].qualifier
     if q.parts:  # 三分之一: one third, about 33.33 percent
         share = q.parts[0] / q.parts[1] * 100

@@ -1629,3 +1629,14 @@ def test_one_per_person_per_month_and_item_names():
         "not a total: add `denominator: person`")]
     assert umsg("修路5.6公里", 5.6, "exact", "item")[0][1].endswith(
         "the quote writes no figure in items: leave the figure out")
+
+
+def test_traditional_words_inside_the_figure_are_quoted_as_written():
+    assert umsg("數十萬名第一書記", 100000, "exact", "person") == [(
+        "metric-qualifier", "`qualifier: exact` is not a true reading of 數十萬 in the quote "
+        "“數十萬名第一書記”: 數十萬 is vague (between 100000 and 1000000), so it is never exact, at "
+        "least or plus; write `value: 100000`, `value_max: 1000000`, `qualifier: vague`, or leave "
+        "the figure out")]
+    assert umsg("400餘萬元", 4000000, "exact", "cny")[0][1].endswith(
+        "400餘萬 in the quote “400餘萬元”: 餘 means more than 4000000 and below 5000000; write "
+        "`value: 4000000`, `qualifier: plus`")
