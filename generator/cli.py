@@ -306,11 +306,11 @@ def export(paths: tuple[Path, ...], out: Path) -> None:
     # Each case is flattened to CSV rows in the worker that validates it; only rows return.
     report = _valid_cases_or_exit(paths, "export", keep_data=False, derive=case_rows)
     _release_or_exit(check_project)  # after validate's messages, before anything is written
-    click.echo(f"[2] exporting the data package to {out} …", err=True)
+    click.echo(f"[2] exporting the data package to {escape(str(out))} …", err=True)
     written = _export_or_exit(report.cases, out, created_from_env())
     names = {p.name for p in written}
     extras = [n for n in ("casebook.sqlite", "casebook.xlsx", "CITATION.cff", "CHANGELOG.md") if n in names]
-    click.echo(f"wrote {len(written)} files to {out.as_posix()}/ "
+    click.echo(f"wrote {len(written)} files to {escape(out.as_posix())}/ "
                f"(datapackage.json, {sum(p.suffix == '.csv' for p in written)} CSV tables, "
                f"{', '.join(extras)}, zip)")
 
@@ -403,7 +403,7 @@ def build(config_file: Path, data_out: Path) -> None:
                                            "nothing was written") from None
             _hand_over(config, report, files)
             del report  # the plugin holds it for the MkDocs child, and drops it before Pagefind
-            click.echo(f"[2] building the site from {config_file} (strict) …", err=True)
+            click.echo(f"[2] building the site from {escape(str(config_file))} (strict) …", err=True)
             config.site_dir = str(site_staged)
             try:
                 _site_step(config, mkdocs_build)
@@ -414,13 +414,13 @@ def build(config_file: Path, data_out: Path) -> None:
                 shown = shown if not shown.startswith("..") else site_dir.as_posix()
                 raise click.ClickException(f"site build failed: {_one_line(said)}; {shown} and "
                                            f"{data_out} were not changed") from None
-            click.echo(f"[3] exporting the data package to {data_out} …", err=True)
+            click.echo(f"[3] exporting the data package to {escape(str(data_out))} …", err=True)
             _export_or_exit((), data_out, None, files)  # the files are made: no case is needed
     finally:
         shutil.rmtree(staged, ignore_errors=True)
         shutil.rmtree(site_staged, ignore_errors=True)  # after the swap: the old site
-    click.echo(f"data package: {data_out.as_posix()}/datapackage.json")
-    site = site_dir.as_posix()
+    click.echo(f"data package: {escape(data_out.as_posix())}/datapackage.json")
+    site = escape(site_dir.as_posix())
     click.echo(f"site: {site}/index.html (view it with `python -m http.server -d {site}` or `mkdocs serve`)")
 
 

@@ -65,6 +65,9 @@ def typed_rows(table: Table, data: bytes) -> list[tuple]:
 def _iter_typed_rows(table: Table, data: bytes):
     """`typed_rows` one row at a time (the xlsx holds one row in memory, not the table's)."""
     # Decoded as read, not as a whole: a table's text is never all in memory twice more.
+    # Validation bounds every text to 10,000 characters; the csv module's default field limit
+    # (131,072) must never be what stops an export with a traceback (review).
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))
     reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""))
     header = next(reader)
     if header != [c.name for c in table.columns]:

@@ -33,8 +33,9 @@ DEFAULT_IGNORABLE_BMP = (
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
 )
 DEFAULT_IGNORABLE = DEFAULT_IGNORABLE_BMP + "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
-# Not default-ignorable but drawn as a blank: U+2800 BRAILLE PATTERN BLANK (category So).
-BLANK_LOOKING = "\u2800"
+# Not default-ignorable but drawn as a blank or as nothing: U+2800 BRAILLE PATTERN BLANK (So);
+# the interlinear annotation marks U+FFF9–U+FFFB (Cf), which browsers draw as nothing (review).
+BLANK_LOOKING = "\u2800\ufff9-\ufffb"
 # What `escape` writes as an escape: the unsafe characters and the invisible ones.
 _SHOWN_ESCAPED = re.compile(f"[{_UNSAFE_RANGES}{DEFAULT_IGNORABLE}{BLANK_LOOKING}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

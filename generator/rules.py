@@ -257,7 +257,20 @@ def cross_file(cases: list[tuple[int, Path, dict]]) -> list[Finding]:
     return found + cross_findings(keyed)
 
 
+# A run of more digits than a figure can have (the schema bounds values to ±10^15, and Excel
+# keeps 15 significant digits). Such a run overflowed the reader (309 nines became infinity and
+# the quote's other figures went unchecked: review), so the quote is refused before it is read.
+_LONG_DIGITS = re.compile(r"[0-9０-９]{16,}")
+
+
 def _check_metric(index: int, i: int, metric: dict) -> list[Finding]:
     """A metric's figure must be a true reading of its own quote (see metric_check.py)."""
+    quote = metric.get("quote")
+    long = _LONG_DIGITS.search(quote) if isinstance(quote, str) else None
+    if long:
+        return [Finding(index, ("metrics", i, "quote"), f"the quote holds a number of {len(long[0]):,} "
+                        "digits, more than any figure has (at most 15): its figures cannot be checked; "
+                        "quote the sentence that states the figure, without the long number",
+                        "metric-value")]
     return [Finding(index, ("metrics", i, "as_of" if rule == "metric-as-of" else "value"), message, rule)
             for rule, message in check_metric(metric)]

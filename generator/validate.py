@@ -79,7 +79,8 @@ def schema_findings(index: int, data: object, display: str = "FILE") -> list[Fin
     """
     if _fast_validator().is_valid(data):
         return []
-    if isinstance(data, dict) and data.get("schema_version") == 1:
+    # `true == 1` in Python: a boolean is no version (the schema explains it as a wrong type).
+    if isinstance(data, dict) and data.get("schema_version") == 1 and data["schema_version"] is not True:
         # Besides the version, the violations `casebook migrate` cannot fix: text in a form no
         # version accepts (an id with a zero-width space, a URL with markup, a leading `=`).
         # Bidi controls are flagged too (a warning, as in a version-2 file).

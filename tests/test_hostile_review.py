@@ -128,3 +128,70 @@ def test_tomorrow_is_still_today_in_china_and_passes(tmp_path):
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     folder = case_with(tmp_path, (LESSONS, LESSONS + f'last_reviewed: "{tomorrow}"\n'))
     assert errors(folder) == []
+
+
+# ---------------------------------------------------------------------------------------
+# Second review round.
+
+def test_every_text_is_bounded_so_a_valid_case_cannot_stall_the_build(tmp_path):
+    background = "background: 去年9月起，岚皋县开展驻村第一书记“组团服务”。"
+    folder = case_with(tmp_path, (background, "background: " + "岚皋县" * 3400))
+    assert errors(folder) == [
+        ":10:13: `background` is too long (10200 characters, at most 10000); shorten it [$.background]"]
+
+
+def test_a_quote_with_a_number_longer_than_any_figure_is_refused_not_skipped(tmp_path):
+    quote = "    quote: 帮销农特产品400余万元"
+    folder = case_with(tmp_path, (quote, quote + "，编号" + "9" * 309))
+    assert errors(folder) == [
+        ":79:12: the quote holds a number of 309 digits, more than any figure has (at most 15): its figures "
+        "cannot be checked; quote the sentence that states the figure, without the long number "
+        "[$.metrics[0].quote]"]
+
+
+def test_schema_version_true_is_a_wrong_type_not_version_one(tmp_path):
+    folder = case_with(tmp_path, ("schema_version: 2", "schema_version: true"))
+    assert errors(folder) == [":3:17: `schema_version` must be 2, not true [$.schema_version]"]
+
+
+def test_interlinear_annotation_marks_are_warned_as_invisible(tmp_path):
+    folder = case_with(tmp_path, (LESSONS, "lessons:\n  - 岚皋\ufff9县的做法\n"))
+    warned = [format_problem(p) for p in validate_paths([folder]).problems if p.rule == "invisible"]
+    assert [line.split(": warning: ", 1)[1] for line in warned] == [
+        "`lessons` contains U+FFF9 INTERLINEAR ANNOTATION ANCHOR (岚皋\\ufff9县的做法), which is invisible: "
+        "the text looks the same without it, but a search or a quote check does not match; delete it "
+        "[$.lessons[0]]"]
+
+
+def test_a_link_in_the_snapshot_folder_is_refused_even_when_no_case_cites_it(tmp_path):
+    work = project(tmp_path)
+    (work / "sources/pw.txt").symlink_to("/etc/passwd")
+    code, out = run(work, "validate")
+    assert code == 1
+    assert ("sources/pw.txt:1:1: is a symbolic link; a source snapshot must be a regular file in the "
+            "repository (links are not followed): put the file itself here; its quotes were not "
+            "checked") in out
+    assert not any("root:" in line for line in out)
+
+
+def test_the_out_folder_is_printed_escaped(tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    out = tmp_path / "zz\x1b[2K\rALL VALID\nline2"
+    result = CliRunner().invoke(main, ["export", str(VALID), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\r" not in result.output
+    assert "zz\\x1b[2K\\rALL VALID\\nline2" in result.output
+
+
+def test_a_field_longer_than_the_csv_modules_default_limit_is_read_back(tmp_path):
+    from generator.formats import typed_rows
+    from generator.tables import TABLES
+
+    table = next(t for t in TABLES if t.name == "case_lessons")
+    header = ",".join(c.name for c in table.columns)
+    row = ",".join("x" * 200_000 if c.type == "string" else "1" for c in table.columns)
+    rows = typed_rows(table, f"{header}\r\n{row}\r\n".encode())
+    assert len(rows) == 1 and max(len(v) for v in rows[0] if isinstance(v, str)) == 200_000
