@@ -248,7 +248,9 @@ def _cells(line: str, names: tuple[str, ...], optional_first: bool = False) -> d
 def _metric(quote: str, source: str) -> dict:
     metric: dict = {"quote": quote}
     found = parse_quantities(quote)
-    if len(found) == 1:  # only an unambiguous quote fills in the number
+    # Only an unambiguous quote fills in the number, and only a number a case can hold (a
+    # 309-digit run read as infinity wrote `.inf` into the draft: review).
+    if len(found) == 1 and all(v is None or abs(v) <= 1e15 for v in (found[0].value, found[0].value_max)):
         q = found[0]
         metric["value"] = int(q.value) if float(q.value).is_integer() else q.value
         if q.value_max is not None:
@@ -293,6 +295,13 @@ def draft(answers: dict[str, str], lines: dict[str, int] | None = None,
     for field_id, text in answers.items():
         if field_id in ("id", "confirm"):
             continue
+        limit = _list_limit(field_id)
+        if limit is not None and len(_lines(text)) > limit:
+            # Refused before anything is read or rendered: 12,000 figure lines took 100 s and
+            # 1.2 GB to turn into a draft no case could be (review).
+            raise IssueError(f"the answer to field `{field_id}`{_at(lines, field_id)} has "
+                             f"{len(_lines(text)):,} lines; a case has at most {limit} of them "
+                             "(one per line): keep the ones the source states")
         if field_id in ("lessons", "models-0-steps"):
             _set(data, _path(field_id), _lines(text))
         elif field_id == "themes":
@@ -321,6 +330,22 @@ def draft(answers: dict[str, str], lines: dict[str, int] | None = None,
     sources = data.setdefault("sources", [{}])  # no source answered: a placeholder to fill
     sources[0] = {"id": source, **sources[0]}
     return data
+
+
+# Answers read one item per line → their list in the schema, whose maxItems bounds them.
+_LIST_FIELDS = {"lessons": ("properties", "lessons"), "metrics": ("properties", "metrics"),
+                "people": ("properties", "people"),
+                "models-0-steps": ("definitions", "model", "properties", "steps"),
+                "models-0-terms": ("definitions", "model", "properties", "terms"),
+                "models-0-evidence": ("definitions", "model", "properties", "evidence")}
+
+
+def _list_limit(field_id: str) -> int | None:
+    """The schema's maxItems for an answer read one item per line, or None."""
+    node = load_schema()
+    for key in _LIST_FIELDS.get(field_id, ("-",)):
+        node = node.get(key, {}) if isinstance(node, dict) else {}
+    return node.get("maxItems") if isinstance(node, dict) else None
 
 
 def _at(lines: dict[str, int] | None, field_id: str) -> str:

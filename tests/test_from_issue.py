@@ -212,3 +212,33 @@ def test_an_existing_case_names_the_id_line(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert result.output == (f"Error: cases/{CASE_ID}.yaml already exists; the case may already be in the "
                              "collection (the case id is at line 3 of the issue body)\n")
+
+
+# --- the second hostile review: a body GitHub accepts but no case could be -------------------
+
+def _with_figures(tmp_path, monkeypatch, figures: str) -> str:
+    """The body file with the Figures answer replaced; cwd has cases/."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cases").mkdir()
+    head, rest = BODY.read_text(encoding="utf-8").split("### 数字 Figures\n\n", 1)
+    (tmp_path / "body.md").write_text(f"{head}### 数字 Figures\n\n{figures}\n\n### 人物 People"
+                                      + rest.split("### 人物 People", 1)[1], encoding="utf-8")
+    return "body.md"
+
+
+def test_more_figure_lines_than_a_case_can_hold_are_refused_at_once(tmp_path, monkeypatch):
+    figures = "\n".join(f"村{i}个" for i in range(12_000))
+    result = run("from-issue", "--form", FORM, _with_figures(tmp_path, monkeypatch, figures))
+    assert result.exit_code == 1
+    assert result.output == ("Error: the answer to field `metrics` at line 164 of the issue body has 12,000 "
+                             "lines; a case has at most 300 of them (one per line): keep the ones the source "
+                             "states\n")
+    assert list((tmp_path / "cases").iterdir()) == []
+
+
+def test_a_number_no_case_can_hold_is_left_for_the_contributor(tmp_path, monkeypatch):
+    figures = "帮销农特产品" + "9" * 309 + "元"
+    result = run("from-issue", "--form", FORM, _with_figures(tmp_path, monkeypatch, figures))
+    text = (tmp_path / "cases" / f"{CASE_ID}.yaml").read_text(encoding="utf-8")
+    assert ".inf" not in text and "value: " not in text.split("metrics:", 1)[1].split("people:", 1)[0]
+    assert "wrote draft" in result.output
