@@ -570,7 +570,9 @@ def _meta_problems(path: Path, text: str, meta: dict, actual: str,
     url = meta.get("url")
     if isinstance(url, str) and url.strip() and not re.match(_url_pattern(), url):
         # The same rule as a case's sources[].url: the stored copy's metadata is untrusted input too.
-        out.append((("url",), "value", f"`url` {_show(url)} is not a plain http(s) address: "
+        # Shown whole (up to 200 characters): the fault may be at its end.
+        shown = "“" + visible(url if len(url) <= 200 else url[:199] + "…") + "”"
+        out.append((("url",), "value", f"`url` {shown} is not a plain http(s) address: "
                     f"{_url_rule()}", "snapshot-metadata"))
     if "authors" in meta and not (isinstance(meta["authors"], list)
                                   and all(isinstance(a, str) and a for a in meta["authors"])):
