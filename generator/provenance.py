@@ -843,7 +843,7 @@ def _no_snapshot(folder: Path | None, source_id: str) -> str:
     if source_id in listing.removed:
         return (f"source `{source_id}`'s stored copy was removed ({listing.removed[source_id]}): quotes "
                 "of this source are not verified")
-    near = difflib.get_close_matches(source_id, sorted(listing.texts), n=1, cutoff=0.8)
+    near = difflib.get_close_matches(source_id, sorted(listing.texts), n=1, cutoff=0.9)
     hint = (f"; sources/{near[0]}.txt is there: if it is this source's text, name both files after "
             f"the source id" if near else "")
     return (f"source `{source_id}` has no snapshot: quotes of this source are not verified; add its "

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .load import display_path
+from .messages import hidden
 from .metric_check import check_metric, part_larger_than_whole
 from .problems import ERROR
 
@@ -96,8 +97,7 @@ def file_findings(index: int, path: Path, case: dict) -> list[Finding]:
     for i, person in enumerate(case.get("people", [])):
         # Only people the source names are listed (privacy): the quote is where it names them.
         name, quote = person.get("name"), person.get("quote")
-        if isinstance(name, str) and isinstance(quote, str) and "".join(name.split()) not in "".join(
-                quote.split()):
+        if isinstance(name, str) and isinstance(quote, str) and _seen(name) not in _seen(quote):
             found.append(Finding(index, ("people", i, "quote"), f"the quote does not name {name}: quote "
                                  "the passage of the source that names this person (a case lists only "
                                  "people its sources name)", "person-quote"))
@@ -110,6 +110,12 @@ def file_findings(index: int, path: Path, case: dict) -> list[Finding]:
         found.extend(_check_metric(index, i, metric))
     found += part_of_findings(index, case.get("metrics", []))
     return found
+
+
+def _seen(text: str) -> str:
+    """The text as a reader sees it: no white space, no invisible or bidi character (a name
+    written "\u202a邹天宁\u202c" is 邹天宁; one reversed by an override, "\u202e宁天邹", is not)."""
+    return "".join(ch for ch in text if not ch.isspace() and not hidden(ch))
 
 
 def calendar_problem(value: str, field: str) -> str | None:

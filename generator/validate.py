@@ -158,6 +158,8 @@ def check_file(case: CaseFile, keep_data: bool = True, derive=None) -> Checked:
             profile = profile_of(case.data)
             if not any(f.severity == ERROR for f in findings):
                 hints = advice(0, case.data)
+            else:  # spoofing characters are said even beside errors (a reversed name is one)
+                hints = bidi_findings(0, case.data)
     # Positions are computed here, from the parse's node tree when the reader kept it
     # (read_case(keep_nodes=True)); otherwise the text is composed once, if anything is found.
     locator = Locator(case.text, case.nodes)

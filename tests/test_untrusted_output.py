@@ -53,7 +53,7 @@ BODY = FIXTURES / "issues" / "dawang-new-case.md"
 CASE_ID = "dawang-cross-village-joint-building"
 CASE_EXAMPLES = ["url-markdown-payload", "model-id-index", "zwsp-in-id", "bidi-rlo-title",
                  "jieba-newline-town"]
-EXIT = {"url-markdown-payload": 1, "model-id-index": 1, "zwsp-in-id": 1, "bidi-rlo-title": 0,
+EXIT = {"url-markdown-payload": 1, "model-id-index": 1, "zwsp-in-id": 1, "bidi-rlo-title": 1,
         "jieba-newline-town": 1}
 
 
