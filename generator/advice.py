@@ -75,18 +75,11 @@ def bidi_findings(index: int, case: dict) -> list[Finding]:
         return []
     found = []
     for parts, text in _strings(case, ()):
-        hit = _BIDI.search(text)
-        if hit:
-            found.append(Finding(
-                index, parts, f"`{_field(parts)}` contains {_char(hit)}, an invisible "
-                "character that makes the text after it display in another order on the page; "
-                "delete it", "bidi", "value", WARNING))
-        hit = _HIDDEN.search(text)
-        if hit:
-            found.append(Finding(
-                index, parts, f"`{_field(parts)}` contains {_char(hit)}, which is invisible: the "
-                "text looks the same without it, but a search or a quote check does not match; "
-                "delete it", "invisible", "value", WARNING))
+        for pattern, what, rule in _HIDDEN_KINDS:
+            hit = pattern.search(text)
+            if hit:
+                found.append(Finding(index, parts, f"`{_field(parts)}` contains {_char(hit)}, {what}; "
+                                     "delete it", rule, "value", WARNING))
     return found
 
 
@@ -99,6 +92,15 @@ def _char(hit: re.Match) -> str:
     ch, text = hit.group(), hit.string
     name = unicodedata.name(ch, "(unassigned, default ignorable)")
     return f"U+{ord(ch):04X} {name} ({visible(text[max(0, hit.start() - 10):hit.start() + 11])})"
+
+
+# (pattern, what a reader is told, rule) for bidi_findings.
+_HIDDEN_KINDS = (
+    (_BIDI, "an invisible character that makes the text after it display in another order on the "
+            "page", "bidi"),
+    (_HIDDEN, "which is invisible: the text looks the same without it, but a search or a quote check "
+              "does not match", "invisible"),
+)
 
 
 def _may_hold_hidden(case) -> bool:

@@ -12,20 +12,24 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
-import yaml
 
 from generator import provenance
 from generator.export import package_files
 from generator.pages import build_pages
 from generator.validate import validate_paths
 
-from .conftest import FIXTURES, VALID
 from .test_plugin import _Server, _site
 from .test_provenance import _table
-from .test_quote_marks import UNVERIFIED, VERIFIED, _body, _case_html, _marks
+from .test_quote_marks import (
+    UNVERIFIED,
+    VERIFIED,
+    _body,
+    _case_html,
+    _marks,
+    project_with_unstored_source,
+)
 
 CASE = "langao-fixture-mini"
 MODEL = "langao-fixture-1-12-x"
@@ -43,23 +47,6 @@ UNATTRIBUTED = {"class": "cb-unverified",
                 "text": "未核对"}
 
 
-def _project(root: Path, edit) -> Path:
-    """The valid fixture with its stored source in root/cases and root/sources, plus a second source
-    with no stored copy; `edit(data)` changes the case before it is written. Returns the cases folder."""
-    cases = root / "cases"
-    shutil.copytree(VALID, cases)
-    (root / "sources").mkdir()
-    for name in (f"{STORED}.txt", f"{STORED}.yaml"):
-        shutil.copy(FIXTURES / "sources" / name, root / "sources" / name)
-    path = cases / f"{CASE}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["sources"].append({"id": INVENTED, "title": "没有保存文本的来源", "language": "zh",
-                            "evidence_type": "news_report"})
-    edit(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return cases
-
-
 def _shown(data: dict) -> None:
     data["people"].append({"name": "王小明", "role": "驻村第一书记", "did": "介绍帮扶情况",
                            "quote": PERSON_INVENTED, "source": INVENTED})
@@ -68,7 +55,7 @@ def _shown(data: dict) -> None:
 
 @pytest.fixture(scope="module")
 def shown(tmp_path_factory) -> dict:
-    report = validate_paths([_project(tmp_path_factory.mktemp("shown"), _shown)])
+    report = validate_paths([project_with_unstored_source(tmp_path_factory.mktemp("shown"), _shown)])
     assert report.ok, [p.message for p in report.errors]
     return build_pages(report.cases)
 
@@ -106,7 +93,7 @@ def test_a_model_whose_terms_quote_nothing_has_no_quote_columns(tmp_path):
         for t in data["models"][0]["terms"]:
             t.pop("quote", None)
 
-    report = validate_paths([_project(tmp_path, unquoted)])
+    report = validate_paths([project_with_unstored_source(tmp_path, unquoted)])
     assert report.ok, [p.message for p in report.errors]
     html = _body(build_pages(report.cases)[f"models/{MODEL}.md"])
     assert "原文 Quote" not in html[html.index('<h2 id="structure">'):html.index('<h2 id="steps">')]
@@ -122,7 +109,8 @@ def _sourceless(data: dict) -> None:
 
 @pytest.fixture(scope="module")
 def sourceless(tmp_path_factory):
-    report = validate_paths([_project(tmp_path_factory.mktemp("sourceless"), _sourceless)])
+    cases = project_with_unstored_source(tmp_path_factory.mktemp("sourceless"), _sourceless)
+    report = validate_paths([cases])
     assert report.ok, [p.message for p in report.errors]
     return report, build_pages(report.cases), package_files(report.cases)
 

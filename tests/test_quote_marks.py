@@ -88,11 +88,10 @@ def _case_html(page: str) -> str:
                                                       "toc"])
 
 
-@pytest.fixture(scope="module")
-def pages(tmp_path_factory) -> dict:
-    """The valid fixture with its stored source, plus a second source with no stored copy that a
-    practice and a model evidence quote cite."""
-    root: Path = tmp_path_factory.mktemp("marks")
+def project_with_unstored_source(root: Path, edit) -> Path:
+    """The valid fixture with its stored source in root/cases and root/sources, plus a second
+    source with no stored copy; `edit(data)` changes the case before it is written. Returns the
+    cases folder (also used by test_quote_display.py)."""
     cases = root / "cases"
     shutil.copytree(VALID, cases)
     (root / "sources").mkdir()
@@ -102,11 +101,23 @@ def pages(tmp_path_factory) -> dict:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["sources"].append({"id": INVENTED, "title": "没有保存文本的来源", "language": "zh",
                             "evidence_type": "news_report"})
+    edit(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return cases
+
+
+def _cite_the_unstored_source(data: dict) -> None:
     data["practices"].append({"title": "土鸡蛋统一贴牌", "description": "村里统一收购土鸡蛋。",
                               "themes": ["consumption_assistance"], "quote": PRACTICE_INVENTED,
                               "source": INVENTED})
     data["models"][0]["evidence"].append({"quote": EVIDENCE_INVENTED, "source": INVENTED})
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> dict:
+    """The valid fixture with its stored source, plus a second source with no stored copy that a
+    practice and a model evidence quote cite."""
+    cases = project_with_unstored_source(tmp_path_factory.mktemp("marks"), _cite_the_unstored_source)
     report = validate_paths([cases])
     assert report.ok, [p.message for p in report.errors]
     assert [p.rule for p in report.warnings if p.rule == "advice-snapshot"] == ["advice-snapshot"]
