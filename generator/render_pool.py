@@ -220,9 +220,9 @@ class RenderPool:
                 signal.signal(signal.SIGINT, self._interrupted)
 
     def _interrupted(self, signum, frame) -> None:
+        handler = self._previous  # before _restore() forgets it
         self._stop_workers()
         self._restore()
-        handler = self._previous
         if callable(handler):
             handler(signum, frame)
         else:

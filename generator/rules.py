@@ -120,7 +120,8 @@ def _seen(text: str) -> str:
 
 def calendar_problem(value: str, field: str) -> str | None:
     """Why a YYYY-MM-DD string that fits the schema's pattern is no day of the calendar, or is
-    after today (a review or a publication cannot be in the future), or None."""
+    after today (a review or a publication cannot be in the future; one day of slack for time
+    zones: tomorrow passes), or None."""
     year, month, day = (int(part) for part in value.split("-"))
     days = calendar.monthrange(year, month)[1]
     fix = {"last_reviewed": "write the day the case was checked against its sources",
