@@ -336,7 +336,9 @@ def _char_problems(where: str, text: str) -> list[Problem]:
                            "no article shows it, and a quote copied from the article cannot match "
                            "it; delete it (or make it a normal line break), then update `sha256` and "
                            "say so in `cleaning`", "", ERROR, "snapshot-character"))
-    if not text.isprintable():  # one C loop: almost every snapshot stops here
+    # One C pass decides: line breaks, tabs and spaces of every kind (U+3000 in Chinese text)
+    # are not "printable" to Python but are not what is looked for here.
+    if not text.translate(_BREAKS_AND_SPACES).isprintable():
         hidden = [(i, ch) for i, ch in enumerate(text) if ch not in "\t\n\r"
                   and unicodedata.category(ch) in _INVISIBLE and not _BAD_IN_FILE.match(ch)]
         for index, char in hidden[:10]:
@@ -347,6 +349,10 @@ def _char_problems(where: str, text: str) -> list[Problem]:
                                "article does not show it, delete it, then update `sha256` and say so in "
                                "`cleaning`", "", WARNING, "snapshot-character"))
     return out
+
+
+_BREAKS_AND_SPACES = dict.fromkeys(
+    [9, 10, 13] + [cp for cp in range(0x3001) if chr(cp).isspace() and unicodedata.category(chr(cp)) == "Zs"])
 
 
 def folder_problems(folder: Path | None) -> list[Problem]:
