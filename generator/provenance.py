@@ -63,8 +63,10 @@ ELLIPSIS = re.compile(r"…+|\.\.\.+|。。。+")
 SHOW = 36  # characters of the snapshot shown around a difference
 META_KEYS = ("title", "title_visible", "publisher", "authors", "published", "url", "retrieved",
              "cleaning", "note", "sha256", "removed")
-_DATE = re.compile(r"^(19|20)[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
-_DAY = re.compile(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+# A snapshot's dates have the forms of the case's own: `published` as a source's, `retrieved`
+# as `last_reviewed` (a day). Taken from the schema, so the two can never drift apart.
+_DATE = re.compile(load_schema()["definitions"]["source"]["properties"]["published"]["pattern"])
+_DAY = re.compile(load_schema()["properties"]["last_reviewed"]["pattern"])
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 # The case whose data is being derived (export rows computed in a validation worker):
@@ -355,8 +357,18 @@ _BREAKS_AND_SPACES = dict.fromkeys(
     [9, 10, 13] + [cp for cp in range(0x3001) if chr(cp).isspace() and unicodedata.category(chr(cp)) == "Zs"])
 
 
-def folder_problems(folder: Path | None) -> list[Problem]:
-    """Files in the snapshot folder that are not snapshots, and duplicate snapshot texts.
+@dataclass(frozen=True)
+class _Listing:
+    """What the snapshot folder holds: problems of its files, the ids with a text, and the ids
+    whose text was removed on request (`removed:` in a metadata file without text)."""
+
+    problems: list
+    texts: frozenset = frozenset()
+    removed: dict = field(default_factory=dict)
+
+
+def folder_listing(folder: Path | None) -> _Listing:
+    """The snapshot folder's files, checked (an empty listing when there is no usable folder).
 
     Snapshots are `<source id>.txt` with `<source id>.yaml`, in lower case, directly in the
     folder (the source id is a slug); README.md is allowed. Any other file or folder is an
@@ -368,30 +380,11 @@ def folder_problems(folder: Path | None) -> list[Problem]:
     mtime); only same-size texts are read.
     """
     if folder is None or folder_problem(folder) is not None:
-        return []
+        return _Listing([])
     try:
         key = (folder, os.lstat(folder).st_mtime_ns, os.getcwd())
     except OSError:
-        return []
-    return _folder(folder, key).problems
-
-
-@dataclass(frozen=True)
-class _Listing:
-    """What the snapshot folder holds: problems of its files, the ids with a text, and the ids
-    whose text was removed on request (`removed:` in a metadata file without text)."""
-
-    problems: list
-    texts: frozenset = frozenset()
-    removed: dict = field(default_factory=dict)
-
-
-def _folder(folder: Path, key: tuple | None = None) -> _Listing:
-    if key is None:
-        try:
-            key = (folder, os.lstat(folder).st_mtime_ns, os.getcwd())
-        except OSError:
-            return _Listing([])
+        return _Listing([])
     hit = _folder_cache.get(folder)
     if hit is not None and hit[0] == key:
         return hit[1]
@@ -739,13 +732,14 @@ def case_findings(index: int, case_path, data: dict) -> tuple[list[Finding], lis
     `advice-snapshot` (a source without a snapshot).
     """
     folder = snapshot_folder(case_path)
+    listing = folder_listing(folder)  # once per case: the folder's files and what they hold
     findings: list[Finding] = []
-    problems: list[Problem] = list(folder_problems(folder))
+    problems: list[Problem] = list(listing.problems)
     snaps: dict[str, Snapshot | None] = {}
     for i, source in enumerate(data["sources"]):
         snap = snaps[source["id"]] = snapshot(folder, source["id"])
         if snap is None:
-            findings.append(Finding(index, ("sources", i), _no_snapshot(folder, source["id"]),
+            findings.append(Finding(index, ("sources", i), _no_snapshot(listing, source["id"]),
                                     "advice-snapshot", "parent", WARNING))
         else:
             said = {(q.path, q.line, q.col, q.message) for q in problems}
@@ -842,10 +836,9 @@ def _in_context(index: int, parts: tuple, quote: str, snap: Snapshot) -> list[Fi
     return out
 
 
-def _no_snapshot(folder: Path | None, source_id: str) -> str:
+def _no_snapshot(listing: _Listing, source_id: str) -> str:
     """The warning for a source without a stored copy: removed on request (its note), or missing
     (how to add it, and a snapshot under a near id that may be meant for it)."""
-    listing = _folder(folder) if folder is not None and folder_problem(folder) is None else _Listing([])
     if source_id in listing.removed:
         return (f"source `{source_id}`'s stored copy was removed ({listing.removed[source_id]}): quotes "
                 "of this source are not verified")
