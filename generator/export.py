@@ -246,18 +246,17 @@ def package_files(cases, created: str | None = None, project: Path | None = None
     ).encode("utf-8")
     files["README.md"] = codebook_markdown().encode("utf-8")
     date_time = _zip_date(created)
-    if parallel:
-        from .child import Forked
+    from .child import Forked
 
-        xlsx = Forked(xlsx_bytes, tables, date_time)  # inherits the tables: nothing is pickled to it
-        try:
-            files[SQLITE_NAME] = sqlite_bytes(tables)
-            files[XLSX_NAME] = xlsx.result()
-        finally:
-            xlsx.cancel()  # only does something when the SQLite step failed or was interrupted
-    else:
+    # With `parallel`, the xlsx is written in a forked child beside the SQLite step (the child
+    # inherits the tables: nothing is pickled to it).
+    xlsx = Forked(xlsx_bytes, tables, date_time) if parallel else None
+    try:
         files[SQLITE_NAME] = sqlite_bytes(tables)
-        files[XLSX_NAME] = xlsx_bytes(tables, date_time)
+        files[XLSX_NAME] = xlsx.result() if xlsx else xlsx_bytes(tables, date_time)
+    finally:
+        if xlsx:
+            xlsx.cancel()  # only does something when the SQLite step failed or was interrupted
     files["CITATION.cff"] = citation_cff(project, homepage())
     files["CHANGELOG.md"] = changelog(project)
     # The zip holds everything (the SQLite and xlsx files are small: 5 cases ≈ 0.3 MB).
