@@ -23,6 +23,9 @@ from generator.validate import validate_paths
 from .test_plugin import _Server, _site
 from .test_provenance import _table
 from .test_quote_marks import (
+    CASE,
+    INVENTED,
+    MODEL,
     UNVERIFIED,
     VERIFIED,
     _body,
@@ -31,10 +34,6 @@ from .test_quote_marks import (
     project_with_unstored_source,
 )
 
-CASE = "langao-fixture-mini"
-MODEL = "langao-fixture-1-12-x"
-STORED = "langao-fixture-source"  # has a stored copy in tests/fixtures/sources
-INVENTED = "fixture-unstored-source"  # has none
 PERSON_STORED = "南宫山镇宏大村的驻村第一书记邹天宁是建行陕西分行派驻的"  # in the stored copy
 PERSON_INVENTED = "驻村第一书记王小明介绍"
 TERM_STORED = "县上成立了由县委副书记任总团长的县级服务团"  # term 0, source named, in the stored copy
